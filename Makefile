@@ -1,0 +1,77 @@
+# Front door peer review: the two commands are `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
+
+## run: install everything, migrate, load the demo and serve on http://127.0.0.1:8000
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install everything and run the whole test suite (set DATABASE_URL=postgres://... for PostgreSQL)
+test: install chromium
+	$(BIN)/pytest
+
+install: python-deps node-deps static
+
+$(BIN)/uv:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+python-deps: $(BIN)/uv
+	$(BIN)/uv sync --frozen --inexact --quiet
+
+node-deps:
+	npm ci --no-audit --no-fund --loglevel=error
+
+static:
+	mkdir -p static/build static/govuk
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps \
+		--load-path=node_modules/govuk-frontend/dist static/scss/app.scss static/build/app.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
+	cp node_modules/htmx.org/dist/htmx.min.js static/build/
+	rm -rf static/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium) and run make test again." >&2; \
+	    exit 1; \
+	  fi; }
+
+lint: python-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: python-deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: python-deps
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+
+migrate: python-deps
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=true $(BIN)/python manage.py load_demo
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) node_modules static/build static/govuk staticfiles .pytest_cache

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Front door peer review administration"
+admin.site.site_title = "Front door peer review"
+
+
+def _superusers_only(request):
+    """The administration site is for superusers only; everyone else works through the service."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
+urlpatterns = [
+    path("", include("reviews.urls")),
+    path("account/", include("accounts.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("admin/", admin.site.urls),
+]

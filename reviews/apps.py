@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reviews"
+    verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        from reviews import permissions  # noqa: F401 - registers the rules

@@ -1,0 +1,99 @@
+"""The one permission module. Every view and template asks it what a person may do on a review.
+
+A right is held by roles on the review (see ``RIGHTS``). Someone not on the review is an outsider: the
+helpers below give them 404, so they do not learn the review exists; a member without the right gets 403.
+
+Rights are registered with django-rules as ``reviews.<right>``, so ``rules.has_perm("reviews.view",
+user, review)`` works too. Superusers get no shortcut here: they manage the service in the admin site,
+and see a review's content only if they are on its team (need to know).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from reviews.models import Review, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+_ALL = frozenset(Role)
+_TEAM = frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER})
+_AUDITORS = frozenset({Role.LEAD_REVIEWER, Role.REVIEWER})
+
+RIGHTS: dict[str, frozenset[str]] = {
+    # See the review's overview, team and status.
+    "view": _ALL,
+    # See the team's working material: evidence notes, draft findings, case audits.
+    "view_team_work": _TEAM,
+    # Change the review's details (host, dates, request, status).
+    "edit_review": frozenset({Role.COORDINATOR}),
+    # Invite people, change roles, remove people.
+    "manage_team": frozenset({Role.COORDINATOR}),
+    # Review days, sessions, documents requested.
+    "schedule": frozenset({Role.COORDINATOR}),
+    # Evidence notes and findings.
+    "edit_findings": _AUDITORS,
+    # Mark findings agreed; choose key headlines.
+    "agree_findings": frozenset({Role.LEAD_REVIEWER}),
+    # Audit the case files of the dip sample.
+    "audit_cases": _AUDITORS,
+    # Compose and edit the feedback letter.
+    "edit_letter": frozenset({Role.LEAD_REVIEWER}),
+    # Issue the final letter.
+    "issue_letter": frozenset({Role.LEAD_REVIEWER}),
+    # Download the letter (issued versions; drafts for the team).
+    "download_letter": _ALL,
+    # The host's part: self-assessment and pre-reading, factual accuracy comments.
+    "complete_self_assessment": frozenset({Role.HOST_LEAD}),
+    "upload_documents": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
+    "comment_on_letter": frozenset({Role.HOST_LEAD}),
+}
+
+
+def _role_in(right: str, roles: frozenset[str]) -> rules.Predicate:
+    def check(user: User, review: Review | None) -> bool:
+        return review is not None and review.role_of(user) in roles
+
+    return rules.predicate(check, name=f"has_role_for_{right}")
+
+
+for _right, _roles in RIGHTS.items():
+    rules.add_perm(f"reviews.{_right}", _role_in(_right, _roles))
+
+
+def can(user: User, right: str, review: Review) -> bool:
+    """May this person do this on this review? ``right`` is a key of ``RIGHTS``."""
+    if right not in RIGHTS:
+        raise KeyError(f"Unknown right {right!r}: add it to reviews.permissions.RIGHTS")
+    return rules.has_perm(f"reviews.{right}", user, review)
+
+
+def rights_for(user: User, review: Review) -> dict[str, bool]:
+    """Every right this person has on this review, for templates: ``{% if review_rights.edit_findings %}``."""
+    role = review.role_of(user)
+    return {right: role in roles for right, roles in RIGHTS.items()}
+
+
+def get_review_for(
+    user: User, pk: Any, right: str = "view", *, queryset: QuerySet[Review] | None = None
+) -> Review:
+    """The review, if this person may do ``right`` on it: 404 for outsiders, 403 for members without it."""
+    if right not in RIGHTS:
+        raise KeyError(f"Unknown right {right!r}")
+    qs = (
+        queryset
+        if queryset is not None
+        else Review.objects.select_related("host", "lead_organisation")
+    )
+    review = qs.filter(pk=pk).first()
+    if review is None or review.role_of(user) is None:
+        raise Http404("No review found")
+    if not can(user, right, review):
+        raise PermissionDenied(f"Your role on this review does not allow this ({right}).")
+    return review

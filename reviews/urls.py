@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.your_reviews, name="your-reviews"),
+    path("reviews/<int:pk>/", views.review_overview, name="review-overview"),
+]

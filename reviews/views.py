@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from reviews.models import Membership, Review, Role
+from reviews.permissions import get_review_for, rights_for
+
+
+@require_safe
+def your_reviews(request: HttpRequest) -> HttpResponse:
+    """What each person sees first: their reviews, their role on each, and the next thing to do."""
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("review__host", "review__lead_organisation")
+        .order_by("-review__start_date", "review__title")
+    )
+    current, finished = [], []
+    for membership in memberships:
+        review = membership.review
+        review.remember_role(request.user, membership.role)
+        entry = {
+            "review": review,
+            "role": membership.get_role_display(),
+            "next_step": review.next_step_for(membership.role),
+        }
+        (finished if review.is_finished else current).append(entry)
+    return render(request, "reviews/your_reviews.html", {"current": current, "finished": finished})
+
+
+@require_safe
+def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    memberships = review.memberships.select_related("user__organisation").order_by(
+        "role", "user__full_name"
+    )
+    team = [m for m in memberships if m.is_team]
+    host_people = [m for m in memberships if not m.is_team]
+    role = review.role_of(request.user)
+    return render(
+        request,
+        "reviews/review_overview.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "team": sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
+            "host_people": host_people,
+            "your_role": Role(role).label if role else "",
+            "next_step": review.next_step_for(role),
+            "status_steps": _status_steps(review),
+        },
+    )
+
+
+_TEAM_ORDER = [Role.LEAD_REVIEWER, Role.REVIEWER, Role.COORDINATOR]
+
+
+def _status_steps(review: Review) -> list[dict[str, object]]:
+    statuses = list(review.Status)
+    here = statuses.index(review.status)
+    return [
+        {"label": status.label, "done": i < here, "current": i == here}
+        for i, status in enumerate(statuses)
+    ]

@@ -1,0 +1,66 @@
+"""Settings come from the environment, strictly: a malformed value stops start-up and names the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    "DEBUG": "false",
+    "SECRET_KEY": "k7#Qv9!pZ2@mW4$xR8^tY6&uB1*eN3(sD5)fG0_hJ-lK=oP+iL",
+    "ALLOWED_HOSTS": "reviews.example.org",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check-deploy.sqlite3"),
+}
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # A deployment's environment: nothing the test run itself set (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports).
+    dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")}
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings() -> None:
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG: expected true or false"),
+        ("DATABASE_URL", "mysql://root@localhost/reviews", "DATABASE_URL: expected a sqlite:/// or postgres:// URL"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS: expected a whole number"),
+        ("ALLOWED_HOSTS", "reviews.example.org,,", "ALLOWED_HOSTS: expected a comma-separated list"),
+        ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL: expected consolemail://"),
+        ("SECRET_KEY", "", "SECRET_KEY: this environment variable must be set"),
+    ],
+)
+def test_a_malformed_value_stops_start_up_naming_the_variable(name: str, value: str, message: str) -> None:
+    result = _run(["check"], {**PRODUCTION_ENV, name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_postgres_url_uses_the_postgresql_backend() -> None:
+    from config.env import env_database
+
+    os.environ["_TEST_DB_URL"] = "postgres://reviews:secret@db.internal:5432/reviews"
+    try:
+        config = env_database("_TEST_DB_URL", "sqlite:///x")
+    finally:
+        del os.environ["_TEST_DB_URL"]
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "reviews"
+    assert config["HOST"] == "db.internal"

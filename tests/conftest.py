@@ -1,0 +1,146 @@
+"""Shared fixtures: one person for every role, on a review and outside it.
+
+``world`` builds two reviews led by the same authority: ``review`` (hosted by the host authority) and
+``other_review`` (hosted by another authority). The people:
+
+- coordinator, lead_reviewer, reviewer, host_lead, host_staff: on ``review`` in that role;
+- reviewer_elsewhere: a reviewer on ``other_review`` only;
+- other_host_staff: staff of the other authority, host staff on ``other_review`` only;
+- host_staff_not_on_team: staff of the host authority with no role on any review;
+- anonymous: nobody signed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from accounts.models import Organisation, User
+from reviews.models import Review, Role
+from tests.factories import MembershipFactory, OrganisationFactory, ReviewFactory, UserFactory
+
+ROLES = (
+    "anonymous",
+    "coordinator",
+    "lead_reviewer",
+    "reviewer",
+    "reviewer_elsewhere",
+    "host_lead",
+    "host_staff",
+    "other_host_staff",
+)
+
+ROLE_ON_REVIEW = {
+    "coordinator": Role.COORDINATOR,
+    "lead_reviewer": Role.LEAD_REVIEWER,
+    "reviewer": Role.REVIEWER,
+    "host_lead": Role.HOST_LEAD,
+    "host_staff": Role.HOST_STAFF,
+}
+
+
+@dataclass
+class World:
+    lead_org: Organisation
+    host_org: Organisation
+    other_org: Organisation
+    review: Review
+    other_review: Review
+    people: dict[str, User] = field(default_factory=dict)
+
+    def user(self, role: str) -> User | None:
+        return self.people.get(role)
+
+    def client(self, role: str, **client_kwargs: object) -> Client:
+        client = Client(**client_kwargs)
+        user = self.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def build_world() -> World:
+    lead_org = OrganisationFactory(name="Eastvale County Council", short_name="Eastvale")
+    host_org = OrganisationFactory(name="Northmoor Borough Council", short_name="Northmoor")
+    other_org = OrganisationFactory(name="Westbridge City Council", short_name="Westbridge")
+    review = ReviewFactory(host=host_org, lead_organisation=lead_org, title="Northmoor front door")
+    other_review = ReviewFactory(host=other_org, lead_organisation=lead_org, title="Westbridge front door")
+    world = World(lead_org, host_org, other_org, review, other_review)
+
+    orgs = {
+        "coordinator": lead_org,
+        "lead_reviewer": lead_org,
+        "reviewer": lead_org,
+        "host_lead": host_org,
+        "host_staff": host_org,
+    }
+    for name, role in ROLE_ON_REVIEW.items():
+        user = UserFactory(email=f"{name}@example.org", organisation=orgs[name])
+        MembershipFactory(review=review, user=user, role=role)
+        world.people[name] = user
+
+    elsewhere = UserFactory(email="reviewer_elsewhere@example.org", organisation=lead_org)
+    MembershipFactory(review=other_review, user=elsewhere, role=Role.REVIEWER)
+    world.people["reviewer_elsewhere"] = elsewhere
+
+    other_staff = UserFactory(email="other_host_staff@example.org", organisation=other_org)
+    MembershipFactory(review=other_review, user=other_staff, role=Role.HOST_STAFF)
+    world.people["other_host_staff"] = other_staff
+
+    world.people["host_staff_not_on_team"] = UserFactory(
+        email="host_staff_not_on_team@example.org", organisation=host_org
+    )
+    return world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def coordinator(world: World) -> User:
+    return world.people["coordinator"]
+
+
+@pytest.fixture
+def lead_reviewer(world: World) -> User:
+    return world.people["lead_reviewer"]
+
+
+@pytest.fixture
+def reviewer(world: World) -> User:
+    return world.people["reviewer"]
+
+
+@pytest.fixture
+def reviewer_elsewhere(world: World) -> User:
+    return world.people["reviewer_elsewhere"]
+
+
+@pytest.fixture
+def host_lead(world: World) -> User:
+    return world.people["host_lead"]
+
+
+@pytest.fixture
+def host_staff(world: World) -> User:
+    return world.people["host_staff"]
+
+
+@pytest.fixture
+def other_host_staff(world: World) -> User:
+    return world.people["other_host_staff"]
+
+
+@pytest.fixture
+def host_staff_not_on_team(world: World) -> User:
+    return world.people["host_staff_not_on_team"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    """Uploaded files go to a temporary folder, never the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

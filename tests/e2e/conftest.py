@@ -1,0 +1,109 @@
+"""Real-browser tests: Playwright for Python driving Debian's Chromium, with axe-core scans.
+
+Chromium comes from Debian (``make test`` installs it); Playwright cannot download its own browser here.
+axe-core comes from npm (node_modules/axe-core). Every page a journey visits is scanned against the
+WCAG 2.0, 2.1 and 2.2 A and AA rules; any violation fails the test. The number of pages scanned is
+printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+SCANNED: list[str] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if SCANNED:
+        unique = sorted(set(SCANNED))
+        terminalreporter.write_line(
+            f"axe-core: {len(SCANNED)} page scans ({len(unique)} distinct pages and states), 0 violations"
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium).")
+    if not AXE_JS.exists():
+        pytest.fail("axe-core not found in node_modules. Run `make test` (it runs npm ci).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(msg) -> None:  # type: ignore[no-untyped-def]
+        # A document's own 4xx status is logged as "Failed to load resource"; sub-resources are
+        # checked below, so only script and CSP errors count here.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response) -> None:  # type: ignore[no-untyped-def]
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"The browser reported errors: {errors}"
+
+
+def check_accessibility(page: Page, label: str) -> None:
+    """Scan the page as it is now with axe-core; fail with the violations if there are any."""
+    # Evaluated through the DevTools protocol: the app's CSP (rightly) refuses injected <script> tags.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    SCANNED.append(label)
+    assert not violations, f"axe-core found violations on {label}:\n" + "\n".join(violations)
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,63 @@
+"""factory_boy factories for the whole project. Fictional names only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from accounts.models import Organisation, User
+from reviews.models import Membership, Review, Role
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Testshire {n} Council")
+    short_name = factory.Sequence(lambda n: f"Testshire {n}")
+    kind = Organisation.Kind.LOCAL_AUTHORITY
+    address = "Town Hall\nHigh Street\nTestshire\nTS1 1AA"
+    telephone = "01632 960123"
+    website = "https://www.testshire.example"
+    director_name = factory.Faker("name", locale="en_GB")
+    director_title = "Director of Children's Services"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@testshire.example")
+    full_name = factory.Faker("name", locale="en_GB")
+    job_title = "Team Manager"
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    host = factory.SubFactory(OrganisationFactory)
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    kind = Review.Kind.PEER_CHALLENGE
+    title = factory.Sequence(lambda n: f"Peer challenge of the front door {n}")
+    status = Review.Status.FIELDWORK
+    delivery = Review.Delivery.ON_SITE
+    request = "Test our front door self-assessment, with an emphasis on thresholds."
+    start_date = dt.date(2026, 11, 17)
+    end_date = dt.date(2026, 11, 19)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    review = factory.SubFactory(ReviewFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.REVIEWER

@@ -1,0 +1,33 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from accounts.models import Organisation, User
+from reviews.models import Membership, Review, Role
+
+
+def _counts() -> tuple[int, ...]:
+    return (Organisation.objects.count(), User.objects.count(), Review.objects.count(), Membership.objects.count())
+
+
+def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    first = _counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == first == (3, 9, 2, 10)
+
+    fieldwork = Review.objects.get(status=Review.Status.FIELDWORK)
+    roles = set(fieldwork.memberships.values_list("role", flat=True))
+    assert roles == set(Role)
+    assert Review.objects.filter(status=Review.Status.ISSUED).count() == 1
+
+    printed = out.getvalue()
+    for role in ("Coordinator", "Lead reviewer", "Reviewer", "Host lead contact", "Host staff"):
+        assert role in printed
+    assert "password is: peer-review-demo" in printed
+
+
+def test_demo_logins_work(client, db) -> None:
+    call_command("load_demo", stdout=StringIO())
+    assert client.login(username="hostlead@northmoor.example", password="peer-review-demo")

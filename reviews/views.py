@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import Membership, Review, Role
 from reviews.permissions import get_review_for, rights_for
+from reviews.services import reset_member_second_factor
 
 
 @require_safe
@@ -63,3 +65,18 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
         {"label": status.label, "done": i < here, "current": i == here}
         for i, status in enumerate(statuses)
     ]
+
+
+@require_POST
+def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """The coordinator resets a team member's second factor (lost phone); recorded in the trail."""
+    review = get_review_for(request.user, pk, "manage_team")
+    membership = get_object_or_404(review.memberships.select_related("user"), pk=membership_pk)
+    reset_member_second_factor(
+        review=review, person=membership.user, by=request.user, request=request
+    )
+    messages.success(
+        request,
+        f"{membership.user.full_name} will set up two-factor sign-in again next time they sign in.",
+    )
+    return redirect(review)

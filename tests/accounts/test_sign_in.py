@@ -3,7 +3,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, password_signs_in
 
 
 def test_sign_in_by_email_in_any_case_goes_to_your_reviews(client, reviewer) -> None:
@@ -60,7 +60,7 @@ def test_password_reset_by_email_lets_a_person_choose_a_new_password(client, rev
         {"new_password1": new_password, "new_password2": new_password},
     )
     assert response.status_code == 302
-    assert client.login(username=reviewer.email, password=new_password)
+    assert password_signs_in(reviewer.email, new_password)
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, db) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import build_world
-from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.conftest import check_accessibility, enter_second_factor, sign_in
 from tests.factories import TEST_PASSWORD
 
 
@@ -36,6 +36,9 @@ def test_host_lead_signs_in_finds_the_review_and_signs_out(page: Page, live_serv
 
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    check_accessibility(page, "two-factor code")
+    enter_second_factor(page, "host_lead@example.org")
     expect(page.get_by_role("heading", name="Your reviews", level=1)).to_be_visible()
     expect(page.get_by_text("Host lead contact")).to_be_visible()
     expect(page.get_by_text(world.other_review.title)).to_have_count(0)

@@ -1,4 +1,8 @@
-"""On PostgreSQL the table itself refuses UPDATE and DELETE, whatever the application does."""
+"""The table itself refuses changes, whatever the application does.
+
+PostgreSQL refuses UPDATE and DELETE. SQLite (the development default) refuses UPDATE; its DELETE is
+refused by the application only, because Django's test flush empties tables with DELETE.
+"""
 
 from django.db import migrations
 
@@ -19,14 +23,27 @@ DROP FUNCTION IF EXISTS trail_event_append_only();
 """
 
 
+SQLITE_CREATE = """
+CREATE TRIGGER trail_event_append_only BEFORE UPDATE ON trail_event
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on trail_event refused'); END;
+"""
+SQLITE_DROP = "DROP TRIGGER IF EXISTS trail_event_append_only;"
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,19 @@ EXPECTATIONS = {
         kwargs=lambda world, review: {"pk": review.pk},
         scoped=True,
     ),
+    # The review's audit trail and its CSV: the coordinator only.
+    "reviews:review-trail": Expect(
+        get=review_page(allowed=("coordinator",)),
+        post=signed_in_only(NOT_ALLOWED),
+        kwargs=lambda world, review: {"pk": review.pk},
+        scoped=True,
+    ),
+    "reviews:review-trail-csv": Expect(
+        get=review_page(allowed=("coordinator",)),
+        post=signed_in_only(NOT_ALLOWED),
+        kwargs=lambda world, review: {"pk": review.pk},
+        scoped=True,
+    ),
     # Only the coordinator resets a team member's second factor.
     "reviews:member-reset-two-factor": Expect(
         get=signed_in_only(NOT_ALLOWED),

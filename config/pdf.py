@@ -31,7 +31,9 @@ class StaticOnlyURLFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = self.static_path(url)
         if path is None:
-            raise RefusedURL(f"Refused to fetch {url!r}: only the project's static files are allowed.")
+            raise RefusedURL(
+                f"Refused to fetch {url!r}: only the project's static files are allowed."
+            )
         found = finders.find(path)
         if not found:
             raise RefusedURL(f"Static file not found: {path!r}")

@@ -117,7 +117,9 @@ def install_default_frameworks(framework_model: Any, kloe_model: Any) -> int:
             continue
         created += 1
         kloe_model.objects.bulk_create(
-            kloe_model(framework=framework, position=i, group=group, heading=heading, prompts=prompts)
+            kloe_model(
+                framework=framework, position=i, group=group, heading=heading, prompts=prompts
+            )
             for i, (group, heading, prompts) in enumerate(data["kloes"], start=1)
         )
     return created

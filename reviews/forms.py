@@ -138,7 +138,9 @@ class ReviewForm(GovukFormMixin, VersionedForm):
         data = super().clean()
         host, lead = data.get("host"), data.get("lead_organisation")
         if host and lead and host == lead:
-            self.add_error("lead_organisation", "The lead organisation cannot be the host authority")
+            self.add_error(
+                "lead_organisation", "The lead organisation cannot be the host authority"
+            )
         if data.get("kind") == Review.Kind.OTHER and not data.get("kind_other"):
             self.add_error("kind_other", "Enter the kind of review")
         start, end = data.get("start_date"), data.get("end_date")
@@ -283,7 +285,11 @@ class DocumentRequestForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = DocumentRequest
         fields = ["kind", "title", "notes", "due_date"]
-        labels = {"kind": "Document", "title": "Name (needed for Other)", "notes": "Notes for the host"}
+        labels = {
+            "kind": "Document",
+            "title": "Name (needed for Other)",
+            "notes": "Notes for the host",
+        }
         widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"kind": {"required": "Choose the document you want"}}
 
@@ -306,9 +312,9 @@ class DocumentUploadForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"PDF, Word, Excel or PowerPoint, up to {settings.DOCUMENT_MAX_UPLOAD_MB} MB."
-        )
+        self.fields[
+            "file"
+        ].help_text = f"PDF, Word, Excel or PowerPoint, up to {settings.DOCUMENT_MAX_UPLOAD_MB} MB."
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -377,6 +383,14 @@ class SessionForm(GovukFormMixin, VersionedForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    online_link = forms.URLField(
+        label="Online link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Optional. The Teams or Zoom link, starting https://",
+        error_messages={"invalid": "Enter the link as a full web address, starting https://"},
+    )
     kloes = forms.ModelMultipleChoiceField(
         label="Key lines of enquiry it serves",
         queryset=Kloe.objects.none(),
@@ -400,7 +414,6 @@ class SessionForm(GovukFormMixin, VersionedForm):
             "kloes",
         ]
         labels = {"day": "Day", "kind": "Kind of session", "place": "Place (optional)"}
-        help_texts = {"online_link": "Optional. The Teams or Zoom link, starting https://"}
         error_messages = {
             "day": {
                 "required": "Choose the day of the session",
@@ -408,7 +421,6 @@ class SessionForm(GovukFormMixin, VersionedForm):
             },
             "kind": {"required": "Choose the kind of session"},
             "title": {"required": "Enter a title for the session"},
-            "online_link": {"invalid": "Enter the link as a full web address, starting https://"},
         }
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
@@ -421,9 +433,7 @@ class SessionForm(GovukFormMixin, VersionedForm):
         team = [m.user_id for m in members if m.role in TEAM_ROLES]
         host = [m.user_id for m in members if m.role not in TEAM_ROLES]
         self.fields["reviewers"].queryset = User.objects.filter(pk__in=team).order_by("full_name")
-        self.fields["host_people"].queryset = User.objects.filter(pk__in=host).order_by(
-            "full_name"
-        )
+        self.fields["host_people"].queryset = User.objects.filter(pk__in=host).order_by("full_name")
         self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
         kloes = list(self.fields["kloes"].queryset)
         number_kloes(kloes)

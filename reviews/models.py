@@ -298,7 +298,9 @@ class Framework(models.Model):
         number_kloes(kloes)
         return kloes
 
-    def copy(self, *, name: str, organisation: Organisation | None, review: Review | None = None) -> Framework:
+    def copy(
+        self, *, name: str, organisation: Organisation | None, review: Review | None = None
+    ) -> Framework:
         """A new framework with the same KLOEs. The caller holds the transaction."""
         copy = Framework.objects.create(
             name=name,
@@ -375,7 +377,11 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
     def by_token(self, token: str) -> Invitation | None:
-        return self.select_related("review", "invited_by").filter(token_hash=_hash_token(token)).first()
+        return (
+            self.select_related("review", "invited_by")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
 
 
 class Invitation(models.Model):
@@ -505,9 +511,7 @@ class Document(models.Model):
         POWERPOINT = "powerpoint", "PowerPoint"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
-    request = models.ForeignKey(
-        DocumentRequest, on_delete=models.CASCADE, related_name="documents"
-    )
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=document_path, max_length=200)
     original_name = models.CharField(max_length=255)
     file_type = models.CharField(max_length=12, choices=FileType.choices)
@@ -570,9 +574,11 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(cancelled_at__isnull=True)
 
     def for_timetable(self) -> SessionQuerySet:
-        return self.select_related("day", "review").prefetch_related(
-            "reviewers", "host_people", "kloes"
-        ).order_by("day__date", "start_time", "end_time", "pk")
+        return (
+            self.select_related("day", "review")
+            .prefetch_related("reviewers", "host_people", "kloes")
+            .order_by("day__date", "start_time", "end_time", "pk")
+        )
 
     def for_person(self, user: User) -> SessionQuerySet:
         return self.filter(Q(reviewers=user) | Q(host_people=user)).distinct()

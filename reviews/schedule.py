@@ -64,9 +64,7 @@ def build_timetable(review: Review, *, include_cancelled: bool = False) -> Timet
         entry.sessions.append(session)
     for entry in by_day.values():
         if not review.in_dates(entry.day.date):
-            entry.warnings.append(
-                f"{entry.day.date:%A %-d %B} is outside the review's dates"
-            )
+            entry.warnings.append(f"{entry.day.date:%A %-d %B} is outside the review's dates")
     live = [s for s in sessions if not s.is_cancelled]
     warnings = clash_warnings(review, live)
     for session in sessions:
@@ -110,7 +108,11 @@ def clash_warnings(review: Review, sessions: list[Session]) -> dict[int, list[st
         )
         for person_pk, date, start, end in elsewhere:
             for session in by_person.get(person_pk, []):
-                if session.day.date == date and session.start_time < end and start < session.end_time:
+                if (
+                    session.day.date == date
+                    and session.start_time < end
+                    and start < session.end_time
+                ):
                     warnings[session.pk].append(
                         f"{names[person_pk]} is in a session of another review at this time"
                     )
@@ -137,5 +139,3 @@ def attendees(session: Session) -> list[User]:
     people = {u.pk: u for u in session.reviewers.all()}
     people.update({u.pk: u for u in session.host_people.all()})
     return list(people.values())
-
-

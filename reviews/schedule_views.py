@@ -93,7 +93,9 @@ def day_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _session_page(request: HttpRequest, review: Review, form: SessionForm, session: Session | None) -> HttpResponse:
+def _session_page(
+    request: HttpRequest, review: Review, form: SessionForm, session: Session | None
+) -> HttpResponse:
     return render(
         request,
         "reviews/session_form.html",

@@ -251,8 +251,7 @@ def _notify(*, session: Session, change: str, people: list[User], site_url: str)
                 "review": session.review,
                 "change": change,
                 "person": person,
-                "url": site_url
-                + reverse("reviews:timetable", kwargs={"pk": session.review_id}),
+                "url": site_url + reverse("reviews:timetable", kwargs={"pk": session.review_id}),
             },
             to=[person.email],
         )

@@ -70,17 +70,24 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invitation(request: HttpRequest, pk: int, invitation: int) -> Invitation:
     review = get_review_for(request.user, pk, "manage_team")
-    return get_object_or_404(Invitation.objects.select_related("review"), review=review, pk=invitation)
+    return get_object_or_404(
+        Invitation.objects.select_related("review"), review=review, pk=invitation
+    )
 
 
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
     found = _invitation(request, pk, invitation)
     if found.accepted_at or found.revoked_at:
-        messages.error(request, f"The invitation to {found.email} is {found.state_label.lower()}: it cannot be resent.")
+        messages.error(
+            request,
+            f"The invitation to {found.email} is {found.state_label.lower()}: it cannot be resent.",
+        )
     else:
         services.resend_invitation(invitation=found, site_url=site_url(request))
-        messages.success(request, f"A new link was sent to {found.email}. The old link no longer works.")
+        messages.success(
+            request, f"A new link was sent to {found.email}. The old link no longer works."
+        )
     return redirect("reviews:team", pk=pk)
 
 
@@ -91,7 +98,9 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation: int) -> HttpRes
         messages.error(request, f"{found.email} has already accepted: change their role instead.")
     elif not found.revoked_at:
         services.revoke_invitation(invitation=found)
-        messages.success(request, f"The invitation to {found.email} was revoked. Its link no longer works.")
+        messages.success(
+            request, f"The invitation to {found.email} was revoked. Its link no longer works."
+        )
     return redirect("reviews:team", pk=pk)
 
 

@@ -17,7 +17,9 @@ urlpatterns = [
     path("frameworks/<int:pk>/copy/", framework_views.framework_copy, name="framework-copy"),
     path("frameworks/<int:pk>/edit/", framework_views.framework_edit, name="framework-edit"),
     path(R + "framework/", framework_views.review_framework, name="review-framework"),
-    path(R + "framework/edit/", framework_views.review_framework_edit, name="review-framework-edit"),
+    path(
+        R + "framework/edit/", framework_views.review_framework_edit, name="review-framework-edit"
+    ),
     # The team.
     path(R + "team/", team_views.team, name="team"),
     path(R + "team/invite/", team_views.invitation_create, name="invitation-create"),
@@ -57,9 +59,7 @@ urlpatterns = [
     path(R + "timetable.ics", schedule_views.timetable_ics, name="timetable-ics"),
     path(R + "timetable/days/new/", schedule_views.day_create, name="day-create"),
     path(R + "timetable/sessions/new/", schedule_views.session_create, name="session-create"),
-    path(
-        R + "timetable/sessions/<int:session>/", schedule_views.session_edit, name="session-edit"
-    ),
+    path(R + "timetable/sessions/<int:session>/", schedule_views.session_edit, name="session-edit"),
     path(
         R + "timetable/sessions/<int:session>/cancel/",
         schedule_views.session_cancel,
@@ -68,7 +68,9 @@ urlpatterns = [
     # Calendar feeds.
     path("calendar/", schedule_views.calendar, name="calendar"),
     path("calendar/reset/", schedule_views.calendar_reset, name="calendar-reset"),
-    path("calendar/<str:token>.ics", schedule_views.calendar_person_feed, name="calendar-person-feed"),
+    path(
+        "calendar/<str:token>.ics", schedule_views.calendar_person_feed, name="calendar-person-feed"
+    ),
     path(
         "calendar/<str:token>/reviews/<int:pk>.ics",
         schedule_views.calendar_review_feed,

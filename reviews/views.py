@@ -32,7 +32,11 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/your_reviews.html",
-        {"current": current, "finished": finished, "may_coordinate": may_coordinate(request.user)},
+        {
+            "current": current,
+            "finished": finished,
+            "may_coordinate": may_coordinate(request.user, roles=[m.role for m in memberships]),
+        },
     )
 
 

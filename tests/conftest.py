@@ -66,7 +66,9 @@ def build_world() -> World:
     host_org = OrganisationFactory(name="Northmoor Borough Council", short_name="Northmoor")
     other_org = OrganisationFactory(name="Westbridge City Council", short_name="Westbridge")
     review = ReviewFactory(host=host_org, lead_organisation=lead_org, title="Northmoor front door")
-    other_review = ReviewFactory(host=other_org, lead_organisation=lead_org, title="Westbridge front door")
+    other_review = ReviewFactory(
+        host=other_org, lead_organisation=lead_org, title="Westbridge front door"
+    )
     world = World(lead_org, host_org, other_org, review, other_review)
 
     orgs = {

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
@@ -42,7 +44,9 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium)."
+        )
     if not AXE_JS.exists():
         pytest.fail("axe-core not found in node_modules. Run `make test` (it runs npm ci).")
     with sync_playwright() as playwright:

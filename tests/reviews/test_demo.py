@@ -7,7 +7,12 @@ from reviews.models import Membership, Review, Role
 
 
 def _counts() -> tuple[int, ...]:
-    return (Organisation.objects.count(), User.objects.count(), Review.objects.count(), Membership.objects.count())
+    return (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Review.objects.count(),
+        Membership.objects.count(),
+    )
 
 
 def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:

@@ -11,6 +11,7 @@ from reviews import services
 from reviews.forms import DocumentRequestForm, DocumentUploadForm
 from reviews.models import Document, DocumentRequest
 from reviews.permissions import get_review_for, rights_for
+from reviews.views import form_data, form_files
 
 
 @require_safe
@@ -27,7 +28,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
-    form = DocumentRequestForm(request.POST or None)
+    form = DocumentRequestForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         wanted = form.save(commit=False)
         wanted.review = review
@@ -45,7 +46,7 @@ def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "upload_documents")
     wanted = get_object_or_404(DocumentRequest, review=review, pk=request_pk)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    form = DocumentUploadForm(form_data(request), form_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         services.store_document(

@@ -11,6 +11,7 @@ from reviews import services
 from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
 from reviews.models import Framework
 from reviews.permissions import get_framework_for, get_review_for, require_coordinator, rights_for
+from reviews.views import form_data
 
 
 @require_safe
@@ -34,7 +35,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk)
     form = FrameworkCopyForm(
-        request.POST or None, initial={"name": f"{framework.name} (our version)"}
+        form_data(request), initial={"name": f"{framework.name} (our version)"}
     )
     if request.method == "POST" and form.is_valid():
         copy = services.copy_framework(
@@ -46,8 +47,8 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResponse | None:
-    form = FrameworkForm(request.POST or None, instance=framework, prefix="framework")
-    formset = KloeFormSet(request.POST or None, instance=framework, prefix="kloes")
+    form = FrameworkForm(form_data(request), instance=framework, prefix="framework")
+    formset = KloeFormSet(form_data(request), instance=framework, prefix="kloes")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.save_framework(form=form, formset=formset)

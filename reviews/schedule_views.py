@@ -17,7 +17,7 @@ from reviews.forms import ReviewDayForm, SessionForm
 from reviews.models import CalendarFeed, Membership, Review, Session
 from reviews.permissions import get_review_for, rights_for
 from reviews.schedule import build_timetable, warnings_for
-from reviews.views import site_url
+from reviews.views import form_data, site_url
 
 
 @require_safe
@@ -77,7 +77,7 @@ def timetable_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def day_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
-    form = ReviewDayForm(request.POST or None, review=review)
+    form = ReviewDayForm(form_data(request), review=review)
     if request.method == "POST" and form.is_valid():
         day = form.save(commit=False)
         day.review = review
@@ -122,7 +122,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if day := request.GET.get("day"):
         initial["day"] = day
-    form = SessionForm(request.POST or None, review=review, initial=initial)
+    form = SessionForm(form_data(request), review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = services.save_session(form=form, review=review, site_url=site_url(request))
         return _saved(request, session, "Added")
@@ -141,7 +141,7 @@ def _session(review: Review, session: int) -> Session:
 def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
-    form = SessionForm(request.POST or None, instance=found, review=review)
+    form = SessionForm(form_data(request), instance=found, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_session(form=form, review=review, site_url=site_url(request))

@@ -15,7 +15,7 @@ from reviews import services
 from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
 from reviews.models import Invitation, Membership, Role
 from reviews.permissions import get_review_for, rights_for
-from reviews.views import site_url
+from reviews.views import form_data, site_url
 
 
 @require_safe
@@ -40,7 +40,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
-    form = InvitationForm(request.POST or None, review=review)
+    form = InvitationForm(form_data(request), review=review)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite(
@@ -110,7 +110,7 @@ def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     member = get_object_or_404(
         Membership.objects.select_related("user"), review=review, pk=membership
     )
-    form = RoleForm(request.POST or None, initial={"role": member.role})
+    form = RoleForm(form_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_role(membership=member, role=form.cleaned_data["role"])
@@ -156,7 +156,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if existing and not signed_in:
         return render(request, "reviews/invitation_accept.html", {**context, "sign_in_first": True})
 
-    form = None if existing else AcceptNewAccountForm(request.POST or None, email=invitation.email)
+    form = None if existing else AcceptNewAccountForm(form_data(request), email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             user = services.accept_invitation(

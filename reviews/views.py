@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reviews import services
@@ -76,6 +77,15 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
     ]
 
 
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """What a form is bound to: the POST, even an empty one (so it says what is missing), or None."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_files(request: HttpRequest) -> MultiValueDict | None:
+    return request.FILES if request.method == "POST" else None
+
+
 def site_url(request: HttpRequest) -> str:
     """The service's address as this request reached it, for links in emails."""
     return request.build_absolute_uri("/").rstrip("/")
@@ -84,7 +94,7 @@ def site_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_create(request: HttpRequest) -> HttpResponse:
     require_coordinator(request.user)
-    form = ReviewForm(request.POST or None, user=request.user, creating=True)
+    form = ReviewForm(form_data(request), user=request.user, creating=True)
     if request.method == "POST" and form.is_valid():
         review = services.create_review(form=form, user=request.user)
         messages.success(request, f"Review “{review.title}” created. Next: invite the team.")
@@ -95,7 +105,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_review")
-    form = ReviewForm(request.POST or None, instance=review, user=request.user)
+    form = ReviewForm(form_data(request), instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_review(form=form)

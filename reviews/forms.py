@@ -50,6 +50,11 @@ class DateField(DateInputField):
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose only people who are on this review",
+        "invalid_pk_value": "Choose only people who are on this review",
+    }
+
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.email
 

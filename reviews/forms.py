@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
 from config.forms import GovukFormMixin
@@ -126,6 +126,8 @@ class ReviewForm(GovukFormMixin, VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = Organisation.objects.order_by("name")
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["host"].empty_label = "Choose the host authority"
+        self.fields["lead_organisation"].empty_label = "Choose the lead organisation"
         if creating:
             self.fields["framework"] = forms.ModelChoiceField(
                 label="Key lines of enquiry",
@@ -186,15 +188,30 @@ class KloeForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
-        self.fields["position"].widget.attrs["class"] = "govuk-input--width-3"
+        self.fields["position"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
+        )
 
     def clean_position(self) -> int:
         position = self.cleaned_data.get("position")
         return 10_000 if position is None else position
 
 
+class BaseKloeFormSet(BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this line"
+
+
 KloeFormSet = inlineformset_factory(
-    Framework, Kloe, form=KloeForm, extra=3, can_delete=True, can_order=False
+    Framework,
+    Kloe,
+    form=KloeForm,
+    formset=BaseKloeFormSet,
+    extra=3,
+    can_delete=True,
+    can_order=False,
 )
 
 
@@ -360,7 +377,10 @@ class SessionForm(GovukFormMixin, VersionedForm):
         label="Start time",
         help_text="24-hour clock, for example 09:30",
         input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
+        ),
         error_messages={
             "required": "Enter the start time",
             "invalid": "Enter the start time as hours and minutes, like 09:30",
@@ -370,7 +390,10 @@ class SessionForm(GovukFormMixin, VersionedForm):
         label="End time",
         help_text="24-hour clock, for example 11:00",
         input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
+        ),
         error_messages={
             "required": "Enter the end time",
             "invalid": "Enter the end time as hours and minutes, like 11:00",
@@ -393,6 +416,7 @@ class SessionForm(GovukFormMixin, VersionedForm):
         max_length=500,
         required=False,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
         help_text="Optional. The Teams or Zoom link, starting https://",
         error_messages={"invalid": "Enter the link as a full web address, starting https://"},
     )
@@ -433,6 +457,7 @@ class SessionForm(GovukFormMixin, VersionedForm):
         self.review = review
         self.fields["day"].queryset = review.days.all()
         self.fields["day"].empty_label = "Choose a day"
+        self.fields["kind"].choices = [("", "Choose the kind of session"), *Session.Kind.choices]
         self.fields["day"].label_from_instance = lambda day: f"{day.date:%A %-d %B %Y}"
         members = Membership.objects.filter(review=review).select_related("user")
         team = [m.user_id for m in members if m.role in TEAM_ROLES]

@@ -14,7 +14,7 @@ from config.pdf import render_pdf
 from reviews import services
 from reviews.calendar import build_calendar
 from reviews.forms import ReviewDayForm, SessionForm
-from reviews.models import CalendarFeed, Membership, Review, Session
+from reviews.models import CalendarFeed, Membership, Review, ReviewDay, Session
 from reviews.permissions import get_review_for, rights_for
 from reviews.schedule import build_timetable, warnings_for
 from reviews.views import form_data, site_url
@@ -91,6 +91,21 @@ def day_create(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/day_form.html",
         {"review": review, "review_rights": rights_for(request.user, review), "form": form},
     )
+
+
+@require_POST
+def day_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    found = get_object_or_404(ReviewDay, review=review, pk=day)
+    try:
+        services.remove_day(day=found)
+    except services.DayHasSessions:
+        messages.error(
+            request, f"{found} still has sessions: move or cancel them before removing the day."
+        )
+    else:
+        messages.success(request, f"Removed {found}.")
+    return redirect("reviews:timetable", pk=review.pk)
 
 
 def _session_page(

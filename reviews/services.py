@@ -7,6 +7,7 @@ emails go out only after the work is saved.
 from __future__ import annotations
 
 import logging
+import smtplib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from reviews.models import (
     Invitation,
     Membership,
     Review,
+    ReviewDay,
     Role,
     Session,
 )
@@ -65,12 +67,19 @@ def save_versioned(form: forms.ModelForm) -> Any:
         return form.save()
 
 
-def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> None:
+def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
+    """Send one email. The change it reports is already saved: a mail server that is down is
+    logged, never turned into an error page for a change that worked."""
     if not to:
-        return
+        return True
     subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"reviews/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send the %s email", template)
+        return False
+    return True
 
 
 # Reviews -----------------------------------------------------------------------------------------
@@ -285,6 +294,18 @@ def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Ses
     if moved:
         _notify(session=session, change="moved", people=staying, site_url=site_url)
     return session
+
+
+class DayHasSessions(Exception):
+    pass
+
+
+def remove_day(*, day: ReviewDay) -> None:
+    """Remove a review day that has no sessions left (cancelled ones go with it)."""
+    with transaction.atomic():
+        if day.sessions.live().exists():
+            raise DayHasSessions
+        day.delete()
 
 
 def cancel_session(*, session: Session, site_url: str) -> None:

@@ -58,6 +58,7 @@ urlpatterns = [
     path(R + "timetable.pdf", schedule_views.timetable_pdf, name="timetable-pdf"),
     path(R + "timetable.ics", schedule_views.timetable_ics, name="timetable-ics"),
     path(R + "timetable/days/new/", schedule_views.day_create, name="day-create"),
+    path(R + "timetable/days/<int:day>/remove/", schedule_views.day_delete, name="day-delete"),
     path(R + "timetable/sessions/new/", schedule_views.session_create, name="session-create"),
     path(R + "timetable/sessions/<int:session>/", schedule_views.session_edit, name="session-edit"),
     path(

@@ -430,3 +430,39 @@ def test_membership_of_the_host_is_required_for_host_attendees(world) -> None:
     )
     assert "Choose only people who are on this review" in page
     assert not Membership.objects.filter(review=world.review, user=outsider).exists()
+
+
+def test_a_day_is_removed_only_when_it_has_no_sessions(world) -> None:
+    client = world.client("coordinator")
+    busy = _session(world.review, dt.date(2026, 11, 17), (9, 0), (10, 0)).day
+    empty = _day(world.review, dt.date(2026, 11, 18))
+    page = client.post(
+        reverse("reviews:day-delete", args=[world.review.pk, busy.pk]), follow=True
+    ).content.decode()
+    assert "still has sessions: move or cancel them before removing the day" in page
+    assert ReviewDay.objects.filter(pk=busy.pk).exists()
+    client.post(reverse("reviews:day-delete", args=[world.review.pk, empty.pk]))
+    assert not ReviewDay.objects.filter(pk=empty.pk).exists()
+    assert (
+        world.client("host_lead")
+        .post(reverse("reviews:day-delete", args=[world.review.pk, busy.pk]))
+        .status_code
+        == 403
+    )
+
+
+def test_a_mail_server_that_is_down_does_not_undo_or_hide_a_saved_session(
+    world, settings, monkeypatch
+) -> None:
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "down")
+
+    monkeypatch.setattr("reviews.services.send_mail", refuse)
+    day = _day(world.review, dt.date(2026, 11, 17))
+    response = world.client("coordinator").post(
+        reverse("reviews:session-create", args=[world.review.pk]), _form(world, day)
+    )
+    assert response.status_code == 302
+    assert Session.objects.filter(title="Focus group with MASH social workers").exists()

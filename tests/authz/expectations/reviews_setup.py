@@ -116,6 +116,11 @@ def _review_feed(world, review):
     return {"token": CalendarFeed.for_user(world.people["coordinator"]).token, "pk": review.pk}
 
 
+def _day(world, review):
+    day = ReviewDay.objects.create(review=review, date=dt.date(2026, 11, 18))
+    return {"pk": review.pk, "day": day.pk}
+
+
 EXPECTATIONS = {
     "reviews:review-create": Expect(get=COORDINATORS, post=COORDINATORS),
     "reviews:review-edit": Expect(
@@ -181,6 +186,7 @@ EXPECTATIONS = {
     "reviews:day-create": Expect(
         get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_review, scoped=True
     ),
+    "reviews:day-delete": Expect(get=POST_ONLY, post=COORDINATOR_ACTION, kwargs=_day),
     "reviews:session-create": Expect(
         get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_review, scoped=True
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,7 +18,8 @@ from reviews.views import form_data, form_files
 @require_safe
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "read_documents")
-    requests = review.document_requests.prefetch_related("documents__uploaded_by")
+    files = Document.objects.select_related("uploaded_by").annotate(times_opened=Count("downloads"))
+    requests = review.document_requests.prefetch_related(Prefetch("documents", queryset=files))
     return render(
         request,
         "reviews/documents.html",

@@ -315,6 +315,10 @@ class DocumentRequestForm(GovukFormMixin, forms.ModelForm):
         widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"kind": {"required": "Choose the document you want"}}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DocumentRequest.Kind.choices  # radios: no blank choice
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("kind") == DocumentRequest.Kind.OTHER and not data.get("title"):

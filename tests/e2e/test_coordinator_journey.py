@@ -236,3 +236,50 @@ def test_coordinator_copies_a_framework_and_is_told_a_heading_is_empty(
     page.get_by_role("button", name="Save the key lines of enquiry").click()
     expect(page.get_by_text("Voice of the child")).to_be_visible()
     expect(page.get_by_text("Thresholds, consent and step up or down")).to_be_visible()
+
+
+def test_coordinator_requests_a_document_and_the_host_lead_uploads_it(
+    page: Page, live_server, world, browser
+) -> None:
+    base = live_server.url
+    sign_in(page, base, "coordinator@example.org", TEST_PASSWORD)
+    page.goto(f"{base}/reviews/{world.review.pk}/documents/")
+    check_accessibility(page, "documents, none requested")
+    page.get_by_role("link", name="Request a document").click()
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_role("button", name="Request it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the name of the document you want"
+    )
+    check_accessibility(page, "request a document, with errors")
+    page.get_by_label("Performance data pack").check()
+    page.get_by_role("button", name="Request it").click()
+    expect(page.get_by_text("Not uploaded yet")).to_be_visible()
+
+    other = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    host = other.new_page()
+    sign_in(host, base, "host_lead@example.org", TEST_PASSWORD)
+    host.goto(f"{base}/reviews/{world.review.pk}/documents/")
+    host.get_by_role("link", name="Upload a file for Performance data pack").click()
+    host.get_by_label("Choose a file").set_input_files(
+        {"name": "data pack.pdf", "mimeType": "application/pdf", "buffer": b"not really a PDF"}
+    )
+    host.get_by_role("button", name="Upload the file").click()
+    expect(host.locator(".govuk-error-summary")).to_contain_text(
+        "The file must be a PDF, Word, Excel or PowerPoint document"
+    )
+    check_accessibility(host, "upload a document, with errors")
+    host.get_by_label("Choose a file").set_input_files(
+        {"name": "data pack.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    host.get_by_role("button", name="Upload the file").click()
+    expect(host.get_by_text("Uploaded “data pack.pdf” for Performance data pack.")).to_be_visible()
+    check_accessibility(host, "documents, one uploaded")
+    other.close()
+
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download data pack.pdf").click()
+    assert download.value.suggested_filename == "data pack.pdf"
+    page.reload()
+    expect(page.get_by_text("opened 1 time")).to_be_visible()

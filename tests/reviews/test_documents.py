@@ -166,3 +166,9 @@ def test_every_download_is_recorded_with_who_and_when(world, wanted) -> None:
         == 404
     )
     assert DocumentDownload.objects.count() == 2
+    page = (
+        world.client("coordinator")
+        .get(reverse("reviews:documents", args=[world.review.pk]))
+        .content.decode()
+    )
+    assert "opened 2 times" in page

@@ -8,3 +8,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import permissions, signals  # noqa: F401 - registers the rules and signals
+        from reviews.retention import register_purgers
+
+        register_purgers()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from reviews.models import Membership, Review, Role
+from reviews.models import DocumentRequest, Framework, Membership, Review, ReviewDay, Role, Session
 
 DEMO_PASSWORD = "peer-review-demo"  # noqa: S105 - fictional demo accounts only, printed on purpose
 
@@ -165,7 +165,143 @@ def load_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
             Membership.objects.update_or_create(
                 review=review, user=people[email], defaults={"role": role}
             )
+    _fieldwork_setup(fieldwork, people)
     return LOGINS
+
+
+DOCUMENTS_WANTED = [
+    (DocumentRequest.Kind.SELF_ASSESSMENT, "The front door self-assessment, with RAG ratings."),
+    (DocumentRequest.Kind.DATA_PACK, "The last two quarters of front door performance data."),
+    (DocumentRequest.Kind.THRESHOLD_DOCUMENT, ""),
+    (DocumentRequest.Kind.IMPROVEMENT_PLAN, ""),
+    (DocumentRequest.Kind.STRUCTURE_CHARTS, "MASH and assessment teams."),
+]
+
+# (day 1 or 2, kind, title, start, end, place, reviewers by email, host contacts by email, other
+# host attendees, KLOE positions it serves)
+SESSIONS = [
+    (
+        1,
+        Session.Kind.OPENING_MEETING,
+        "Welcome and opening meeting",
+        "09:00",
+        "09:45",
+        "Civic Centre, committee room 1",
+        ["lead@eastvale.example", "reviewer@eastvale.example", "reviewer2@westbridge.example"],
+        ["hostlead@northmoor.example"],
+        "Director and heads of service",
+        [],
+    ),
+    (
+        1,
+        Session.Kind.OBSERVATION,
+        "Observation of MASH screening",
+        "10:00",
+        "12:00",
+        "MASH, Civic Centre, 2nd floor",
+        ["reviewer@eastvale.example"],
+        ["hoststaff@northmoor.example"],
+        "",
+        [1, 4],
+    ),
+    (
+        1,
+        Session.Kind.INTERVIEW,
+        "Interview: Head of Service, Front Door",
+        "10:00",
+        "11:00",
+        "",
+        ["lead@eastvale.example"],
+        ["hostlead@northmoor.example"],
+        "",
+        [6],
+    ),
+    (
+        1,
+        Session.Kind.CASE_AUDIT,
+        "Case file dip sample",
+        "13:00",
+        "16:00",
+        "Civic Centre, room 4",
+        ["reviewer@eastvale.example", "reviewer2@westbridge.example"],
+        [],
+        "",
+        [4],
+    ),
+    (
+        2,
+        Session.Kind.FOCUS_GROUP,
+        "Focus group: partners in the MASH",
+        "09:30",
+        "10:30",
+        "",
+        ["lead@eastvale.example", "reviewer2@westbridge.example"],
+        [],
+        "Police, health and education leads",
+        [2],
+    ),
+    (
+        2,
+        Session.Kind.TEAM_CONSOLIDATION,
+        "Review team consolidation",
+        "13:00",
+        "14:30",
+        "Civic Centre, room 4",
+        ["lead@eastvale.example", "reviewer@eastvale.example", "reviewer2@westbridge.example"],
+        [],
+        "",
+        [],
+    ),
+    (
+        2,
+        Session.Kind.FEEDBACK_PRESENTATION,
+        "Feedback to senior leaders",
+        "15:00",
+        "16:00",
+        "Civic Centre, committee room 1",
+        ["lead@eastvale.example", "reviewer@eastvale.example", "reviewer2@westbridge.example"],
+        ["hostlead@northmoor.example"],
+        "Director and lead member",
+        [],
+    ),
+]
+
+
+def _fieldwork_setup(review: Review, people: dict[str, User]) -> None:
+    """The fieldwork review's own framework, documents wanted and a two-day timetable."""
+    if review.framework is None:
+        template = Framework.objects.get(
+            name="Regional front door self-assessment", is_default=True
+        )
+        template.copy(name=template.name, organisation=review.lead_organisation, review=review)
+    kloes = {k.position: k for k in review.framework.kloes.all()}
+    for kind, notes in DOCUMENTS_WANTED:
+        DocumentRequest.objects.get_or_create(review=review, kind=kind, defaults={"notes": notes})
+    assert review.start_date is not None
+    days = {
+        n: ReviewDay.objects.get_or_create(
+            review=review, date=review.start_date + dt.timedelta(days=n - 1)
+        )[0]
+        for n in (1, 2)
+    }
+    for n, kind, title, start, end, place, reviewers, hosts, others, positions in SESSIONS:
+        session, _ = Session.objects.update_or_create(
+            review=review,
+            title=title,
+            defaults={
+                "day": days[n],
+                "kind": kind,
+                "start_time": dt.time.fromisoformat(start),
+                "end_time": dt.time.fromisoformat(end),
+                "place": place,
+                "online_link": "" if place else "https://meet.example/northmoor-review",
+                "host_attendees": others,
+            },
+        )
+        session.reviewers.set([people[e] for e in reviewers])
+        session.host_people.set([people[e] for e in hosts])
+        session.kloes.set([kloes[p] for p in positions if p in kloes])
+    review.days.exclude(pk__in=[d.pk for d in days.values()]).delete()
 
 
 def _person(email: str, name: str, job: str, org: Organisation | None) -> User:

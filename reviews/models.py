@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+import datetime
 import datetime as dt
+import hashlib
+import secrets
+import uuid
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 class Role(models.TextChoices):
@@ -98,6 +107,12 @@ class Review(models.Model):
         blank=True,
         help_text="When case-level data was deleted under the retention policy.",
     )
+    addressee_name = models.CharField(
+        "letter addressee", max_length=120, blank=True, help_text="Usually the host's director."
+    )
+    addressee_title = models.CharField("addressee's job title", max_length=200, blank=True)
+    our_reference = models.CharField(max_length=80, blank=True)
+    your_reference = models.CharField(max_length=80, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -134,6 +149,16 @@ class Review(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def framework(self) -> Framework | None:
+        """The review's own copy of its key lines of enquiry (a snapshot taken when it was created)."""
+        return Framework.objects.filter(review=self).first()
+
+    def in_dates(self, day: datetime.date) -> bool:
+        if self.start_date and day < self.start_date:
+            return False
+        return not (self.end_date and day > self.end_date)
 
     def role_of(self, user: User) -> str | None:
         """This person's role on the review, or None when they are not on it. One query, then cached."""
@@ -216,3 +241,467 @@ class Membership(models.Model):
     @property
     def is_team(self) -> bool:
         return self.role in TEAM_ROLES
+
+
+# Key lines of enquiry ---------------------------------------------------------------------------
+
+
+class FrameworkQuerySet(models.QuerySet["Framework"]):
+    def templates(self) -> FrameworkQuerySet:
+        """Frameworks a review can start from: not any review's own copy."""
+        return self.filter(review__isnull=True)
+
+    def usable_by(self, user: User) -> FrameworkQuerySet:
+        """The defaults, and the copies made by people of this person's organisation."""
+        shared = Q(is_default=True)
+        if user.is_authenticated and user.organisation_id:
+            shared |= Q(organisation_id=user.organisation_id)
+        return self.templates().filter(shared)
+
+
+class Framework(models.Model):
+    """A set of key lines of enquiry (KLOEs). A template, or one review's own copy of one.
+
+    The defaults ship with the product (a data migration) and cannot be changed: copy one to adapt it.
+    A review takes a copy (``review`` set) when it is created, so editing a template never changes a
+    review, and the review's copy can be adjusted on its own.
+    """
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False, help_text="Ships with the product; read-only.")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="frameworks",
+        help_text="Whose copy this is. Empty for the defaults.",
+    )
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(is_default=True) & Q(review__isnull=False)),
+                name="framework_default_is_not_a_review_copy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        if self.review_id:
+            return reverse("reviews:review-framework", kwargs={"pk": self.review_id})
+        return reverse("reviews:framework-detail", kwargs={"pk": self.pk})
+
+    def numbered_kloes(self) -> list[Kloe]:
+        """The KLOEs in order, each with ``number`` set: "1", "2" or, within groups, "1.1", "1.2"."""
+        kloes = list(self.kloes.all())
+        number_kloes(kloes)
+        return kloes
+
+    def copy(
+        self, *, name: str, organisation: Organisation | None, review: Review | None = None
+    ) -> Framework:
+        """A new framework with the same KLOEs. The caller holds the transaction."""
+        copy = Framework.objects.create(
+            name=name,
+            description=self.description,
+            organisation=organisation,
+            review=review,
+            copied_from=self,
+        )
+        Kloe.objects.bulk_create(
+            Kloe(
+                framework=copy,
+                position=kloe.position,
+                group=kloe.group,
+                heading=kloe.heading,
+                prompts=kloe.prompts,
+            )
+            for kloe in self.kloes.all()
+        )
+        return copy
+
+
+def number_kloes(kloes: list[Kloe]) -> None:
+    """Number KLOEs in order. Grouped lines are numbered within their group (1.1, 1.2, 2.1 ...)."""
+    group_numbers: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    plain = 0
+    for kloe in kloes:
+        if kloe.group:
+            if kloe.group not in group_numbers:
+                group_numbers[kloe.group] = len(group_numbers) + 1
+            counts[kloe.group] = counts.get(kloe.group, 0) + 1
+            kloe.number = f"{group_numbers[kloe.group]}.{counts[kloe.group]}"
+        else:
+            plain += 1
+            kloe.number = str(plain)
+
+
+class Kloe(models.Model):
+    """One key line of enquiry: a heading, its group (optional) and the prompts that explain it."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="kloes")
+    position = models.PositiveIntegerField(default=0)
+    group = models.CharField(max_length=200, blank=True)
+    heading = models.CharField(max_length=300)
+    prompts = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["framework", "position", "pk"]
+        verbose_name = "key line of enquiry"
+        verbose_name_plural = "key lines of enquiry"
+        constraints = [
+            models.CheckConstraint(condition=~Q(heading=""), name="kloe_has_a_heading"),
+        ]
+
+    number = ""
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.heading}".strip()
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+INVITATION_DAYS = 7
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def by_token(self, token: str) -> Invitation | None:
+        return (
+            self.select_related("review", "invited_by")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation by email to a role on a review. The link works once, for seven days.
+
+    Only the SHA-256 of the link's secret is stored: a copy of the database cannot be used to accept.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "review",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address_per_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()} – {self.review}"
+
+    def new_token(self) -> str:
+        """Give the invitation a fresh secret and seven more days; the old link stops working."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(token)
+        self.sent_at = timezone.now()
+        self.expires_at = self.sent_at + datetime.timedelta(days=INVITATION_DAYS)
+        return token
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == self.State.PENDING
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+class DocumentRequest(models.Model):
+    """A document the coordinator asks the host for before the review."""
+
+    class Kind(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+        DATA_PACK = "data_pack", "Performance data pack"
+        THRESHOLD_DOCUMENT = "threshold_document", "Threshold document"
+        IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan"
+        AUDIT_REPORTS = "audit_reports", "Audit reports"
+        STRUCTURE_CHARTS = "structure_charts", "Structure charts"
+        OTHER = "other", "Other"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="document_requests")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200, blank=True, help_text="Needed when the kind is Other.")
+    notes = models.TextField(blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(title=""), name="other_document_has_a_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+def document_path(instance: Document, filename: str) -> str:
+    """A server-chosen name: the person's file name is kept only as a label."""
+    return f"documents/{instance.review_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Document(models.Model):
+    """A file uploaded against a request, stored under a server-chosen name with its SHA-256."""
+
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        WORD = "word", "Word"
+        EXCEL = "excel", "Excel"
+        POWERPOINT = "powerpoint", "PowerPoint"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    file_type = models.CharField(max_length=12, choices=FileType.choices)
+    extension = models.CharField(max_length=6)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["request", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DocumentDownload(models.Model):
+    """Who opened or downloaded which document, and when."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    inline = models.BooleanField(default=False, help_text="Read in the browser rather than saved.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document} – {self.user} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Schedule ----------------------------------------------------------------------------------------
+
+
+class ReviewDay(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    notes = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "date"], name="one_day_per_date_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%A %-d %B %Y}"
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def live(self) -> SessionQuerySet:
+        return self.filter(cancelled_at__isnull=True)
+
+    def for_timetable(self) -> SessionQuerySet:
+        return (
+            self.select_related("day", "review")
+            .prefetch_related("reviewers", "host_people", "kloes")
+            .order_by("day__date", "start_time", "end_time", "pk")
+        )
+
+    def for_person(self, user: User) -> SessionQuerySet:
+        return self.filter(Q(reviewers=user) | Q(host_people=user)).distinct()
+
+
+class Session(models.Model):
+    """A session on a review day. Its ``uid`` and ``sequence`` let calendars update it in place."""
+
+    class Kind(models.TextChoices):
+        OPENING_MEETING = "opening_meeting", "Opening meeting"
+        DOCUMENT_READING = "document_reading", "Document reading"
+        OBSERVATION = "observation", "Observation"
+        INTERVIEW = "interview", "Interview"
+        FOCUS_GROUP = "focus_group", "Focus group"
+        WORKSHOP = "workshop", "Workshop"
+        CASE_AUDIT = "case_audit", "Case audit"
+        TEAM_CONSOLIDATION = "team_consolidation", "Team consolidation"
+        FEEDBACK_PRESENTATION = "feedback_presentation", "Feedback presentation"
+        OTHER = "other", "Other"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sessions")
+    day = models.ForeignKey(ReviewDay, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    place = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField("online meeting link", max_length=500, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sessions_reviewing"
+    )
+    host_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sessions_hosting"
+    )
+    host_attendees = models.CharField(
+        "other host attendees", max_length=300, blank=True, help_text="By role or name."
+    )
+    kloes = models.ManyToManyField(Kloe, blank=True, related_name="sessions")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day__date", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.day}, {self.start_time:%H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:session-edit", kwargs={"pk": self.review_id, "session": self.pk})
+
+    @property
+    def date(self) -> datetime.date:
+        return self.day.date
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def starts(self) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(self.day.date, self.start_time), LONDON
+        )
+
+    def ends(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.day.date, self.end_time), LONDON)
+
+    def overlaps(self, other: Session) -> bool:
+        return (
+            self.day.date == other.day.date
+            and self.start_time < other.end_time
+            and other.start_time < self.end_time
+        )
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address. Resetting it stops the old address working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"
+
+    @classmethod
+    def for_user(cls, user: User) -> CalendarFeed:
+        feed, _ = cls.objects.get_or_create(user=user)
+        return feed
+
+    def reset(self) -> None:
+        self.token = _calendar_token()
+        self.save(update_fields=["token", "updated_at"])

@@ -10,14 +10,16 @@ and see a review's content only if they are on its team (need to know).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import rules
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from reviews.models import Review, Role
+from reviews.models import Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,8 +37,10 @@ RIGHTS: dict[str, frozenset[str]] = {
     "edit_review": frozenset({Role.COORDINATOR}),
     # Invite people, change roles, remove people.
     "manage_team": frozenset({Role.COORDINATOR}),
-    # Review days, sessions, documents requested.
+    # Review days, sessions, documents requested; the review's own key lines of enquiry.
     "schedule": frozenset({Role.COORDINATOR}),
+    # Read and download the documents the host sent (every download is recorded).
+    "read_documents": _ALL,
     # Evidence notes and findings.
     "edit_findings": _AUDITORS,
     # See and export the review's audit trail.
@@ -99,3 +103,44 @@ def get_review_for(
     if not can(user, right, review):
         raise PermissionDenied(f"Your role on this review does not allow this ({right}).")
     return review
+
+
+def may_coordinate(user: User, *, roles: Iterable[str] | None = None) -> bool:
+    """May this person set up new reviews and keep frameworks of KLOEs?
+
+    Coordinators of any review may; so may people an administrator gave "Can add review" to (directly
+    or through a group), which is how the first coordinator of an organisation starts. ``roles``: this
+    person's roles on their reviews, when the caller has them already (saves a query).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if roles is None:
+        if Membership.objects.filter(user=user, role=Role.COORDINATOR).exists():
+            return True
+    elif Role.COORDINATOR in roles:
+        return True
+    granted = Q(user=user) | Q(group__user=user)
+    return (
+        Permission.objects.filter(granted, codename="add_review", content_type__app_label="reviews")
+        .distinct()
+        .exists()
+    )
+
+
+def require_coordinator(user: User) -> None:
+    if not may_coordinate(user):
+        raise PermissionDenied("Only coordinators can do this.")
+
+
+def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
+    """A framework template this coordinator may use (404 otherwise); ``edit``: one they may change.
+
+    Defaults are read-only for everyone (copy one to adapt it); a copy belongs to its organisation.
+    """
+    require_coordinator(user)
+    framework = Framework.objects.usable_by(user).filter(pk=pk).first()
+    if framework is None:
+        raise Http404("No framework found")
+    if edit and framework.is_default:
+        raise PermissionDenied("The default frameworks cannot be changed: make a copy.")
+    return framework

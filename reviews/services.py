@@ -1,18 +1,354 @@
-"""Workflows that span models. Keyword-only and typed."""
+"""Workflows that span several rows: setting up a review, its team, documents and schedule.
+
+Keyword-only, typed functions. Each either does all of its work or none of it (one transaction);
+emails go out only after the work is saved.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+import smtplib
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
 from accounts.twofactor import reset_devices
+from reviews.documents import Inspected
+from reviews.models import (
+    HOST_ROLES,
+    Document,
+    DocumentDownload,
+    DocumentRequest,
+    Framework,
+    Invitation,
+    Membership,
+    Review,
+    ReviewDay,
+    Role,
+    Session,
+)
+from reviews.schedule import attendees
 from trail.models import Event
 from trail.services import record
 
 if TYPE_CHECKING:
+    from django import forms
     from django.http import HttpRequest
 
-    from accounts.models import User
-    from reviews.models import Review
+logger = logging.getLogger(__name__)
+
+
+class StaleEdit(Exception):
+    """Someone saved the row since the form was shown."""
+
+    message = (
+        "Someone else changed this while you were editing it. Your changes are shown below: check "
+        "them against the latest version, then save again."
+    )
+
+
+def save_versioned(form: forms.ModelForm) -> Any:
+    """Save a form for a row with a ``version``, unless someone saved the row since it was shown."""
+    instance = form.instance
+    expected = form.cleaned_data["version"]
+    with transaction.atomic():
+        updated = (
+            type(instance)
+            .objects.filter(pk=instance.pk, version=expected)
+            .update(version=F("version") + 1)
+        )
+        if not updated:
+            raise StaleEdit
+        instance.version = expected + 1
+        return form.save()
+
+
+def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
+    """Send one email. The change it reports is already saved: a mail server that is down is
+    logged, never turned into an error page for a change that worked."""
+    if not to:
+        return True
+    subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"reviews/email/{template}.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send the %s email", template)
+        return False
+    return True
+
+
+# Reviews -----------------------------------------------------------------------------------------
+
+
+def create_review(*, form: forms.ModelForm, user: User) -> Review:
+    """Save a new review, make its creator the coordinator and give it a copy of its framework."""
+    framework: Framework = form.cleaned_data["framework"]
+    with transaction.atomic():
+        review = form.save()
+        Membership.objects.create(review=review, user=user, role=Role.COORDINATOR)
+        framework.copy(name=framework.name, organisation=review.lead_organisation, review=review)
+    return review
+
+
+def update_review(*, form: forms.ModelForm) -> Review:
+    form.instance.status = form.cleaned_data["status"]
+    return save_versioned(form)
+
+
+# Frameworks --------------------------------------------------------------------------------------
+
+
+def copy_framework(*, framework: Framework, name: str, user: User) -> Framework:
+    with transaction.atomic():
+        return framework.copy(name=name, organisation=user.organisation)
+
+
+def save_framework(*, form: forms.ModelForm, formset: forms.BaseInlineFormSet) -> Framework:
+    """Save the name and every KLOE at once, then number the positions 1, 2, 3 ... in order."""
+    with transaction.atomic():
+        framework = form.save() if form.instance.pk is None else save_versioned(form)
+        formset.instance = framework
+        formset.save()
+        for position, kloe in enumerate(framework.kloes.order_by("position", "pk"), start=1):
+            if kloe.position != position:
+                kloe.position = position
+                kloe.save(update_fields=["position", "updated_at"])
+    return framework
+
+
+# Team --------------------------------------------------------------------------------------------
+
+
+def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> None:
+    _mail(
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "review": invitation.review,
+            "url": site_url + reverse("reviews:invitation-accept", kwargs={"token": token}),
+            "days": 7,
+        },
+        to=[invitation.email],
+    )
+
+
+def invite(
+    *, review: Review, email: str, role: str, full_name: str, invited_by: User, site_url: str
+) -> Invitation:
+    """Invite someone by email to a role on the review. Refused if they are on it or invited."""
+    invitation = Invitation(
+        review=review, email=email.lower(), role=role, full_name=full_name, invited_by=invited_by
+    )
+    token = invitation.new_token()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            f"An invitation to {email} has already been sent: resend it from the list of invitations"
+        ) from None
+    _send_invitation(invitation=invitation, token=token, site_url=site_url)
+    return invitation
+
+
+def resend_invitation(*, invitation: Invitation, site_url: str) -> None:
+    """A new link for seven more days; the old link stops working."""
+    token = invitation.new_token()
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "updated_at"])
+    _send_invitation(invitation=invitation, token=token, site_url=site_url)
+
+
+def revoke_invitation(*, invitation: Invitation) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+
+
+def change_role(*, membership: Membership, role: str) -> None:
+    """Change a member's role; the review always keeps at least one coordinator."""
+    with transaction.atomic():
+        coordinators = Membership.objects.select_for_update().filter(
+            review=membership.review_id, role=Role.COORDINATOR
+        )
+        if (
+            membership.role == Role.COORDINATOR
+            and role != Role.COORDINATOR
+            and coordinators.count() <= 1
+        ):
+            raise ValidationError("The review needs at least one coordinator")
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+
+
+class InvitationUnusable(Exception):
+    pass
+
+
+def accept_invitation(
+    *, invitation: Invitation, user: User | None = None, new_account: dict[str, str] | None = None
+) -> User:
+    """Accept once: add the role to ``user``, or create the account from ``new_account``."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable:
+            raise InvitationUnusable(invitation.state)
+        if user is None:
+            assert new_account is not None
+            user = User.objects.create_user(
+                invitation.email,
+                new_account["password"],
+                full_name=new_account["full_name"],
+                job_title=new_account.get("job_title", ""),
+                organisation=invitation.review.host if invitation.role in HOST_ROLES else None,
+            )
+        Membership.objects.get_or_create(
+            review=invitation.review, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return user
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+def store_document(
+    *, request: DocumentRequest, upload: Any, inspected: Inspected, user: User
+) -> Document:
+    document = Document(
+        review=request.review,
+        request=request,
+        original_name=(getattr(upload, "name", "") or "document")[-255:],
+        file_type=inspected.file_type,
+        extension=inspected.extension,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=user,
+    )
+    with transaction.atomic():
+        document.file.save("upload", upload, save=False)
+        document.save()
+    return document
+
+
+def record_download(
+    *, document: Document, user: User, inline: bool, request: HttpRequest | None = None
+) -> None:
+    DocumentDownload.objects.create(document=document, user=user, inline=inline)
+    record(
+        action=Event.Action.DOCUMENT_DOWNLOADED,
+        request=request,
+        actor=user,
+        obj=document,
+        review_id=document.review_id,
+        detail={"read_in_browser": inline},
+    )
+
+
+# Schedule ----------------------------------------------------------------------------------------
+
+_WHEN = ("day_id", "start_time", "end_time", "place", "online_link")
+
+
+def _snapshot(session: Session) -> tuple[Any, ...]:
+    return tuple(getattr(session, f) for f in _WHEN)
+
+
+def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> None:
+    for person in people:
+        _mail(
+            template="session_changed",
+            context={
+                "session": session,
+                "review": session.review,
+                "change": change,
+                "person": person,
+                "url": site_url + reverse("reviews:timetable", kwargs={"pk": session.review_id}),
+            },
+            to=[person.email],
+        )
+
+
+def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Session:
+    """Add or change a session; bump its SEQUENCE; email the people it concerns."""
+    session: Session = form.instance
+    creating = session.pk is None
+    if creating:
+        with transaction.atomic():
+            session = form.save(commit=False)
+            session.review = review
+            session.save()
+            form.save_m2m()
+        _notify(session=session, change="added", people=attendees(session), site_url=site_url)
+        return session
+
+    before = Session.objects.get(pk=session.pk)
+    before_people = {p.pk: p for p in attendees(before)}
+    with transaction.atomic():
+        session.sequence = before.sequence + 1
+        session = save_versioned(form)
+    after_people = {p.pk: p for p in attendees(session)}
+    moved = _snapshot(before) != _snapshot(session)
+    added = [p for pk, p in after_people.items() if pk not in before_people]
+    removed = [p for pk, p in before_people.items() if pk not in after_people]
+    staying = [p for pk, p in after_people.items() if pk in before_people]
+    _notify(session=session, change="added", people=added, site_url=site_url)
+    _notify(session=before, change="removed", people=removed, site_url=site_url)
+    if moved:
+        _notify(session=session, change="moved", people=staying, site_url=site_url)
+    return session
+
+
+class DayHasSessions(Exception):
+    pass
+
+
+def remove_day(*, day: ReviewDay) -> None:
+    """Remove a review day that has no sessions left (cancelled ones go with it)."""
+    with transaction.atomic():
+        if day.sessions.live().exists():
+            raise DayHasSessions
+        day.delete()
+
+
+def cancel_session(*, session: Session, site_url: str) -> None:
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(
+            cancelled_at=timezone.now(),
+            sequence=F("sequence") + 1,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+    session.refresh_from_db()
+    _notify(session=session, change="cancelled", people=attendees(session), site_url=site_url)
+
+
+__all__ = [
+    "StaleEdit",
+    "accept_invitation",
+    "cancel_session",
+    "change_role",
+    "copy_framework",
+    "create_review",
+    "invite",
+    "record_download",
+    "resend_invitation",
+    "revoke_invitation",
+    "save_framework",
+    "save_session",
+    "store_document",
+    "update_review",
+]
 
 
 def reset_member_second_factor(

@@ -1,16 +1,86 @@
 from django.urls import path
 
-from reviews import views
+from reviews import document_views, framework_views, schedule_views, team_views, views
 
 app_name = "reviews"
 
+R = "reviews/<int:pk>/"
+
 urlpatterns = [
     path("", views.your_reviews, name="your-reviews"),
-    path("reviews/<int:pk>/", views.review_overview, name="review-overview"),
-    path("reviews/<int:pk>/audit-trail/", views.review_trail, name="review-trail"),
-    path("reviews/<int:pk>/audit-trail.csv", views.review_trail_csv, name="review-trail-csv"),
+    path("reviews/new/", views.review_create, name="review-create"),
+    path(R, views.review_overview, name="review-overview"),
+    path(R + "edit/", views.review_edit, name="review-edit"),
+    # Key lines of enquiry: the library of frameworks and each review's own copy.
+    path("frameworks/", framework_views.framework_list, name="framework-list"),
+    path("frameworks/<int:pk>/", framework_views.framework_detail, name="framework-detail"),
+    path("frameworks/<int:pk>/copy/", framework_views.framework_copy, name="framework-copy"),
+    path("frameworks/<int:pk>/edit/", framework_views.framework_edit, name="framework-edit"),
+    path(R + "framework/", framework_views.review_framework, name="review-framework"),
     path(
-        "reviews/<int:pk>/team/<int:membership_pk>/reset-two-factor/",
+        R + "framework/edit/", framework_views.review_framework_edit, name="review-framework-edit"
+    ),
+    # The team.
+    path(R + "team/", team_views.team, name="team"),
+    path(R + "team/invite/", team_views.invitation_create, name="invitation-create"),
+    path(
+        R + "team/invitations/<int:invitation>/resend/",
+        team_views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        R + "team/invitations/<int:invitation>/revoke/",
+        team_views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path(R + "team/<int:membership>/role/", team_views.member_role, name="member-role"),
+    path("invitations/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
+    # Documents.
+    path(R + "documents/", document_views.documents, name="documents"),
+    path(
+        R + "documents/request/",
+        document_views.document_request_create,
+        name="document-request-create",
+    ),
+    path(
+        R + "documents/request/<int:request_pk>/upload/",
+        document_views.document_upload,
+        name="document-upload",
+    ),
+    path(
+        R + "documents/<int:document>/download/",
+        document_views.document_download,
+        name="document-download",
+    ),
+    path(R + "documents/<int:document>/read/", document_views.document_read, name="document-read"),
+    # The timetable.
+    path(R + "timetable/", schedule_views.timetable, name="timetable"),
+    path(R + "timetable.pdf", schedule_views.timetable_pdf, name="timetable-pdf"),
+    path(R + "timetable.ics", schedule_views.timetable_ics, name="timetable-ics"),
+    path(R + "timetable/days/new/", schedule_views.day_create, name="day-create"),
+    path(R + "timetable/days/<int:day>/remove/", schedule_views.day_delete, name="day-delete"),
+    path(R + "timetable/sessions/new/", schedule_views.session_create, name="session-create"),
+    path(R + "timetable/sessions/<int:session>/", schedule_views.session_edit, name="session-edit"),
+    path(
+        R + "timetable/sessions/<int:session>/cancel/",
+        schedule_views.session_cancel,
+        name="session-cancel",
+    ),
+    # Calendar feeds.
+    path("calendar/", schedule_views.calendar, name="calendar"),
+    path("calendar/reset/", schedule_views.calendar_reset, name="calendar-reset"),
+    path(
+        "calendar/<str:token>.ics", schedule_views.calendar_person_feed, name="calendar-person-feed"
+    ),
+    path(
+        "calendar/<str:token>/reviews/<int:pk>.ics",
+        schedule_views.calendar_review_feed,
+        name="calendar-review-feed",
+    ),
+    path(R + "audit-trail/", views.review_trail, name="review-trail"),
+    path(R + "audit-trail.csv", views.review_trail_csv, name="review-trail-csv"),
+    path(
+        R + "team/<int:membership_pk>/reset-two-factor/",
         views.member_reset_two_factor,
         name="member-reset-two-factor",
     ),

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from config.forms import GovukFormMixin
+from config.forms import GovukDateField, GovukFormMixin
 from trail.models import Event
 
 
@@ -14,8 +13,8 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
     person = forms.CharField(
         label="Person (email address or part of it)", required=False, max_length=254
     )
-    since = DateInputField(label="From", required=False, require_all_fields=False)
-    until = DateInputField(label="To", required=False, require_all_fields=False)
+    since = GovukDateField(label="From", required=False, require_all_fields=False)
+    until = GovukDateField(label="To", required=False, require_all_fields=False)
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()

@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from accounts.models import Organisation, User
-from reviews.models import Membership, Review, Role
+from reviews.models import Framework, Membership, Review, Role, Session
 
 
 def _counts() -> tuple[int, ...]:
@@ -26,6 +26,13 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     roles = set(fieldwork.memberships.values_list("role", flat=True))
     assert roles == set(Role)
     assert Review.objects.filter(status=Review.Status.ISSUED).count() == 1
+
+    # The fieldwork review has its own framework, documents wanted and a two-day timetable.
+    assert fieldwork.framework.kloes.count() == 7
+    assert fieldwork.document_requests.count() == 5
+    assert fieldwork.days.count() == 2
+    assert Session.objects.filter(review=fieldwork).count() == 7
+    assert Framework.objects.filter(review__isnull=False).count() == 1
 
     printed = out.getvalue()
     for role in ("Coordinator", "Lead reviewer", "Reviewer", "Host lead contact", "Host staff"):

@@ -80,7 +80,7 @@ def test_your_reviews_query_count_does_not_grow_with_reviews(
         MembershipFactory(review=ReviewFactory(), user=reviewer, role=Role.REVIEWER)
     large = count_queries()
     assert small == large
-    assert large <= 6
+    assert large <= 7  # includes whether they may set up reviews
 
 
 def test_overview_query_count_does_not_grow_with_the_team(world) -> None:

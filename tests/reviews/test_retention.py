@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from io import StringIO
 
 import pytest
@@ -90,3 +91,45 @@ def test_retention_purges_only_reviews_issued_before_the_cutoff_and_records_it(
     call_command("apply_retention", stdout=again)
     assert "Nothing to delete" in again.getvalue()
     assert counted_purger == [("purge", old.pk)]
+
+
+def test_uploaded_documents_of_an_old_review_are_deleted_files_and_all(world, settings) -> None:
+    from django.core.files.base import ContentFile
+
+    from reviews.models import Document, DocumentRequest
+
+    now = timezone.now()
+    world.review.status = Review.Status.ISSUED
+    world.review.letter_issued_at = now - dt.timedelta(days=400)
+    world.review.save()
+    wanted = DocumentRequest.objects.create(review=world.review, title="Self-assessment")
+    document = Document(
+        review=world.review,
+        request=wanted,
+        original_name="self-assessment.pdf",
+        file_type=Document.FileType.PDF,
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=world.people["host_lead"],
+    )
+    document.file.save("kept-until-retention.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    path = document.file.path
+    kept = Document.objects.create(
+        review=world.other_review,
+        request=DocumentRequest.objects.create(review=world.other_review, title="Data pack"),
+        original_name="data.pdf",
+        file_type=Document.FileType.PDF,
+        content_type="application/pdf",
+        size=1,
+        sha256="1" * 64,
+        uploaded_by=world.people["other_host_staff"],
+    )
+
+    out = StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "1 uploaded documents" in out.getvalue()
+    assert not Document.objects.filter(review=world.review).exists()
+    assert not os.path.exists(path)
+    assert Document.objects.filter(pk=kept.pk).exists()
+    assert Review.objects.filter(pk=world.review.pk).exists()

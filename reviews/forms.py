@@ -1,0 +1,492 @@
+"""Forms for setting up a review: details, frameworks, team, documents and the schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from accounts.models import Organisation, User
+from config.forms import GovukDateField, GovukFormMixin
+from reviews.documents import UploadRefused, inspect_upload
+from reviews.models import (
+    TEAM_ROLES,
+    DocumentRequest,
+    Framework,
+    Invitation,
+    Kloe,
+    Membership,
+    Review,
+    ReviewDay,
+    Role,
+    Session,
+    number_kloes,
+)
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.gov.uk"
+
+
+class DateField(GovukDateField):
+    """The GOV.UK date input, with messages that say which date and what is wrong."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(label=label, required=required, **kwargs)
+        what = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
+        self.what = what
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(f"The {self.what} must be a real date") from None
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose only people who are on this review",
+        "invalid_pk_value": "Choose only people who are on this review",
+    }
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a row two people can edit: refuses to overwrite a change made since it was shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and data.get("version") != self.instance.version:
+            raise ValidationError(
+                "Someone else changed this while you were editing it. Your changes are shown below: "
+                "check them against the latest version, then save again.",
+                code="stale",
+            )
+        return data
+
+
+# Reviews -----------------------------------------------------------------------------------------
+
+
+class ReviewForm(GovukFormMixin, VersionedForm):
+    start_date = DateField(label="Start date", required=False)
+    end_date = DateField(label="End date", required=False)
+
+    class Meta:
+        model = Review
+        fields = [
+            "title",
+            "host",
+            "lead_organisation",
+            "kind",
+            "kind_other",
+            "delivery",
+            "start_date",
+            "end_date",
+            "request",
+            "addressee_name",
+            "addressee_title",
+            "our_reference",
+            "your_reference",
+        ]
+        labels = {
+            "host": "Host authority",
+            "lead_organisation": "Lead organisation",
+            "kind": "Kind of review",
+            "kind_other": "If other, what kind of review",
+            "request": "The host's request and scope",
+            "addressee_name": "Letter addressee",
+            "addressee_title": "Addressee's job title",
+        }
+        widgets = {"kind": forms.RadioSelect, "delivery": forms.RadioSelect}
+        error_messages = {
+            "title": {"required": "Enter a title for the review"},
+            "host": {"required": "Choose the host authority"},
+            "lead_organisation": {"required": "Choose the lead organisation"},
+        }
+
+    def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Organisation.objects.order_by("name")
+        self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["host"].empty_label = "Choose the host authority"
+        self.fields["lead_organisation"].empty_label = "Choose the lead organisation"
+        if creating:
+            self.fields["framework"] = forms.ModelChoiceField(
+                label="Key lines of enquiry",
+                help_text="The review takes its own copy, which you can adjust later.",
+                queryset=Framework.objects.usable_by(user),
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the key lines of enquiry for this review"},
+            )
+        else:
+            self.fields["status"] = forms.ChoiceField(
+                label="Status", choices=Review.Status.choices, initial=self.instance.status
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        host, lead = data.get("host"), data.get("lead_organisation")
+        if host and lead and host == lead:
+            self.add_error(
+                "lead_organisation", "The lead organisation cannot be the host authority"
+            )
+        if data.get("kind") == Review.Kind.OTHER and not data.get("kind_other"):
+            self.add_error("kind_other", "Enter the kind of review")
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be the same as or after the start date")
+        return data
+
+
+# Frameworks --------------------------------------------------------------------------------------
+
+
+class FrameworkCopyForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Name of your copy",
+        max_length=200,
+        error_messages={"required": "Enter a name for your copy"},
+    )
+
+
+class FrameworkForm(GovukFormMixin, VersionedForm):
+    class Meta:
+        model = Framework
+        fields = ["name", "description"]
+        error_messages = {"name": {"required": "Enter a name for the framework"}}
+
+
+class KloeForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Kloe
+        fields = ["position", "group", "heading", "prompts"]
+        labels = {"position": "Order", "group": "Group (optional)", "prompts": "Prompts (optional)"}
+        widgets = {"prompts": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "heading": {"required": "Enter the heading of this key line of enquiry"},
+            "position": {"invalid": "Enter the order as a whole number, like 3"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
+        )
+
+    def clean_position(self) -> int:
+        position = self.cleaned_data.get("position")
+        return 10_000 if position is None else position
+
+
+class BaseKloeFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "A framework can have at most %(num)d key lines of enquiry",
+    }
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this line"
+
+
+MAX_KLOES = 50
+
+KloeFormSet = inlineformset_factory(
+    Framework,
+    Kloe,
+    form=KloeForm,
+    formset=BaseKloeFormSet,
+    extra=3,
+    can_delete=True,
+    can_order=False,
+    # Real frameworks have about 20 lines. The caps also stop a forged form count from making the
+    # server build and show a thousand empty lines (Django's default ceiling).
+    max_num=MAX_KLOES,
+    validate_max=True,
+    absolute_max=MAX_KLOES + 10,
+)
+
+
+# Team --------------------------------------------------------------------------------------------
+
+
+class InvitationForm(GovukFormMixin, forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter the email address", "invalid": EMAIL_FORMAT},
+    )
+    role = forms.ChoiceField(
+        label="Role on the review",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role"},
+    )
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        member = (
+            Membership.objects.filter(review=self.review, user__email__iexact=email)
+            .select_related("user")
+            .first()
+        )
+        if member:
+            raise ValidationError(
+                f"{email} is already on this review as {member.get_role_display().lower()}"
+            )
+        if Invitation.objects.pending().filter(review=self.review, email__iexact=email).exists():
+            raise ValidationError(
+                f"An invitation to {email} has already been sent: resend it from the list of invitations"
+            )
+        return email
+
+
+class RoleForm(GovukFormMixin, forms.Form):
+    role = forms.ChoiceField(
+        label="New role", choices=Role.choices, error_messages={"required": "Choose a role"}
+    )
+
+
+class AcceptNewAccountForm(GovukFormMixin, forms.Form):
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 12 characters.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm the password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The passwords do not match")
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=data.get("full_name", ""))
+                )
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+class DocumentRequestForm(GovukFormMixin, forms.ModelForm):
+    due_date = DateField(label="Date needed by", required=False)
+
+    class Meta:
+        model = DocumentRequest
+        fields = ["kind", "title", "notes", "due_date"]
+        labels = {
+            "kind": "Document",
+            "title": "Name (needed for Other)",
+            "notes": "Notes for the host",
+        }
+        widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"kind": {"required": "Choose the document you want"}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DocumentRequest.Kind.choices  # radios: no blank choice
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == DocumentRequest.Kind.OTHER and not data.get("title"):
+            self.add_error("title", "Enter the name of the document you want")
+        return data
+
+
+class DocumentUploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Choose a file",
+        help_text="PDF, Word, Excel or PowerPoint.",
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The file you chose is empty",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"PDF, Word, Excel or PowerPoint, up to {settings.DOCUMENT_MAX_UPLOAD_MB} MB."
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            self.inspected = inspect_upload(upload, max_mb=settings.DOCUMENT_MAX_UPLOAD_MB)
+        except UploadRefused as refused:
+            raise ValidationError(str(refused)) from None
+        return upload
+
+
+# Schedule ----------------------------------------------------------------------------------------
+
+
+class ReviewDayForm(GovukFormMixin, forms.ModelForm):
+    date = DateField(label="Date of the day")
+
+    class Meta:
+        model = ReviewDay
+        fields = ["date", "notes"]
+        labels = {"notes": "Notes (optional)"}
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if self.review.days.filter(date=date).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"{date:%-d %B %Y} is already a day of this review")
+        return date
+
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
+
+
+class SessionForm(GovukFormMixin, VersionedForm):
+    start_time = forms.TimeField(
+        label="Start time",
+        help_text="24-hour clock, for example 09:30",
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
+        ),
+        error_messages={
+            "required": "Enter the start time",
+            "invalid": "Enter the start time as hours and minutes, like 09:30",
+        },
+    )
+    end_time = forms.TimeField(
+        label="End time",
+        help_text="24-hour clock, for example 11:00",
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
+        ),
+        error_messages={
+            "required": "Enter the end time",
+            "invalid": "Enter the end time as hours and minutes, like 11:00",
+        },
+    )
+    reviewers = PersonChoiceField(
+        label="Reviewers attending",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    host_people = PersonChoiceField(
+        label="Host contacts attending",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    online_link = forms.URLField(
+        label="Online link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+        help_text="Optional. The Teams or Zoom link, starting https://",
+        error_messages={"invalid": "Enter the link as a full web address, starting https://"},
+    )
+    kloes = forms.ModelMultipleChoiceField(
+        label="Key lines of enquiry it serves",
+        queryset=Kloe.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "day",
+            "kind",
+            "title",
+            "start_time",
+            "end_time",
+            "place",
+            "online_link",
+            "reviewers",
+            "host_people",
+            "host_attendees",
+            "kloes",
+        ]
+        labels = {"day": "Day", "kind": "Kind of session", "place": "Place (optional)"}
+        error_messages = {
+            "day": {
+                "required": "Choose the day of the session",
+                "invalid_choice": "Choose one of this review's days",
+            },
+            "kind": {"required": "Choose the kind of session"},
+            "title": {"required": "Enter a title for the session"},
+        }
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["day"].queryset = review.days.all()
+        self.fields["day"].empty_label = "Choose a day"
+        self.fields["kind"].choices = [("", "Choose the kind of session"), *Session.Kind.choices]
+        self.fields["day"].label_from_instance = lambda day: f"{day.date:%A %-d %B %Y}"
+        members = Membership.objects.filter(review=review).select_related("user")
+        team = [m.user_id for m in members if m.role in TEAM_ROLES]
+        host = [m.user_id for m in members if m.role not in TEAM_ROLES]
+        self.fields["reviewers"].queryset = User.objects.filter(pk__in=team).order_by("full_name")
+        self.fields["host_people"].queryset = User.objects.filter(pk__in=host).order_by("full_name")
+        self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
+        kloes = list(self.fields["kloes"].queryset)
+        number_kloes(kloes)
+        numbers = {k.pk: k.number for k in kloes}
+        self.fields["kloes"].label_from_instance = lambda k: f"{numbers.get(k.pk, '')} {k.heading}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time")
+        return data

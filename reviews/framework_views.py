@@ -1,0 +1,96 @@
+"""Frameworks of key lines of enquiry: the library of templates, copies, and each review's own copy."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from reviews import services
+from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
+from reviews.models import Framework
+from reviews.permissions import get_framework_for, get_review_for, require_coordinator, rights_for
+from reviews.views import form_data
+
+
+@require_safe
+def framework_list(request: HttpRequest) -> HttpResponse:
+    require_coordinator(request.user)
+    frameworks = Framework.objects.usable_by(request.user).prefetch_related("kloes")
+    return render(request, "reviews/framework_list.html", {"frameworks": frameworks})
+
+
+@require_safe
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = get_framework_for(request.user, pk)
+    return render(
+        request,
+        "reviews/framework_detail.html",
+        {"framework": framework, "kloes": framework.numbered_kloes()},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = get_framework_for(request.user, pk)
+    form = FrameworkCopyForm(
+        form_data(request), initial={"name": f"{framework.name} (our version)"}
+    )
+    if request.method == "POST" and form.is_valid():
+        copy = services.copy_framework(
+            framework=framework, name=form.cleaned_data["name"], user=request.user
+        )
+        messages.success(request, f"Copied. You can now change “{copy.name}”.")
+        return redirect("reviews:framework-edit", pk=copy.pk)
+    return render(request, "reviews/framework_copy.html", {"framework": framework, "form": form})
+
+
+def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResponse | None:
+    form = FrameworkForm(form_data(request), instance=framework, prefix="framework")
+    formset = KloeFormSet(form_data(request), instance=framework, prefix="kloes")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.save_framework(form=form, formset=formset)
+        except services.StaleEdit as stale:
+            form.add_error(None, stale.message)
+        else:
+            messages.success(request, "Key lines of enquiry saved.")
+            return None
+    return render(
+        request,
+        "reviews/framework_edit.html",
+        {**context, "framework": framework, "form": form, "formset": formset},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = get_framework_for(request.user, pk, edit=True)
+    return _edit(request, framework, {}) or redirect(framework)
+
+
+@require_safe
+def review_framework(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    framework = review.framework
+    return render(
+        request,
+        "reviews/review_framework.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "framework": framework,
+            "kloes": framework.numbered_kloes() if framework else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    framework = review.framework
+    if framework is None:  # a review set up before frameworks: saved with its first KLOEs
+        framework = Framework(name="Key lines of enquiry", review=review)
+    context = {"review": review, "review_rights": rights_for(request.user, review)}
+    return _edit(request, framework, context) or redirect("reviews:review-framework", pk=review.pk)

@@ -1,0 +1,32 @@
+"""What the retention policy deletes from this app: uploaded documents (files and rows)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from config.retention import register
+
+if TYPE_CHECKING:
+    from reviews.models import Review
+
+
+def _documents(review: Review):  # type: ignore[no-untyped-def]
+    from reviews.models import Document
+
+    return Document.objects.filter(review=review)
+
+
+def _count_documents(review: Review) -> int:
+    return _documents(review).count()
+
+
+def _purge_documents(review: Review) -> int:
+    documents = list(_documents(review))
+    for document in documents:
+        document.file.delete(save=False)
+    _documents(review).delete()
+    return len(documents)
+
+
+def register_purgers() -> None:
+    register(label="uploaded documents", count=_count_documents, purge=_purge_documents)

@@ -1,0 +1,246 @@
+"""The timetable: days and sessions, the day-by-day page, its PDF and calendar files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from config.pdf import render_pdf
+from reviews import services
+from reviews.calendar import build_calendar
+from reviews.forms import ReviewDayForm, SessionForm
+from reviews.models import CalendarFeed, Membership, Review, ReviewDay, Session
+from reviews.permissions import get_review_for, rights_for
+from reviews.schedule import build_timetable, warnings_for
+from reviews.views import form_data, site_url
+
+
+@require_safe
+def timetable(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    rights = rights_for(request.user, review)
+    return render(
+        request,
+        "reviews/timetable.html",
+        {
+            "review": review,
+            "review_rights": rights,
+            "timetable": build_timetable(review),
+            "show_warnings": rights["schedule"],
+        },
+    )
+
+
+@require_safe
+def timetable_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    pdf = render_pdf(
+        "print/timetable.html",
+        {"review": review, "timetable": build_timetable(review), "printed": timezone.now()},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"timetable {review.title}")[:80] or "timetable"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _calendar_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+def _review_sessions(review: Review):  # type: ignore[no-untyped-def]
+    return (
+        Session.objects.filter(review=review)
+        .select_related("day", "review")
+        .prefetch_related("reviewers", "host_people")
+        .order_by("day__date", "start_time", "pk")
+    )
+
+
+@require_safe
+def timetable_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review's calendar file, downloaded while signed in."""
+    review = get_review_for(request.user, pk, "view")
+    return _calendar_response(
+        build_calendar(_review_sessions(review), name=review.title),
+        slugify(review.title)[:80] or "timetable",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def day_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    form = ReviewDayForm(form_data(request), review=review)
+    if request.method == "POST" and form.is_valid():
+        day = form.save(commit=False)
+        day.review = review
+        day.save()
+        messages.success(request, f"Added {day}.")
+        if not review.in_dates(day.date):
+            messages.warning(request, f"{day} is outside the review's dates.")
+        return redirect("reviews:timetable", pk=review.pk)
+    return render(
+        request,
+        "reviews/day_form.html",
+        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+    )
+
+
+@require_POST
+def day_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    found = get_object_or_404(ReviewDay, review=review, pk=day)
+    try:
+        services.remove_day(day=found)
+    except services.DayHasSessions:
+        messages.error(
+            request, f"{found} still has sessions: move or cancel them before removing the day."
+        )
+    else:
+        messages.success(request, f"Removed {found}.")
+    return redirect("reviews:timetable", pk=review.pk)
+
+
+def _session_page(
+    request: HttpRequest, review: Review, form: SessionForm, session: Session | None
+) -> HttpResponse:
+    return render(
+        request,
+        "reviews/session_form.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "form": form,
+            "session": session,
+            "warnings": warnings_for(session) if session else [],
+        },
+    )
+
+
+def _saved(request: HttpRequest, session: Session, verb: str) -> HttpResponse:
+    messages.success(request, f"{verb} “{session.title}”.")
+    for warning in warnings_for(session):
+        messages.warning(request, f"Check “{session.title}”: {warning}.")
+    return redirect("reviews:timetable", pk=session.review_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    initial = {}
+    if day := request.GET.get("day"):
+        initial["day"] = day
+    form = SessionForm(form_data(request), review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        session = services.save_session(form=form, review=review, site_url=site_url(request))
+        return _saved(request, session, "Added")
+    return _session_page(request, review, form, None)
+
+
+def _session(review: Review, session: int) -> Session:
+    return get_object_or_404(
+        Session.objects.select_related("day", "review").filter(cancelled_at__isnull=True),
+        review=review,
+        pk=session,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    found = _session(review, session)
+    form = SessionForm(form_data(request), instance=found, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_session(form=form, review=review, site_url=site_url(request))
+        except services.StaleEdit as stale:
+            form.add_error(None, stale.message)
+        else:
+            return _saved(request, saved, "Saved")
+    return _session_page(request, review, form, _session(review, session))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_cancel(request: HttpRequest, pk: int, session: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    found = _session(review, session)
+    if request.method == "POST":
+        services.cancel_session(session=found, site_url=site_url(request))
+        messages.success(request, f"Cancelled “{found.title}”. The people attending were told.")
+        return redirect("reviews:timetable", pk=review.pk)
+    return render(
+        request,
+        "reviews/session_cancel.html",
+        {"review": review, "review_rights": rights_for(request.user, review), "session": found},
+    )
+
+
+# Calendar feeds ----------------------------------------------------------------------------------
+
+
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Your secret calendar addresses (created the first time you look)."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    reviews = Review.objects.for_user(request.user).order_by("-start_date", "title")
+    return render(request, "reviews/calendar.html", {"feed": feed, "reviews": reviews})
+
+
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if feed is None:
+        CalendarFeed.for_user(request.user)
+        messages.success(request, "Your calendar address is ready. Keep it to yourself.")
+    else:
+        feed.reset()
+        messages.success(
+            request,
+            "Your calendar address was reset. The old address no longer works: subscribe again with the new one.",
+        )
+    return redirect("reviews:calendar")
+
+
+def _feed_owner(token: str):  # type: ignore[no-untyped-def]
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar")
+    return feed.user
+
+
+@login_not_required
+@require_safe
+def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Every session this person attends, across all their reviews. The secret address is the key."""
+    user = _feed_owner(token)
+    reviews = Membership.objects.filter(user=user).values("review")
+    sessions = (
+        Session.objects.filter(review__in=reviews)
+        .for_person(user)
+        .select_related("day", "review")
+        .prefetch_related("reviewers", "host_people")
+        .order_by("day__date", "start_time", "pk")
+    )
+    return _calendar_response(
+        build_calendar(sessions, name=f"Peer review sessions: {user.full_name}"), "peer-reviews"
+    )
+
+
+@login_not_required
+@require_safe
+def calendar_review_feed(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """Every session of one review the person is on."""
+    user = _feed_owner(token)
+    review = Review.objects.for_user(user).filter(pk=pk).first()
+    if review is None:
+        raise Http404("No review found")
+    return _calendar_response(
+        build_calendar(_review_sessions(review), name=review.title), slugify(review.title)[:80]
+    )

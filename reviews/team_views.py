@@ -1,0 +1,182 @@
+"""The review team: invitations by email, accepting them, and roles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from reviews import services
+from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
+from reviews.models import Invitation, Membership, Role
+from reviews.permissions import get_review_for, rights_for
+from reviews.views import form_data, site_url
+
+
+@require_safe
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "manage_team")
+    memberships = review.memberships.select_related("user__organisation").order_by(
+        "role", "user__full_name"
+    )
+    invitations = review.invitations.select_related("accepted_by").order_by("-sent_at")
+    return render(
+        request,
+        "reviews/team.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "memberships": memberships,
+            "invitations": invitations,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "manage_team")
+    form = InvitationForm(form_data(request), review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite(
+                review=review,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                full_name=form.cleaned_data["full_name"],
+                invited_by=request.user,
+                site_url=site_url(request),
+            )
+        except ValidationError as refused:
+            form.add_error("email", refused)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
+            )
+            if "another" in request.POST:
+                return redirect("reviews:invitation-create", pk=review.pk)
+            return redirect("reviews:team", pk=review.pk)
+    return render(
+        request,
+        "reviews/invitation_form.html",
+        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+    )
+
+
+def _invitation(request: HttpRequest, pk: int, invitation: int) -> Invitation:
+    review = get_review_for(request.user, pk, "manage_team")
+    return get_object_or_404(
+        Invitation.objects.select_related("review"), review=review, pk=invitation
+    )
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+    found = _invitation(request, pk, invitation)
+    if found.accepted_at or found.revoked_at:
+        messages.error(
+            request,
+            f"The invitation to {found.email} is {found.state_label.lower()}: it cannot be resent.",
+        )
+    else:
+        services.resend_invitation(invitation=found, site_url=site_url(request))
+        messages.success(
+            request, f"A new link was sent to {found.email}. The old link no longer works."
+        )
+    return redirect("reviews:team", pk=pk)
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+    found = _invitation(request, pk, invitation)
+    if found.accepted_at:
+        messages.error(request, f"{found.email} has already accepted: change their role instead.")
+    elif not found.revoked_at:
+        services.revoke_invitation(invitation=found)
+        messages.success(
+            request, f"The invitation to {found.email} was revoked. Its link no longer works."
+        )
+    return redirect("reviews:team", pk=pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "manage_team")
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), review=review, pk=membership
+    )
+    form = RoleForm(form_data(request), initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_role(membership=member, role=form.cleaned_data["role"])
+        except ValidationError as refused:
+            form.add_error("role", refused)
+        else:
+            messages.success(
+                request, f"{member.user.full_name} is now {member.get_role_display().lower()}."
+            )
+            return redirect("reviews:team", pk=review.pk)
+    return render(
+        request,
+        "reviews/member_role.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "member": member,
+            "form": form,
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email. Works once, for seven days.
+
+    No account for the address: the person creates one here. An account: they sign in as that
+    person and accept. Signed in as someone else: refused (403), they must sign out first.
+    """
+    invitation = Invitation.objects.by_token(token)
+    if invitation is None:
+        raise Http404("No such invitation")
+    context = {"invitation": invitation, "review": invitation.review}
+    if not invitation.is_usable:
+        return render(request, "reviews/invitation_unusable.html", context, status=410)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != invitation.email.lower():
+        if request.method == "POST":
+            raise PermissionDenied("This invitation is for someone else.")
+        return render(request, "reviews/invitation_accept.html", {**context, "wrong_person": True})
+    if existing and not signed_in:
+        return render(request, "reviews/invitation_accept.html", {**context, "sign_in_first": True})
+
+    form = None if existing else AcceptNewAccountForm(form_data(request), email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.accept_invitation(
+                invitation=invitation,
+                user=existing,
+                new_account=None
+                if existing
+                else {
+                    "full_name": form.cleaned_data["full_name"],
+                    "job_title": form.cleaned_data["job_title"],
+                    "password": form.cleaned_data["password1"],
+                },
+            )
+        except services.InvitationUnusable:
+            return render(request, "reviews/invitation_unusable.html", context, status=410)
+        if not signed_in:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"You joined “{invitation.review.title}” as {Role(invitation.role).label.lower()}.",
+        )
+        return redirect(invitation.review)
+    return render(request, "reviews/invitation_accept.html", {**context, "form": form})

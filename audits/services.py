@@ -532,17 +532,19 @@ def summarise(review: Review) -> Summary:
         return Summary(None, [], [], {}, {}, {})
     criteria = list(tool.criteria.select_related("commentary"))
     answers = CriterionAnswer.objects.filter(audit__case__review=review)
-    totals = {
-        row.pop("criterion_id"): Counts(**row)
-        for row in answers.values("criterion_id").annotate(**answer_counts()).order_by()
-    }
+    totals = {}
+    for row in answers.values("criterion_id").annotate(**answer_counts()).order_by():
+        criterion_id = row.pop("criterion_id")
+        totals[criterion_id] = Counts(**row)
     by_type: dict[int, dict[str, Counts]] = defaultdict(dict)
     for row in (
         answers.values("criterion_id", "audit__case__case_type")
         .annotate(**answer_counts())
         .order_by()
     ):
-        by_type[row.pop("criterion_id")][row.pop("audit__case__case_type")] = Counts(**row)
+        criterion_id = row.pop("criterion_id")
+        case_type = row.pop("audit__case__case_type")
+        by_type[criterion_id][case_type] = Counts(**row)
     types_seen = {t for per in by_type.values() for t in per}
     audits = dict(
         CaseAudit.objects.for_review(review)

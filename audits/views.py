@@ -412,6 +412,8 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
     forms: dict[int, CriterionAnswerForm] = {}
     conflicts: dict[int, CriterionAnswer] = {}
     for answer in audit.answers.all():
+        if f"c{answer.pk}-version" not in request.POST:
+            continue  # not on the page that was sent
         form = _answer_form(answer, tool, request.POST)
         if not form.is_valid():
             forms[answer.pk] = form

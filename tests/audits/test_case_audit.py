@@ -1,0 +1,201 @@
+"""Auditing a case: saves as you go, no silent overwrite, warnings on personal details, sharing."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from audits import services
+from audits.models import CaseAudit, CriterionAnswer
+from tests.audits.factories import started_audit
+
+
+def _criterion_data(row, **values):
+    data = {
+        f"c{row.pk}-answer": values.get("answer", "met"),
+        f"c{row.pk}-comment": values.get("comment", ""),
+        f"c{row.pk}-version": values.get("version", row.version),
+    }
+    if values.get("confirm"):
+        data[f"c{row.pk}-confirm"] = "on"
+    return data
+
+
+def _save_one(client, audit, row, **values):
+    url = reverse(
+        "audits:criterion-answer-save", args=[audit.case.review_id, audit.case_id, row.pk]
+    )
+    return client.post(url, _criterion_data(row, **values), HTTP_HX_REQUEST="true")
+
+
+def test_each_criterion_saves_as_you_go(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.get(criterion__number=5)
+    response = _save_one(
+        world.client("reviewer"),
+        audit,
+        answer,
+        answer="partly",
+        comment="Views of a baby not captured.",
+    )
+    assert response.status_code == 200
+    assert "Saved." in response.content.decode()
+    answer.refresh_from_db()
+    assert (answer.answer, answer.comment, answer.version) == (
+        "partly",
+        "Views of a baby not captured.",
+        2,
+    )
+
+
+def test_a_conflicting_save_is_refused_with_both_versions_shown_and_the_users_text_kept(
+    world,
+) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.get(criterion__number=1)
+    assert (
+        _save_one(
+            world.client("lead_reviewer"),
+            audit,
+            answer,
+            answer="met",
+            comment="Three Houses used well.",
+        ).status_code
+        == 200
+    )
+
+    # The reviewer still has version 1 on their screen.
+    response = _save_one(
+        world.client("reviewer"),
+        audit,
+        answer,
+        answer="not_met",
+        comment="Strengths not emphasised.",
+    )
+    page = response.content.decode()
+    assert "saved criterion 1 while you were working on it" in page
+    assert "Three Houses used well." in page
+    assert "Strengths not emphasised." in page
+    answer.refresh_from_db()
+    assert (answer.answer, answer.comment, answer.version) == ("met", "Three Houses used well.", 2)
+    assert f'name="c{answer.pk}-version" value="2"' in page
+
+    # Saving again, having seen theirs, is deliberate and replaces it.
+    _save_one(
+        world.client("reviewer"),
+        audit,
+        answer,
+        answer="not_met",
+        comment="Strengths not emphasised.",
+        version=2,
+    )
+    answer.refresh_from_db()
+    assert (answer.answer, answer.version) == ("not_met", 3)
+
+
+def test_the_whole_page_save_reports_a_conflict_without_losing_the_other_criteria(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    first, second = audit.answers.all()[:2]
+    services.save_answer(
+        answer_id=first.pk,
+        version=1,
+        answer="met",
+        comment="By the lead.",
+        user=world.people["lead_reviewer"],
+    )
+    data = {
+        **_criterion_data(first, answer="not_met", comment="Mine."),
+        **_criterion_data(second, answer="met", comment="Fine."),
+        "audit-version": 1,
+        "audit-status": "in_progress",
+    }
+    response = world.client("reviewer").post(
+        reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id]), data
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Some of your changes were not saved" in page
+    assert "Mine." in page and "By the lead." in page
+    second.refresh_from_db()
+    assert second.comment == "Fine."
+
+
+def test_comments_that_look_like_personal_details_are_held_until_confirmed(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.get(criterion__number=2)
+    client = world.client("reviewer")
+    for text, detail in [
+        ("DOB 12/03/2015, lives with mum", "a date of birth"),
+        ("Call mum on 07700 900123", "a telephone number"),
+        ("Email jo.bloggs@example.com", "an email address"),
+        ("NHS number 943 476 5919 checked", "an NHS number"),
+    ]:
+        page = _save_one(client, audit, answer, comment=text).content.decode()
+        assert f"This looks like it may hold {detail}" in page, text
+        assert text in page
+        answer.refresh_from_db()
+        assert answer.comment == ""
+    _save_one(client, audit, answer, comment="Seen on 12/03/2015 by the MASH", confirm=True)
+    answer.refresh_from_db()
+    assert answer.comment == "Seen on 12/03/2015 by the MASH"
+
+
+def test_plain_commentary_is_not_flagged() -> None:
+    assert services.personal_details_in("Strategy discussion held within 24 hours; S47 NFA.") == []
+
+
+def test_the_audit_is_completed_with_the_decision_agreement_and_grade(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    data = {
+        "audit-version": 1,
+        "audit-decision_agreement": "partly",
+        "audit-decision_reason": "A strategy meeting was not needed before the ICPC.",
+        "audit-overall_grade": "Requires improvement",
+        "audit-status": "complete",
+    }
+    response = world.client("reviewer").post(
+        reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id]), data
+    )
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert (audit.status, audit.decision_agreement, audit.overall_grade, audit.version) == (
+        "complete",
+        "partly",
+        "Requires improvement",
+        2,
+    )
+
+
+def test_host_staff_see_a_case_audit_only_once_the_lead_reviewer_shares_it(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    url = reverse("audits:case-audit", args=[world.review.pk, audit.case_id])
+    host = world.client("host_staff")
+    assert host.get(url).status_code == 404
+    assert (
+        world.client("reviewer")
+        .post(
+            reverse("audits:case-audit-share", args=[world.review.pk, audit.case_id]),
+            {"share": "yes"},
+        )
+        .status_code
+        == 403
+    )
+    world.client("lead_reviewer").post(
+        reverse("audits:case-audit-share", args=[world.review.pk, audit.case_id]), {"share": "yes"}
+    )
+    page = host.get(url)
+    assert page.status_code == 200
+    assert "Save the audit" not in page.content.decode()
+    home = host.get(reverse("audits:home", args=[world.review.pk])).content.decode()
+    assert f"Case {audit.case.reference}" in home
+    world.client("lead_reviewer").post(
+        reverse("audits:case-audit-share", args=[world.review.pk, audit.case_id]), {"share": "no"}
+    )
+    assert host.get(url).status_code == 404
+
+
+def test_nobody_from_another_review_reaches_a_case_by_changing_the_review_in_the_url(world) -> None:
+    audit = started_audit(world.other_review, world.people["reviewer_elsewhere"])
+    url = reverse("audits:case-audit", args=[world.review.pk, audit.case_id])
+    assert world.client("reviewer").get(url).status_code == 404
+    assert CaseAudit.objects.count() == 1
+    assert CriterionAnswer.objects.filter(audit=audit).count() == 10

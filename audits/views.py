@@ -504,7 +504,11 @@ def criterion_answer_save(
         else:
             form = _answer_form(answer, tool)
     if request.htmx:
-        return render(
+        if not form.errors and conflict is None:
+            return render(
+                request, "audits/partials/criterion_saved.html", {"answer": answer, "form": form}
+            )
+        response = render(
             request,
             "audits/partials/criterion.html",
             {
@@ -512,9 +516,10 @@ def criterion_answer_save(
                 "editable": True,
                 "review": review,
                 "case": case,
-                "saved_now": not form.errors and conflict is None,
             },
         )
+        response["HX-Reswap"] = "outerHTML"  # show the warning or both versions in place
+        return response
     if form.errors or conflict:
         return _render_case(
             request,

@@ -641,7 +641,12 @@ def default_alert_recipients(review: Review) -> list[User]:
 
 
 def raise_alert(
-    *, case: Case, user: User, concern: str, also_tell: list[User] | None = None
+    *,
+    case: Case,
+    user: User,
+    concern: str,
+    also_tell: list[User] | None = None,
+    site: str = "",
 ) -> SafeguardingAlert:
     """Record the alert, address it to the host lead contact and the lead reviewer (and anyone
     named), and email them at once."""
@@ -661,7 +666,7 @@ def raise_alert(
                 f"{user.full_name} raised a safeguarding alert on case {case.reference} during the "
                 f"review “{case.review.title}”.\n\n"
                 "A child may be at risk. Please read the alert and acknowledge it now:\n"
-                f"{path}\n\n"
+                f"{site}{path}\n\n"
                 "This email holds no details of the child; they are on the alert's page."
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,

@@ -21,6 +21,7 @@ def test_a_safeguarding_alert_tells_the_host_lead_and_the_lead_reviewer_at_once(
     assert told == {"host_lead@example.org", "lead_reviewer@example.org"}
     assert all(audit.case.reference in m.subject for m in mail.outbox)
     assert all("new partner" not in m.body for m in mail.outbox)  # details stay on the page
+    assert all(f"http://testserver{alert.get_absolute_url()}" in m.body for m in mail.outbox)
 
     host = world.client("host_lead")
     page = host.get(alert.get_absolute_url()).content.decode()

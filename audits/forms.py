@@ -216,12 +216,26 @@ class AlertForm(GovukFormMixin, forms.Form):
         help_text="The host lead contact and the lead reviewer are always told.",
     )
 
+    confirm = forms.BooleanField(
+        label="I have checked: the concern names no one and holds no personal details",
+        required=False,
+    )
+
+    personal_warning = False
+
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["also_tell"].queryset = people
         self.fields["also_tell"].label_from_instance = lambda u: f"{u.full_name} ({u.job_title})"
         if not people.exists():
             del self.fields["also_tell"]
+        if not (self.is_bound and personal_details_in(self.data.get("concern", ""))):
+            self.fields["confirm"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _personal_check(self, "concern", "confirm")
+        return data
 
 
 class CommentaryForm(GovukFormMixin, forms.Form):
@@ -229,6 +243,14 @@ class CommentaryForm(GovukFormMixin, forms.Form):
         label="Team commentary", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False)
+
+    personal_warning = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _personal_check(self, "text", "confirm")
+        return data
 
 
 class ToolForm(GovukFormMixin, forms.ModelForm):

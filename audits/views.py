@@ -716,7 +716,19 @@ def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpRespo
 @require_safe
 def analysis(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
+    return _render_analysis(request, review)
+
+
+def _render_analysis(
+    request: HttpRequest,
+    review: Review,
+    *,
+    criterion_pk: int | None = None,
+    form: CommentaryForm | None = None,
+) -> HttpResponse:
     summary = services.summarise(review)
+    for row in summary.rows:
+        row.form = form if row.criterion.pk == criterion_pk else None
     return render(
         request,
         "audits/analysis.html",
@@ -726,6 +738,7 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
             summary=summary,
             bars=services.chart_bars(summary),
             chart_height=20 + 32 * len(summary.rows),
+            form=form,
         ),
     )
 
@@ -736,6 +749,8 @@ def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool__review=review)
     form = CommentaryForm(request.POST)
     if not form.is_valid():
+        if form.personal_warning:
+            return _render_analysis(request, review, criterion_pk=criterion.pk, form=form)
         messages.error(request, "The commentary could not be saved. Try again.")
         return redirect("audits:analysis", pk=review.pk)
     commentary, _ = CriterionCommentary.objects.get_or_create(criterion=criterion)
@@ -750,7 +765,6 @@ def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
     if updated:
         messages.success(request, f"Commentary on criterion {criterion.number} saved.")
     else:
-        commentary.refresh_from_db()
         messages.error(
             request,
             f"Someone else changed the commentary on criterion {criterion.number} since you opened the "

@@ -100,3 +100,32 @@ def test_an_audit_in_progress_cannot_be_moderated(world) -> None:
     data = {"overall-agrees": "yes", **{f"m{a.pk}-agrees": "yes" for a in audit.answers.all()}}
     page = world.client("lead_reviewer").post(url, data).content.decode()
     assert "The audit must be complete before it is moderated" in page
+
+
+def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> None:
+    from audits import services
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    criterion = services.review_tool(world.review).criteria.get(number=5)
+    url = reverse("audits:commentary-save", args=[world.review.pk, criterion.pk])
+    client = world.client("reviewer")
+    page = client.post(
+        url, {"text": "Child born 3 March 2019 not seen", "version": 1}
+    ).content.decode()
+    assert "This looks like it may hold a date of birth" in page
+    assert "Child born 3 March 2019 not seen" in page
+    assert (
+        client.post(
+            url, {"text": "Views of non-verbal children need capturing", "version": 1}
+        ).status_code
+        == 302
+    )
+    criterion.refresh_from_db()
+    assert criterion.commentary.text == "Views of non-verbal children need capturing"
+
+    alert_url = reverse("audits:alert-raise", args=[world.review.pk, audit.case_id])
+    page = client.post(alert_url, {"concern": "Mum's mobile is 07700 900456"}).content.decode()
+    assert "may hold a telephone number" in page
+    assert SafeguardingAlert.objects.count() == 0
+    client.post(alert_url, {"concern": "Mum's mobile is 07700 900456", "confirm": "on"})
+    assert SafeguardingAlert.objects.count() == 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from audits.models import CaseAudit, CaseType, Moderation
+from audits.models import AlertRecipient, CaseAudit, CaseType, Moderation
 from tests.audits.factories import CaseFactory, use_seed_002_tool
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in
@@ -117,3 +119,91 @@ def test_a_reviewer_audits_two_cases_and_the_lead_moderates_one(
         "Evidence of a strength based approach"
     )
     check_accessibility(page, "audit analysis")
+
+
+BAD_CSV = (
+    "case reference,case type,date,team,outcome\n"
+    "NM-3001,Contact,2026-10-01,MASH,Early help\n"
+    "NM-3002,Telepathy,2026-10-02,MASH,NFA\n"
+    "NM-3001,Referral,2026-10-03,MASH,Section 47\n"
+    "NM 3004 Jane Smith,Section 17 assessment,2026-10-04,Assessment,NFA\n"
+    "NM-3005,Section 47 enquiry,2026-10-05,Assessment,ICPC\n"
+)
+
+
+def test_case_list_sample_and_a_safeguarding_alert_from_end_to_end(
+    page: Page, live_server, world
+) -> None:
+    base = live_server.url
+    audits = f"{base}/reviews/{world.review.pk}/audits"
+
+    # The host lead contact pastes a case list with bad rows: nothing is imported.
+    sign_in(page, base, "host_lead@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/")
+    check_accessibility(page, "case audits, host lead")
+    page.get_by_role("link", name="Upload or paste the case list").click()
+    check_accessibility(page, "add cases")
+    page.get_by_label("Or paste the case list").fill(BAD_CSV)
+    page.get_by_role("button", name="Check and import").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Nothing was imported")
+    expect(summary).to_contain_text("Line 3: The case type “Telepathy” is not known")
+    expect(summary).to_contain_text("Line 4: The reference NM-3001 is a duplicate")
+    expect(summary).to_contain_text(
+        "Line 5: The reference “NM 3004 Jane Smith” does not follow the rule"
+    )
+    check_accessibility(page, "add cases, with errors")
+    page.get_by_role("button", name="Import the 2 valid rows only").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 cases added")
+    check_accessibility(page, "case list, host lead")
+    page.get_by_role("button", name="Sign out").click()
+
+    # The coordinator draws a sample with a seed and looks at the tool library.
+    sign_in(page, base, "coordinator@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/sample/draw/")
+    check_accessibility(page, "draw the sample")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter how many cases to draw")
+    check_accessibility(page, "draw the sample, with errors")
+    page.get_by_label("Number of cases (at random)").fill("3")
+    page.get_by_label("Seed (optional)").fill("4242")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("with seed 4242")
+    page.goto(f"{audits}/settings/")
+    check_accessibility(page, "audit tool and reference rule")
+    page.get_by_role("link", name="Audit tools library").click()
+    check_accessibility(page, "audit tools")
+    page.get_by_role("link", name="Front door contact and referral").click()
+    check_accessibility(page, "audit tool")
+    page.get_by_role("button", name="Copy this tool").click()
+    page.get_by_role("link", name="Edit the tool").click()
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save the tool").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a name for the tool")
+    check_accessibility(page, "edit the tool, with errors")
+    page.get_by_role("button", name="Sign out").click()
+
+    # A reviewer raises a safeguarding alert; the host lead contact acknowledges it.
+    sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/")
+    page.get_by_role("link", name="NM-24101").click()
+    page.get_by_role("link", name="Raise a safeguarding alert").click()
+    check_accessibility(page, "raise a safeguarding alert")
+    page.get_by_label("What is the concern?").fill(
+        "No strategy discussion despite a disclosure at school."
+    )
+    page.get_by_role("button", name="Raise the alert").click()
+    expect(page.get_by_role("heading", name="Safeguarding alert on case NM-24101")).to_be_visible()
+    check_accessibility(page, "safeguarding alert")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, base, "host_lead@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/alerts/")
+    check_accessibility(page, "safeguarding alerts")
+    page.get_by_role("link", name=re.compile(r"\d{4}")).first.click()
+    page.get_by_role("button", name="I have read this alert and will act on it").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "You have acknowledged"
+    )
+    assert AlertRecipient.objects.get(user=world.people["host_lead"]).acknowledged_at is not None
+    assert AlertRecipient.objects.get(user=world.people["lead_reviewer"]).acknowledged_at is None

@@ -56,6 +56,7 @@ COLUMNS = {
     "outcome": {"outcome", "optional outcome"},
 }
 REQUIRED_COLUMNS = ("reference", "case_type")
+MAX_REFERENCE_LENGTH = Case._meta.get_field("reference").max_length
 
 _TYPE_WORDS = {
     **{t.value: t.value for t in CaseType},
@@ -145,6 +146,10 @@ def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
         problems = []
         if not reference:
             problems.append("enter the case reference")
+        elif len(reference) > MAX_REFERENCE_LENGTH:
+            problems.append(
+                f"the reference “{_shorten(reference)}” is longer than {MAX_REFERENCE_LENGTH} characters"
+            )
         elif not matcher.fullmatch(reference):
             problems.append(
                 f"the reference “{_shorten(reference)}” does not follow the rule ({rule}); "

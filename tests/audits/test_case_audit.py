@@ -199,3 +199,43 @@ def test_nobody_from_another_review_reaches_a_case_by_changing_the_review_in_the
     assert world.client("reviewer").get(url).status_code == 404
     assert CaseAudit.objects.count() == 1
     assert CriterionAnswer.objects.filter(audit=audit).count() == 10
+
+
+def test_with_htmx_a_save_updates_only_the_version_and_a_conflict_swaps_in_both_versions(
+    world,
+) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.get(criterion__number=3)
+    response = _save_one(world.client("reviewer"), audit, answer, answer="met")
+    assert "HX-Reswap" not in response
+    assert (
+        f'id="id_c{answer.pk}-version" name="c{answer.pk}-version" value="2" hx-swap-oob="true"'
+        in response.content.decode()
+    )
+    conflict = _save_one(
+        world.client("lead_reviewer"), audit, answer, answer="not_met", comment="Mine"
+    )
+    assert conflict["HX-Reswap"] == "outerHTML"
+    assert "while you were working on it" in conflict.content.decode()
+
+
+def test_a_coordinator_adds_and_removes_criteria_on_their_own_copy(world) -> None:
+    tool = services.shipped_tool().copy(name="Ours", organisation=world.lead_org)
+    client = world.client("coordinator")
+    add = reverse("audits:criterion-add", args=[tool.pk])
+    assert 'value="11"' in client.get(add).content.decode()
+    page = client.post(add, {"number": 1, "title": "Dup", "question": "?"}).content.decode()
+    assert "Criterion 1 already exists in this tool" in page
+    client.post(
+        add,
+        {
+            "number": 11,
+            "title": "Language needs",
+            "question": "Was an interpreter used?",
+            "case_types": ["s47"],
+        },
+    )
+    new = tool.criteria.get(number=11)
+    assert new.case_types == ["s47"]
+    client.post(reverse("audits:criterion-delete", args=[tool.pk, new.pk]))
+    assert tool.criteria.count() == 10

@@ -93,3 +93,14 @@ def test_a_reference_longer_than_30_characters_is_refused(world) -> None:
     ).content.decode()
     assert "Line 2: The reference" in page
     assert Case.objects.count() == 0
+
+
+def test_a_reference_rule_cannot_let_through_a_reference_longer_than_30_characters(world) -> None:
+    AuditPlan.objects.create(
+        review=world.review, reference_pattern=r"^[A-Z]+$", reference_rule="capitals"
+    )
+    page = _import(
+        world.client("host_lead"), world.review, text=f"reference,type\n{'A' * 40},contact\n"
+    ).content.decode()
+    assert "is longer than 30 characters" in page
+    assert Case.objects.count() == 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,8 +208,15 @@ def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
         parsed = services.parse_case_list(review=review, text=form.cleaned_data["text"])
         import_valid = request.POST.get("import_valid") == "yes"
         if not parsed.errors or (import_valid and parsed.valid_rows):
-            rows = parsed.valid_rows
-            count = services.import_cases(review=review, rows=rows)
+            try:
+                count = services.import_cases(review=review, rows=parsed.valid_rows)
+            except IntegrityError:
+                messages.error(
+                    request,
+                    "Someone added some of these references at the same moment, so nothing was "
+                    "imported. Check the list again.",
+                )
+                return redirect("audits:case-list-import", pk=review.pk)
             skipped = len(parsed.error_lines - {0})
             messages.success(
                 request,

@@ -432,6 +432,8 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
     tool = services.review_tool(review)
+    if request.htmx:
+        return _save_details_in_place(request, review, case, audit, tool)
     forms: dict[int, CriterionAnswerForm] = {}
     conflicts: dict[int, CriterionAnswer] = {}
     for answer in audit.answers.all():
@@ -489,6 +491,52 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
         )
     messages.success(request, f"The audit of case {case.reference} is saved.")
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
+
+
+def _save_details_in_place(
+    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+) -> HttpResponse:
+    """htmx: save the decision, grade and status as they change; swap the section in only to show
+    a warning or both versions."""
+    form = _details_form(audit, tool, request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
+        if any(data[f] != getattr(audit, f) for f in fields):
+            saved = services.save_audit_details(
+                audit_id=audit.pk,
+                version=data["version"],
+                user=request.user,
+                **{f: data[f] for f in fields},
+            )
+            audit = saved.current
+            if not saved.ok:
+                conflict = saved.current
+                form = _details_form(
+                    audit, tool, _with_version(request.POST, "audit", conflict.version)
+                )
+                form.is_valid()
+    if not form.errors and conflict is None:
+        return render(
+            request,
+            "audits/partials/audit_details_saved.html",
+            {"audit": audit, "form": _details_form(audit, tool)},
+        )
+    response = render(
+        request,
+        "audits/partials/audit_details.html",
+        {
+            "review": review,
+            "case": case,
+            "audit": audit,
+            "editable": True,
+            "details_form": form,
+            "details_conflict": conflict,
+        },
+    )
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @require_POST

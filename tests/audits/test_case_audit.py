@@ -239,3 +239,21 @@ def test_a_coordinator_adds_and_removes_criteria_on_their_own_copy(world) -> Non
     assert new.case_types == ["s47"]
     client.post(reverse("audits:criterion-delete", args=[tool.pk, new.pk]))
     assert tool.criteria.count() == 10
+
+
+def test_with_htmx_the_decision_and_status_save_as_you_go(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    url = reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id])
+    data = {"audit-version": 1, "audit-decision_agreement": "yes", "audit-status": "in_progress"}
+    response = world.client("reviewer").post(url, data, HTTP_HX_REQUEST="true")
+    assert (
+        'id="id_audit-version" name="audit-version" value="2" hx-swap-oob="true"'
+        in response.content.decode()
+    )
+    stale = world.client("lead_reviewer").post(
+        url, {**data, "audit-decision_agreement": "no"}, HTTP_HX_REQUEST="true"
+    )
+    assert stale["HX-Reswap"] == "outerHTML"
+    assert "saved the decision and status while you were working" in stale.content.decode()
+    audit.refresh_from_db()
+    assert (audit.decision_agreement, audit.version) == ("yes", 2)

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import importlib
 import io
+import logging
 import random
 import re
 import secrets
@@ -44,6 +45,8 @@ from reviews.models import Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 # --- The case list -------------------------------------------------------------------------------
@@ -665,20 +668,33 @@ def raise_alert(
         )
     path = reverse("audits:alert", kwargs={"pk": case.review_id, "alert_pk": alert.pk})
     for person in people.values():
-        send_mail(
-            subject=f"Safeguarding alert: case {case.reference} ({case.review.host.display_name})",
-            message=(
-                f"{user.full_name} raised a safeguarding alert on case {case.reference} during the "
-                f"review “{case.review.title}”.\n\n"
-                "A child may be at risk. Please read the alert and acknowledge it now:\n"
-                f"{site}{path}\n\n"
-                "This email holds no details of the child; they are on the alert's page."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[person.email],
-        )
+        try:
+            _email_alert(alert=alert, person=person, user=user, site=site, path=path)
+        except Exception:  # the alert is on record either way; its page shows who was not emailed
+            logger.exception(
+                "Could not email safeguarding alert %s to user %s", alert.pk, person.pk
+            )
+            continue
         AlertRecipient.objects.filter(alert=alert, user=person).update(emailed_at=timezone.now())
     return alert
+
+
+def _email_alert(
+    *, alert: SafeguardingAlert, person: User, user: User, site: str, path: str
+) -> None:
+    case = alert.case
+    send_mail(
+        subject=f"Safeguarding alert: case {case.reference} ({case.review.host.display_name})",
+        message=(
+            f"{user.full_name} raised a safeguarding alert on case {case.reference} during the "
+            f"review “{case.review.title}”.\n\n"
+            "A child may be at risk. Please read the alert and acknowledge it now:\n"
+            f"{site}{path}\n\n"
+            "This email holds no details of the child; they are on the alert's page."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[person.email],
+    )
 
 
 def acknowledge_alert(*, alert: SafeguardingAlert, user: User) -> None:

@@ -129,3 +129,20 @@ def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> No
     assert SafeguardingAlert.objects.count() == 0
     client.post(alert_url, {"concern": "Mum's mobile is 07700 900456", "confirm": "on"})
     assert SafeguardingAlert.objects.count() == 1
+
+
+def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, monkeypatch) -> None:
+    from audits import services
+
+    def broken(**kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    audit = started_audit(world.review, world.people["reviewer"])
+    response = world.client("reviewer").post(
+        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}
+    )
+    assert response.status_code == 302
+    alert = SafeguardingAlert.objects.get()
+    assert alert.recipients.count() == 2
+    assert not alert.recipients.filter(emailed_at__isnull=False).exists()

@@ -399,17 +399,33 @@ class Saved:
     current: Any = None
 
 
+def _versioned_update(model, *, pk: int, version: int, user: User, values: dict[str, Any]) -> Saved:
+    """UPDATE ... WHERE version = %s: the check and the write are one statement, so the database
+    decides between two people saving at once. A refused save is no conflict when the row already
+    holds exactly these values, or when the person's own latest save moved the version on (their
+    page had not caught up yet); only someone else's work is never overwritten."""
+    for _ in range(2):
+        updated = model.objects.filter(pk=pk, version=version).update(
+            **values, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+        )
+        current = model.objects.select_related("updated_by").get(pk=pk)
+        if updated == 1 or all(getattr(current, k) == v for k, v in values.items()):
+            return Saved(ok=True, current=current)
+        if current.updated_by_id != user.pk:
+            break
+        version = current.version
+    return Saved(ok=False, current=current)
+
+
 def save_answer(*, answer_id: int, version: int, answer: str, comment: str, user: User) -> Saved:
-    """Save one criterion if nobody has saved it since ``version``; the check is in the same UPDATE."""
-    updated = CriterionAnswer.objects.filter(pk=answer_id, version=version).update(
-        answer=answer,
-        comment=comment,
-        version=F("version") + 1,
-        updated_by=user,
-        updated_at=timezone.now(),
+    """Save one criterion if nobody else has saved it since ``version``."""
+    return _versioned_update(
+        CriterionAnswer,
+        pk=answer_id,
+        version=version,
+        user=user,
+        values={"answer": answer, "comment": comment},
     )
-    current = CriterionAnswer.objects.select_related("updated_by").get(pk=answer_id)
-    return Saved(ok=updated == 1, current=current)
 
 
 def save_audit_details(
@@ -423,17 +439,18 @@ def save_audit_details(
     status: str,
 ) -> Saved:
     """Save the decision agreement, grade and status with the same version check."""
-    updated = CaseAudit.objects.filter(pk=audit_id, version=version).update(
-        decision_agreement=decision_agreement,
-        decision_reason=decision_reason,
-        overall_grade=overall_grade,
-        status=status,
-        version=F("version") + 1,
-        updated_by=user,
-        updated_at=timezone.now(),
+    return _versioned_update(
+        CaseAudit,
+        pk=audit_id,
+        version=version,
+        user=user,
+        values={
+            "decision_agreement": decision_agreement,
+            "decision_reason": decision_reason,
+            "overall_grade": overall_grade,
+            "status": status,
+        },
     )
-    current = CaseAudit.objects.select_related("updated_by").get(pk=audit_id)
-    return Saved(ok=updated == 1, current=current)
 
 
 def share_audit(*, audit: CaseAudit, user: User, shared: bool) -> None:

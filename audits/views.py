@@ -107,7 +107,7 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("case")
             .order_by("case__reference")
         )
-    context["alerts"] = _alerts_for(request, review)[:5]
+    context["alerts"] = list(_alerts_for(request, review))
     return render(request, "audits/home.html", context)
 
 

@@ -257,3 +257,33 @@ def test_with_htmx_the_decision_and_status_save_as_you_go(world) -> None:
     assert "saved the decision and status while you were working" in stale.content.decode()
     audit.refresh_from_db()
     assert (audit.decision_agreement, audit.version) == ("yes", 2)
+
+
+def test_a_stale_save_of_exactly_what_is_already_saved_is_not_a_conflict(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.first()
+    me, lead = world.people["reviewer"], world.people["lead_reviewer"]
+    save = services.save_answer
+    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).ok
+    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=lead).ok
+    assert not save(answer_id=answer.pk, version=1, answer="met", comment="B", user=lead).ok
+    answer.refresh_from_db()
+    assert (answer.comment, answer.version) == ("A", 2)
+
+
+def test_your_own_earlier_save_is_not_a_conflict_but_someone_elses_is(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.first()
+    me, lead = world.people["reviewer"], world.people["lead_reviewer"]
+    assert services.save_answer(
+        answer_id=answer.pk, version=1, answer="met", comment="A", user=me
+    ).ok
+    # My page still says version 1 (my last save's reply had not arrived): mine, so it goes through.
+    assert services.save_answer(
+        answer_id=answer.pk, version=1, answer="met", comment="AB", user=me
+    ).ok
+    assert not services.save_answer(
+        answer_id=answer.pk, version=1, answer="met", comment="C", user=lead
+    ).ok
+    answer.refresh_from_db()
+    assert (answer.comment, answer.version) == ("AB", 3)

@@ -11,11 +11,14 @@ PORT ?= 8000
 .PHONY: run test install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
 
 ## run: install everything, migrate, load the demo and serve on http://127.0.0.1:8000
+# The demo relaxes two-factor sign-in (TWO_FACTOR_REQUIRED=false): a development setting only, shown as
+# a warning on every page and reported as an error by `check --deploy`.
+DEV_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install everything and run the whole test suite (set DATABASE_URL=postgres://... for PostgreSQL)
 test: install chromium
@@ -65,10 +68,10 @@ check-migrations: python-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
 migrate: python-deps
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	DEBUG=true $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
 ci:
 	bash .ci/run

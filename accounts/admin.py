@@ -1,7 +1,15 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Organisation, User
+from accounts.personal_data import export_person
+from accounts.twofactor import reset_devices
+from trail.models import Event
+from trail.services import record
 
 
 @admin.register(Organisation)
@@ -27,6 +35,41 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+    actions = ["export_personal_data", "reset_second_factor"]
+
+    @admin.action(description="Export everything held about this person (JSON)")
+    def export_personal_data(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one person to export.", messages.ERROR)
+            return None  # type: ignore[return-value]
+        person = queryset.get()
+        payload = json.dumps(
+            export_person(person), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+        )
+        record(
+            action=Event.Action.DATA_EXPORTED,
+            request=request,
+            obj=person,
+            detail={"person": person.email},
+        )
+        response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+        return response
+
+    @admin.action(description="Reset second factor (they set it up again at next sign-in)")
+    def reset_second_factor(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        for person in queryset:
+            reset_devices(person)
+            record(
+                action=Event.Action.TWO_FACTOR_RESET,
+                request=request,
+                obj=person,
+                detail={"person": person.email},
+            )
+        self.message_user(
+            request, f"Second factor reset for {queryset.count()} people.", messages.SUCCESS
+        )
+
     add_fieldsets = [
         (
             None,

@@ -42,3 +42,60 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self) -> str:
+        from django_otp import match_token
+
+        code = self.cleaned_data["code"].replace(" ", "").strip()
+        self.device = match_token(self.user, code)
+        if self.device is None:
+            raise forms.ValidationError(
+                "That code is not right, or has already been used. Check your app and try again."
+            )
+        return code
+
+
+class TwoFactorSetupForm(GovukFormMixin, forms.Form):
+    setup_token = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label="Enter the 6-digit code your app shows",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        from accounts.twofactor import code_matches_key, key_from_setup_token
+
+        cleaned = super().clean()
+        key = key_from_setup_token(cleaned.get("setup_token", ""))
+        if key is None:
+            raise forms.ValidationError(
+                "This set-up page has expired. Scan the new code below and try again."
+            )
+        code = cleaned.get("code")
+        if code and not code_matches_key(key, code):
+            self.add_error(
+                "code",
+                "That code is not right. Check the time on your phone is correct and try again.",
+            )
+        cleaned["key"] = key
+        return cleaned

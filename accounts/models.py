@@ -7,6 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Organisation(models.Model):
@@ -94,6 +95,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         "administrator", default=False, help_text="Can sign in to the administration site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session this person has (sign-out, second factor reset).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
@@ -112,6 +115,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions are tied to the password and to ``session_epoch``: changing either ends them all."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Sign this person out everywhere."""
+        type(self).objects.filter(pk=self.pk).update(session_epoch=models.F("session_epoch") + 1)
+        self.refresh_from_db(fields=["session_epoch"])
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import forms
+from accounts import forms, views
+from accounts.middleware import two_factor_exempt
 
 app_name = "accounts"
 
@@ -15,7 +16,11 @@ urlpatterns = [
         ),
         name="sign-in",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-out/", two_factor_exempt(auth_views.LogoutView.as_view()), name="sign-out"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("session/extend/", views.session_extend, name="session-extend"),
+    path("session/status/", views.session_status, name="session-status"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

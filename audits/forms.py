@@ -208,9 +208,8 @@ class AlertForm(GovukFormMixin, forms.Form):
         help_text="What you saw in the case file and why the child may be at risk. Use the case reference, never a name.",
         error_messages={"required": "Describe the concern"},
     )
-    also_tell = forms.ModelMultipleChoiceField(
+    also_tell = forms.MultipleChoiceField(
         label="Also tell",
-        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The host lead contact and the lead reviewer are always told.",
@@ -225,9 +224,12 @@ class AlertForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["also_tell"].queryset = people
-        self.fields["also_tell"].label_from_instance = lambda u: f"{u.full_name} ({u.job_title})"
-        if not people.exists():
+        self.people = {str(p.pk): p for p in people}
+        self.fields["also_tell"].choices = [
+            (pk, f"{p.full_name} ({p.job_title})" if p.job_title else p.full_name)
+            for pk, p in self.people.items()
+        ]
+        if not self.people:
             del self.fields["also_tell"]
         if not (self.is_bound and personal_details_in(self.data.get("concern", ""))):
             self.fields["confirm"].widget = forms.HiddenInput()
@@ -235,6 +237,7 @@ class AlertForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         _personal_check(self, "concern", "confirm")
+        data["also_tell"] = [self.people[pk] for pk in data.get("also_tell") or []]
         return data
 
 

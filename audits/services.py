@@ -121,7 +121,14 @@ def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
         ref.lower(): ref
         for ref in Case.objects.filter(review=review).values_list("reference", flat=True)
     }
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            result.errors.append((reader.line_num, f"This line could not be read as CSV ({error})"))
+            return result
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
@@ -463,7 +470,12 @@ def share_audit(*, audit: CaseAudit, user: User, shared: bool) -> None:
 # --- Personal details in free text ---------------------------------------------------------------
 
 _PERSONAL = [
-    ("an email address", re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")),
+    # Each pattern starts only where a run starts (look-behind) and is bounded, so a long text is
+    # checked in linear time.
+    (
+        "an email address",
+        re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"),
+    ),
     (
         "a telephone number",
         re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\d])"),
@@ -474,7 +486,7 @@ _PERSONAL = [
         re.compile(
             r"\b(?:d\.?o\.?b\.?|date of birth|born)\b"
             r"|(?<![\d])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d])"
-            r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b",
+            r"|\b\d{1,2}(?:st|nd|rd|th)?\s{1,3}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s{1,3}\d{4}\b",
             re.IGNORECASE,
         ),
     ),

@@ -23,3 +23,5 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "config.views.permission_denied"

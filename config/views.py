@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -34,3 +35,20 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403: say so plainly, and keep a record of the refusal."""
+    from trail.models import Event
+    from trail.services import record
+
+    record(
+        action=Event.Action.PERMISSION_REFUSED,
+        request=request,
+        detail={
+            "path": request.path[:500],
+            "method": request.method,
+            "reason": str(exception or "")[:300],
+        },
+    )
+    return HttpResponse(loader.render_to_string("403.html", request=request), status=403)

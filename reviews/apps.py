@@ -7,4 +7,4 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from reviews import permissions  # noqa: F401 - registers the rules
+        from reviews import permissions, signals  # noqa: F401 - registers the rules and signals

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -39,6 +40,10 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 
     def finished(self) -> ReviewQuerySet:
         return self.filter(status=Review.Status.ISSUED)
+
+    def due_for_retention(self, *, cutoff: dt.datetime) -> ReviewQuerySet:
+        """Reviews whose letter was issued before ``cutoff`` and whose case data is still held."""
+        return self.filter(letter_issued_at__lt=cutoff, case_data_deleted_at__isnull=True)
 
 
 class Review(models.Model):
@@ -83,6 +88,16 @@ class Review(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    letter_issued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the final letter was first issued (starts the retention clock).",
+    )
+    case_data_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When case-level data was deleted under the retention policy.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -39,6 +39,8 @@ RIGHTS: dict[str, frozenset[str]] = {
     "schedule": frozenset({Role.COORDINATOR}),
     # Evidence notes and findings.
     "edit_findings": _AUDITORS,
+    # See and export the review's audit trail.
+    "view_trail": frozenset({Role.COORDINATOR}),
     # Mark findings agreed; choose key headlines.
     "agree_findings": frozenset({Role.LEAD_REVIEWER}),
     # Audit the case files of the dip sample.

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import Membership, Review, Role
 from reviews.permissions import get_review_for, rights_for
+from reviews.services import reset_member_second_factor
+from trail.admin import write_csv
+from trail.forms import TrailFilterForm
+from trail.models import Event
+from trail.services import record
 
 
 @require_safe
@@ -63,3 +70,61 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
         {"label": status.label, "done": i < here, "current": i == here}
         for i, status in enumerate(statuses)
     ]
+
+
+@require_POST
+def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """The coordinator resets a team member's second factor (lost phone); recorded in the trail."""
+    review = get_review_for(request.user, pk, "manage_team")
+    membership = get_object_or_404(review.memberships.select_related("user"), pk=membership_pk)
+    reset_member_second_factor(
+        review=review, person=membership.user, by=request.user, request=request
+    )
+    messages.success(
+        request,
+        f"{membership.user.full_name} will set up two-factor sign-in again next time they sign in.",
+    )
+    return redirect(review)
+
+
+@require_safe
+def review_trail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review's audit trail, filtered, 50 records a page; the coordinator may download it."""
+    review = get_review_for(request.user, pk, "view_trail")
+    form = TrailFilterForm(request.GET or None)
+    events = Event.objects.for_review(review.pk)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/review_trail.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def review_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_trail")
+    form = TrailFilterForm(request.GET or None)
+    events = Event.objects.for_review(review.pk)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-review-{review.pk}.csv"'
+    write_csv(response, events)
+    record(
+        action=Event.Action.TRAIL_EXPORTED,
+        request=request,
+        obj=review,
+        detail={"filters": request.GET.dict()},
+    )
+    return response

@@ -16,10 +16,17 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import Organisation, User
 from reviews.models import Review, Role
-from tests.factories import MembershipFactory, OrganisationFactory, ReviewFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ReviewFactory,
+    UserFactory,
+    give_second_factor,
+)
 
 ROLES = (
     "anonymous",
@@ -66,7 +73,9 @@ def build_world() -> World:
     host_org = OrganisationFactory(name="Northmoor Borough Council", short_name="Northmoor")
     other_org = OrganisationFactory(name="Westbridge City Council", short_name="Westbridge")
     review = ReviewFactory(host=host_org, lead_organisation=lead_org, title="Northmoor front door")
-    other_review = ReviewFactory(host=other_org, lead_organisation=lead_org, title="Westbridge front door")
+    other_review = ReviewFactory(
+        host=other_org, lead_organisation=lead_org, title="Westbridge front door"
+    )
     world = World(lead_org, host_org, other_org, review, other_review)
 
     orgs = {
@@ -92,6 +101,8 @@ def build_world() -> World:
     world.people["host_staff_not_on_team"] = UserFactory(
         email="host_staff_not_on_team@example.org", organisation=host_org
     )
+    for person in world.people.values():
+        give_second_factor(person)
     return world
 
 
@@ -144,3 +155,19 @@ def host_staff_not_on_team(world: World) -> User:
 def _media_in_tmp(settings, tmp_path) -> None:
     """Uploaded files go to a temporary folder, never the project's media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch) -> None:
+    """``client.force_login(user)`` signs in fully, second factor included, as a person would after
+    both steps. Tests of the two-factor step itself use ``client.login`` or the sign-in form."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        device = give_second_factor(user)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

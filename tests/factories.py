@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
 
 from accounts.models import Organisation, User
 from reviews.models import Membership, Review, Role
 
+_FAKE = Faker("en_GB")
 TEST_PASSWORD = "correct-horse-battery-staple"
+# Every test person's authenticator app holds this secret, so tests can compute their codes.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -33,7 +38,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@testshire.example")
-    full_name = factory.Faker("name", locale="en_GB")
+    # Apostrophes (O'Brien) are escaped in HTML; tests that compare page text stay simple without them.
+    full_name = factory.LazyFunction(lambda: _FAKE.name().replace("'", ""))
     job_title = "Team Manager"
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password(TEST_PASSWORD)
@@ -61,3 +67,31 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.REVIEWER
+
+
+def give_second_factor(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for this person (the test secret), if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, key=TEST_TOTP_KEY, name="Authenticator app", confirmed=True
+        )
+    return device
+
+
+def current_code(key_hex: str = TEST_TOTP_KEY) -> str:
+    """The 6-digit code an authenticator app with this secret shows now."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(key_hex)):06d}"
+
+
+def password_signs_in(email: str, password: str) -> bool:
+    """Would this email and password get past the first step of signing in (lockout rules included)?"""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/account/sign-in/")
+    return authenticate(request, username=email, password=password) is not None

@@ -5,6 +5,7 @@ See README.md ("Configuration") for every variable.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -41,6 +42,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "trail",
     "accounts",
     "reviews",
     "audits",
@@ -54,12 +60,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.NoStoreForSignedInMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -101,6 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 256}},
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "reviews:your-reviews"
@@ -153,6 +165,41 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# The __Host- prefix pins cookies to this host, HTTPS and path / (production only: it needs HTTPS).
+if env_bool("COOKIE_HOST_PREFIX", not DEBUG):
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT_MINUTES without activity (warned first, and able to
+# stay signed in) and after SESSION_ABSOLUTE_TIMEOUT_HOURS whatever happens.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=2) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12, minimum=1) * 3600
+SESSION_TIMEOUT_WARNING = (
+    120  # seconds of warning before the idle timeout (WCAG 2.2.1: at least 20)
+)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
+# Two-factor sign-in (TOTP) for every account. TWO_FACTOR_REQUIRED=false is for local development
+# only; `check --deploy` reports it as an error.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Front door peer review"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # nobody, superusers included, reads another person's secret
+
+# Lockout (django-axes): 10 failed sign-ins within 5 minutes, per account and per address, lock
+# that account or address for 5 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 5, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Retention: case-level data is deleted this many months after a review's letter is issued.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12, minimum=1)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -174,4 +221,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # Lockouts are in the audit trail; axes's own chatter is only for warnings.
+    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -2,3 +2,4 @@
 import { initAll } from "../build/govuk-frontend.min.js";
 
 initAll();
+import "./session-timeout.mjs";

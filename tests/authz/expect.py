@@ -35,7 +35,9 @@ def statuses(default: int, **by_role: int) -> dict[str, int]:
     return {role: by_role.get(role, default) for role in ROLES}
 
 
-def review_page(*, allowed: tuple[str, ...], ok: int = OK, denied: int = FORBIDDEN) -> dict[str, int]:
+def review_page(
+    *, allowed: tuple[str, ...], ok: int = OK, denied: int = FORBIDDEN
+) -> dict[str, int]:
     """A page inside a review: anonymous to sign-in, outsiders 404, members ``ok`` or ``denied``."""
     result = {"anonymous": REDIRECT}
     for role in OUTSIDERS:

@@ -11,7 +11,9 @@ def test_healthz_answers_200_when_the_database_answers(client, db) -> None:
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, db) -> None:
-    with mock.patch("config.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "config.views.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

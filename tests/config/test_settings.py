@@ -23,9 +23,16 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     # A deployment's environment: nothing the test run itself set (the browser tests set
     # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports).
     dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")
+    }
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -39,14 +46,24 @@ def test_production_settings_pass_check_deploy_with_no_warnings() -> None:
     ("name", "value", "message"),
     [
         ("DEBUG", "maybe", "DEBUG: expected true or false"),
-        ("DATABASE_URL", "mysql://root@localhost/reviews", "DATABASE_URL: expected a sqlite:/// or postgres:// URL"),
+        (
+            "DATABASE_URL",
+            "mysql://root@localhost/reviews",
+            "DATABASE_URL: expected a sqlite:/// or postgres:// URL",
+        ),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS: expected a whole number"),
-        ("ALLOWED_HOSTS", "reviews.example.org,,", "ALLOWED_HOSTS: expected a comma-separated list"),
+        (
+            "ALLOWED_HOSTS",
+            "reviews.example.org,,",
+            "ALLOWED_HOSTS: expected a comma-separated list",
+        ),
         ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL: expected consolemail://"),
         ("SECRET_KEY", "", "SECRET_KEY: this environment variable must be set"),
     ],
 )
-def test_a_malformed_value_stops_start_up_naming_the_variable(name: str, value: str, message: str) -> None:
+def test_a_malformed_value_stops_start_up_naming_the_variable(
+    name: str, value: str, message: str
+) -> None:
     result = _run(["check"], {**PRODUCTION_ENV, name: value})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
@@ -42,7 +44,9 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium)."
+        )
     if not AXE_JS.exists():
         pytest.fail("axe-core not found in node_modules. Run `make test` (it runs npm ci).")
     with sync_playwright() as playwright:
@@ -103,7 +107,33 @@ def check_accessibility(page: Page, label: str) -> None:
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    """Sign in as a person would: password, then the code from their authenticator app."""
     page.goto(f"{base_url}/account/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    enter_second_factor(page, email)
+
+
+def enter_second_factor(page: Page, email: str) -> None:
+    """Answer the two-factor step if it is shown (set-up on first sign-in, else the code)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import current_code
+
+    page.wait_for_load_state()
+    if "/account/two-factor/set-up/" in page.url:
+        secret = page.locator(".app-secret code").inner_text().replace(" ", "")
+        key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+        page.get_by_label("Enter the 6-digit code your app shows").fill(current_code(key_hex))
+        page.get_by_role("button", name="Turn on two-factor sign-in").click()
+        page.get_by_role("link", name="I have saved my codes: continue").click()
+    elif "/account/two-factor/" in page.url:
+        device = TOTPDevice.objects.get(user__email__iexact=email, confirmed=True)
+        page.get_by_label("Code from your authenticator app, or a recovery code").fill(
+            current_code(device.key)
+        )
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import build_world
-from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.conftest import check_accessibility, enter_second_factor, sign_in
 from tests.factories import TEST_PASSWORD
 
 
@@ -29,11 +29,16 @@ def test_host_lead_signs_in_finds_the_review_and_signs_out(page: Page, live_serv
     page.get_by_label("Email address").fill("host_lead@example.org")
     page.get_by_label("Password").fill("not the password at all")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct email address and password")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a correct email address and password"
+    )
     expect(page.get_by_label("Email address")).to_have_value("host_lead@example.org")
 
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    check_accessibility(page, "two-factor code")
+    enter_second_factor(page, "host_lead@example.org")
     expect(page.get_by_role("heading", name="Your reviews", level=1)).to_be_visible()
     expect(page.get_by_text("Host lead contact")).to_be_visible()
     expect(page.get_by_text(world.other_review.title)).to_have_count(0)
@@ -54,7 +59,9 @@ def test_host_lead_signs_in_finds_the_review_and_signs_out(page: Page, live_serv
     expect(page).to_have_url(f"{base}/account/sign-in/")
 
 
-def test_an_outsider_gets_page_not_found_for_another_authoritys_review(page: Page, live_server, world) -> None:
+def test_an_outsider_gets_page_not_found_for_another_authoritys_review(
+    page: Page, live_server, world
+) -> None:
     sign_in(page, live_server.url, "other_host_staff@example.org", TEST_PASSWORD)
     response = page.goto(f"{live_server.url}/reviews/{world.review.pk}/")
     assert response is not None and response.status == 404
@@ -68,7 +75,9 @@ def test_forgotten_password_page_explains_errors(page: Page, live_server, world)
     check_accessibility(page, "reset your password")
     page.get_by_label("Email address").fill("not an email")
     page.get_by_role("button", name="Send the link").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address in the correct format")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter an email address in the correct format"
+    )
     check_accessibility(page, "reset your password, with errors")
     page.get_by_label("Email address").fill("reviewer@example.org")
     page.get_by_role("button", name="Send the link").click()
@@ -77,9 +86,13 @@ def test_forgotten_password_page_explains_errors(page: Page, live_server, world)
 
 
 @pytest.mark.parametrize("path", ["/", "/reviews/{pk}/"])
-def test_main_pages_reflow_at_320_pixels_without_horizontal_scrolling(page: Page, live_server, world, path) -> None:
+def test_main_pages_reflow_at_320_pixels_without_horizontal_scrolling(
+    page: Page, live_server, world, path
+) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, live_server.url, "coordinator@example.org", TEST_PASSWORD)
     page.goto(live_server.url + path.format(pk=world.review.pk))
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px wide"

@@ -7,7 +7,12 @@ from reviews.models import Membership, Review, Role
 
 
 def _counts() -> tuple[int, ...]:
-    return (Organisation.objects.count(), User.objects.count(), Review.objects.count(), Membership.objects.count())
+    return (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Review.objects.count(),
+        Membership.objects.count(),
+    )
 
 
 def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
@@ -28,6 +33,8 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     assert "password is: peer-review-demo" in printed
 
 
-def test_demo_logins_work(client, db) -> None:
+def test_demo_logins_work(db) -> None:
+    from tests.factories import password_signs_in
+
     call_command("load_demo", stdout=StringIO())
-    assert client.login(username="hostlead@northmoor.example", password="peer-review-demo")
+    assert password_signs_in("hostlead@northmoor.example", "peer-review-demo")

@@ -20,7 +20,9 @@ def test_the_host_cannot_lead_its_own_review(world) -> None:
 def test_a_person_has_one_role_per_review(world) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         MembershipFactory(review=world.review, user=world.people["reviewer"], role=Role.HOST_STAFF)
-    assert Membership.objects.filter(review=world.review, user=world.people["reviewer"]).count() == 1
+    assert (
+        Membership.objects.filter(review=world.review, user=world.people["reviewer"]).count() == 1
+    )
 
 
 def test_for_user_lists_only_the_reviews_a_person_is_on(world) -> None:

@@ -33,7 +33,9 @@ def test_outsiders_have_no_rights_at_all(world) -> None:
         assert not any(rights_for(world.people[person], world.review).values())
 
 
-def test_a_superuser_not_on_the_team_gets_nothing_from_the_permission_module(world, admin_user) -> None:
+def test_a_superuser_not_on_the_team_gets_nothing_from_the_permission_module(
+    world, admin_user
+) -> None:
     assert not can(admin_user, "view", world.review)
     with pytest.raises(Http404):
         get_review_for(admin_user, world.review.pk)
@@ -44,7 +46,9 @@ def test_get_review_for_gives_404_to_outsiders_and_403_to_members_without_the_ri
         get_review_for(world.people["host_staff_not_on_team"], world.review.pk)
     with pytest.raises(PermissionDenied):
         get_review_for(world.people["host_staff"], world.review.pk, "edit_findings")
-    assert get_review_for(world.people["reviewer"], world.review.pk, "edit_findings") == world.review
+    assert (
+        get_review_for(world.people["reviewer"], world.review.pk, "edit_findings") == world.review
+    )
 
 
 def test_unknown_rights_are_a_programming_error(world) -> None:

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from config.retention import PURGERS, months_before
+from reviews.models import Review
+from trail.models import Event
+from trail.services import record
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete case-level data (case audits, evidence notes, uploaded documents) of reviews whose letter "
+        "was issued more than RETENTION_MONTHS ago. Keeps the issued letter, the aggregate figures and "
+        "the audit trail. Run daily."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be deleted; delete nothing."
+        )
+
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
+        cutoff = months_before(timezone.now(), settings.RETENTION_MONTHS)
+        reviews = list(Review.objects.due_for_retention(cutoff=cutoff).order_by("letter_issued_at"))
+        verb = "Would delete" if dry_run else "Deleted"
+        if not reviews:
+            self.stdout.write(
+                f"Nothing to delete: no review's letter was issued before {cutoff:%d %B %Y}."
+            )
+            return
+        for review in reviews:
+            counts = {}
+            with transaction.atomic():
+                for purger in PURGERS:
+                    counts[purger.label] = purger.count(review) if dry_run else purger.purge(review)
+                if not dry_run:
+                    Review.objects.filter(pk=review.pk).update(case_data_deleted_at=timezone.now())
+                    record(
+                        action=Event.Action.RETENTION_DELETED,
+                        obj=review,
+                        detail={"deleted": counts, "retention_months": settings.RETENTION_MONTHS},
+                    )
+            summary = (
+                ", ".join(f"{n} {label}" for label, n in counts.items())
+                or "no case-level data held"
+            )
+            self.stdout.write(
+                f"{verb} for '{review.title}' (issued {review.letter_issued_at:%d %B %Y}): {summary}."
+            )
+        if dry_run:
+            self.stdout.write("Dry run: nothing was deleted.")

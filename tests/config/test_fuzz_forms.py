@@ -1,0 +1,118 @@
+"""Every form survives hostile input: control characters, NUL, lone surrogates and 1 MB strings.
+
+For each URL of the project, the first role that can open it is found; every POST form on the page
+that posts back to that URL gets ``FUZZ_EXAMPLES`` (default 200) Hypothesis-generated submissions. A
+server error (5xx) fails the test. Pages with no form of their own are checked to have none.
+"""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+from urllib.parse import quote_from_bytes
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.authz.expectations import ALL
+from tests.authz.test_matrix import URL_NAMES, _reverse
+from tests.conftest import ROLES
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+_ORDER = ["coordinator", "lead_reviewer", "host_lead", "reviewer", "host_staff", "anonymous"]
+
+hostile_text = st.one_of(
+    st.text(max_size=200),
+    st.text(
+        st.characters(codec=None, categories=["Cc", "Cs", "Co", "Zl", "Zp", "Mn"]), max_size=50
+    ),
+    st.sampled_from(
+        [
+            "\x00",
+            "\ud800",
+            "\udfff",
+            "a\x00b",
+            "\u202e",
+            "\ufeff",
+            "' OR 1=1 --",
+            "<script>x</script>",
+        ]
+    ),
+    st.just("x" * 1_000_000),
+    st.integers().map(str),
+)
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self._current: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._current = {"action": a.get("action") or "", "fields": []}
+            self.forms.append(self._current)
+        elif self._current is not None and tag in {"input", "textarea", "select"}:
+            name = a.get("name")
+            if (
+                name
+                and name != "csrfmiddlewaretoken"
+                and (a.get("type") or "") not in {"submit", "button"}
+            ):
+                self._current["fields"].append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def _encode(data: dict[str, str]) -> bytes:
+    parts = [
+        f"{quote_from_bytes(k.encode())}={quote_from_bytes(v.encode('utf-8', 'surrogatepass'))}"
+        for k, v in data.items()
+    ]
+    return "&".join(parts).encode()
+
+
+@pytest.mark.parametrize("name", [n for n in URL_NAMES if not n.startswith("admin:")])
+def test_no_form_gives_a_server_error_whatever_is_typed(name: str, world) -> None:
+    expect = ALL[name]
+    url = _reverse(name, expect.kwargs(world, world.review))
+    role = next((r for r in _ORDER if r in ROLES and expect.get[r] == 200), None)
+    if role is None:
+        assert all(
+            status != 200 for status in expect.get.values()
+        )  # nobody opens it: nothing to fill in
+        return
+    client = world.client(role)
+    parser = _Forms()
+    parser.feed(client.get(url).content.decode())
+    own = [f for f in parser.forms if f["action"] in ("", url) and f["fields"]]
+    if not own:
+        assert not any(f["action"] in ("", url) and f["fields"] for f in parser.forms)
+        return
+    fields = sorted({field for form in own for field in form["fields"]})
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(st.fixed_dictionaries(dict.fromkeys(fields, hostile_text)))
+    def submit(data: dict[str, str]) -> None:
+        response = client.generic(
+            "POST", url, _encode(data), content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code < 500, (
+            f"{name} as {role}: {response.status_code} for {data!r:.300}"
+        )
+
+    submit()

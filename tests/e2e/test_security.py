@@ -1,0 +1,75 @@
+"""Security journeys in a real browser: first sign-in with two-factor set-up, lockout, timeout warning."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from tests.conftest import build_world
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.factories import TEST_PASSWORD, current_code
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+def test_first_sign_in_sets_up_an_authenticator_and_shows_recovery_codes(
+    page: Page, live_server, world
+) -> None:
+    TOTPDevice.objects.filter(user__email="host_staff@example.org").delete()
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Email address").fill("host_staff@example.org")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    check_accessibility(page, "two-factor set-up")
+
+    page.get_by_label("Enter the 6-digit code your app shows").fill("000000")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That code is not right")
+    check_accessibility(page, "two-factor set-up, with errors")
+
+    secret = page.locator(".app-secret code").inner_text().replace(" ", "")
+    key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+    page.get_by_label("Enter the 6-digit code your app shows").fill(current_code(key_hex))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
+    expect(page.locator(".app-recovery-codes li")).to_have_count(10)
+    check_accessibility(page, "recovery codes")
+    page.get_by_role("link", name="I have saved my codes: continue").click()
+    expect(page.get_by_role("heading", name="Your reviews", level=1)).to_be_visible()
+
+
+def test_too_many_failures_show_the_lockout_page(page: Page, live_server, world) -> None:
+    for _ in range(10):
+        page.goto(f"{live_server.url}/account/sign-in/")
+        page.get_by_label("Email address").fill("reviewer@example.org")
+        page.get_by_label("Password").fill("a wrong password")
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign-in locked for a few minutes")).to_be_visible()
+    check_accessibility(page, "locked out")
+
+
+def test_the_timeout_warning_lets_a_person_stay_signed_in(
+    page: Page, live_server, world, settings
+) -> None:
+    # A short idle limit so the warning (120 seconds before) appears within a few seconds.
+    settings.SESSION_IDLE_TIMEOUT = 124
+    sign_in(page, live_server.url, "reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/reviews/{world.review.pk}/")
+    dialog = page.get_by_role("dialog", name="Do you want to stay signed in?")
+    expect(dialog).to_be_visible(timeout=15_000)
+    expect(dialog).to_contain_text("You will be signed out in")
+    check_accessibility(page, "session timeout warning")
+    # Keyboard users land on "Stay signed in" and answer with Enter.
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    # Still signed in: the page reloads without going to sign-in.
+    page.reload()
+    expect(page.get_by_role("heading", name=world.review.title)).to_be_visible()

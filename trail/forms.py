@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from config.forms import GovukFormMixin
+from trail.models import Event
+
+
+class TrailFilterForm(GovukFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        label="What happened", required=False, choices=[("", "Anything"), *Event.Action.choices]
+    )
+    person = forms.CharField(
+        label="Person (email address or part of it)", required=False, max_length=254
+    )
+    since = DateInputField(label="From", required=False, require_all_fields=False)
+    until = DateInputField(label="To", required=False, require_all_fields=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The 'To' date must be the same as or after the 'From' date")
+        return cleaned
+
+    def filter(self, events):  # type: ignore[no-untyped-def]
+        """Narrow a queryset of events by what was chosen (assumes the form is valid)."""
+        data = self.cleaned_data
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("person"):
+            events = events.filter(actor_email__icontains=data["person"].strip())
+        if data.get("since"):
+            events = events.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(at__date__lte=data["until"])
+        return events

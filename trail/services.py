@@ -1,0 +1,58 @@
+"""Writing to the audit trail. Every app records through ``record``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from trail.models import Event
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # django-axes has already worked out the client's address (trusting proxies only as configured).
+    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return address or None
+
+
+def record(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    actor_email: str = "",
+    obj: models.Model | None = None,
+    review_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Event:
+    """Add one record: who (``actor``, else the request's user), what object, what action, from where."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor is not None and not actor_email:
+        actor_email = actor.email
+    if obj is not None and review_id is None:
+        review_id = _review_id_of(obj)
+    return Event.objects.create(
+        action=action,
+        actor=actor,
+        actor_email=actor_email[:254],
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        review_id=review_id,
+        ip_address=client_ip(request),
+        detail=detail or {},
+    )
+
+
+def _review_id_of(obj: models.Model) -> int | None:
+    if obj._meta.label == "reviews.Review":
+        return obj.pk
+    return getattr(obj, "review_id", None)

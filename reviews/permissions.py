@@ -59,6 +59,18 @@ RIGHTS: dict[str, frozenset[str]] = {
     "complete_self_assessment": frozenset({Role.HOST_LEAD}),
     "upload_documents": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
     "comment_on_letter": frozenset({Role.HOST_LEAD}),
+    # Case audits (the audits app). Upload or paste the host's case list.
+    "upload_case_list": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
+    # See the case list (the host lead contact sees what they uploaded).
+    "view_case_list": frozenset(
+        {Role.HOST_LEAD, Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER}
+    ),
+    # Choose the audit tool, set the reference rule, draw the sample, assign cases to auditors.
+    "manage_sample": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER}),
+    # Moderate another auditor's completed case audit.
+    "moderate": _AUDITORS,
+    # Share individual case audits with the host's staff.
+    "share_audits": frozenset({Role.LEAD_REVIEWER}),
 }
 
 

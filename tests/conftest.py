@@ -171,3 +171,33 @@ def _force_login_includes_the_second_factor(monkeypatch) -> None:
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations(request: pytest.FixtureRequest) -> None:
+    """What the data migrations load (the default frameworks and audit tools) is there for every test.
+
+    Tests that commit for real (browser tests, ``transaction=True``) end with every table emptied, which
+    takes this data with it for the tests that follow; each test that uses the database puts it back
+    first if it is missing (two small queries, before anything the test measures)."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or {"db", "transactional_db", "live_server"} & set(names)):
+        return
+    transactional = bool({"transactional_db", "live_server"} & set(names)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+
+    import importlib
+
+    from django.apps import apps
+
+    from audits.models import AuditTool
+    from reviews.default_frameworks import install_default_frameworks
+    from reviews.models import Framework, Kloe
+
+    if not Framework.objects.filter(is_default=True, review=None).exists():
+        install_default_frameworks(Framework, Kloe)
+    if not AuditTool.objects.filter(organisation=None, review=None).exists():
+        importlib.import_module("audits.migrations.0002_default_tools").add_tools(apps, None)

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from reviews.demo import DEMO_PASSWORD, load_demo
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         logins = load_demo()
+        call_command("load_audit_demo", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         width = max(len(login.role) for login in logins)
         for login in logins:

@@ -1,0 +1,34 @@
+"""Factories and helpers for the audits app's tests. Case references only, never names."""
+
+from __future__ import annotations
+
+import factory
+
+from accounts.models import User
+from audits import services
+from audits.models import Case, CaseAudit, CaseType, SampleStatus
+from reviews.models import Review
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    review = None
+    reference = factory.Sequence(lambda n: f"CR-{n:05d}")
+    case_type = CaseType.S17
+    team = "MASH"
+    sample_status = SampleStatus.SAMPLED
+
+
+def use_seed_002_tool(review: Review):
+    """Give the review its own copy of the ten criteria of seed 002's annex."""
+    return services.choose_tool(review=review, tool=services.shipped_tool())
+
+
+def started_audit(review: Review, auditor: User, **case_kwargs) -> CaseAudit:
+    """A sampled case of this review, assigned to ``auditor``, with its audit started."""
+    if services.review_tool(review) is None:
+        use_seed_002_tool(review)
+    case = CaseFactory(review=review, assigned_to=auditor, **case_kwargs)
+    return services.start_audit(case=case, user=auditor)

@@ -1,0 +1,88 @@
+"""The model output: seed 002's Annex 1, ten criteria, twenty cases, % met with commentary."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from audits.models import Answer, Case, CaseAudit
+
+SEED_002_PERCENT_MET = [75, 100, 95, 95, 90, 95, 75, 100, 85, 100]
+# Cases (out of 20) that were not met / partly met per criterion; partly met does not count as met.
+NOT_MET = [3, 0, 1, 1, 2, 1, 5, 0, 3, 0]
+PARTLY = [2, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def _case_list(n: int) -> str:
+    types = ["Section 17 assessment", "Section 47 enquiry"]
+    lines = ["case reference,case type,date,team,outcome"]
+    lines += [
+        f"BA-{i:03d},{types[i % 2]},2017-0{1 + i % 9}-1{i % 10},Assessment team,NFA"
+        for i in range(n)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_twenty_cases_entered_in_the_browser_reproduce_seed_002s_annex(world) -> None:
+    review = world.review
+    coordinator = world.client("coordinator")
+    lead = world.client("lead_reviewer")
+    reviewer = world.client("reviewer")
+
+    # The coordinator chooses the shipped tool with seed 002's ten criteria and imports the list.
+    settings_page = coordinator.get(reverse("audits:settings", args=[review.pk])).content.decode()
+    tool_id = re.search(
+        r'value="(\d+)"[^>]*>\s*<label[^>]*>\s*Quality of assessment practice', settings_page
+    ).group(1)
+    response = coordinator.post(reverse("audits:choose-tool", args=[review.pk]), {"tool": tool_id})
+    assert response.status_code == 302
+    response = coordinator.post(
+        reverse("audits:case-list-import", args=[review.pk]), {"text": _case_list(20)}
+    )
+    assert response.status_code == 302
+    cases = list(Case.objects.filter(review=review).order_by("reference"))
+    assert len(cases) == 20
+    coordinator.post(
+        reverse("audits:sample-pick", args=[review.pk]),
+        {"action": "sample", "cases": [c.pk for c in cases]},
+    )
+
+    # Each case is audited through its page: ten criteria, the decision, complete.
+    for index, case in enumerate(cases):
+        client = lead if index % 2 else reviewer
+        client.post(reverse("audits:case-audit-start", args=[review.pk, case.pk]))
+        audit = CaseAudit.objects.get(case=case)
+        data = {
+            "audit-version": audit.version,
+            "audit-decision_agreement": "yes",
+            "audit-status": "complete",
+            "audit-overall_grade": "Good",
+        }
+        for answer in audit.answers.select_related("criterion"):
+            position = answer.criterion.number - 1
+            if index < NOT_MET[position]:
+                value = Answer.NOT_MET
+            elif index < NOT_MET[position] + PARTLY[position]:
+                value = Answer.PARTLY
+            else:
+                value = Answer.MET
+            data[f"c{answer.pk}-answer"] = value
+            data[f"c{answer.pk}-comment"] = "Seen in the assessment."
+            data[f"c{answer.pk}-version"] = answer.version
+        response = client.post(reverse("audits:case-audit-save", args=[review.pk, case.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    page = lead.get(reverse("audits:analysis", args=[review.pk])).content.decode()
+    shown = re.findall(r'app-percent-met">(\d+)<', page)
+    assert [int(p) for p in shown] == SEED_002_PERCENT_MET
+    assert "Partly met is not counted as met" in page
+    assert "20 cases audited against 10 criteria (20 complete, 0 in progress)" in page
+    assert re.search(r"agreed with the decision taken in <strong>20</strong> of 20 cases", page)
+
+    csv_text = lead.get(
+        reverse("audits:export", args=[review.pk, "summary", "csv"])
+    ).content.decode()
+    rows = [line.split(",") for line in csv_text.strip().splitlines()[1:]]
+    assert [int(row[7]) for row in rows] == SEED_002_PERCENT_MET
+    assert rows[0][:7] == ["1", "Evidence of a strength based approach", "15", "2", "3", "0", "20"]

@@ -1,0 +1,106 @@
+"""The host's case list: row-level checks with line numbers, nothing imported when a row is wrong."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audits.models import AuditPlan, Case
+
+BAD_CSV = (
+    "case reference,case type,date,team,outcome\n"
+    "NM-1001,Contact,2026-10-01,MASH,Early help\n"
+    "NM-1002,Telepathy,2026-10-02,MASH,NFA\n"
+    "NM-1001,Referral,2026-10-03,MASH,Section 47\n"
+    "NM 1004 Jane Smith,Section 17 assessment,2026-10-04,Assessment,NFA\n"
+    "NM-1005,s47,17/10/2026,Assessment,Child protection plan\n"
+)
+
+
+def _import(client, review, **data):
+    return client.post(reverse("audits:case-list-import", args=[review.pk]), data)
+
+
+def test_a_bad_row_gives_line_numbered_errors_and_imports_nothing(world) -> None:
+    response = _import(world.client("host_lead"), world.review, text=BAD_CSV)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Case.objects.count() == 0
+    assert "Nothing was imported: 3 problems in the case list" in page
+    assert "Line 3: The case type “Telepathy” is not known" in page
+    assert "Line 4: The reference NM-1001 is a duplicate (it is also on line 2)" in page
+    assert "Line 5: The reference “NM 1004 Jane Smith” does not follow the rule" in page
+    assert "a reference must never hold a name" in page
+    assert "Import the 2 valid rows only" in page
+    # What was pasted is kept, so the user can correct it.
+    assert "NM 1004 Jane Smith,Section 17 assessment" in page
+
+
+def test_the_user_can_choose_to_import_only_the_valid_rows(world) -> None:
+    response = _import(world.client("coordinator"), world.review, text=BAD_CSV, import_valid="yes")
+    assert response.status_code == 302
+    assert sorted(Case.objects.values_list("reference", "case_type")) == [
+        ("NM-1001", "contact"),
+        ("NM-1005", "s47"),
+    ]
+    s47 = Case.objects.get(reference="NM-1005")
+    assert str(s47.case_date) == "2026-10-17"
+    assert s47.outcome == "Child protection plan"
+
+
+def test_an_uploaded_csv_is_imported_and_a_reference_already_on_the_list_is_refused(world) -> None:
+    client = world.client("host_lead")
+    upload = SimpleUploadedFile(
+        "cases.csv", b"\xef\xbb\xbfCase reference,Case type,Date,Team\nAB/12,Referral,,MASH\n"
+    )
+    assert _import(client, world.review, upload=upload).status_code == 302
+    assert Case.objects.get().reference == "AB/12"
+    page = _import(client, world.review, text="reference,type\nab/12,contact\n").content.decode()
+    assert "Line 2: The reference ab/12 is already on the case list" in page
+    assert Case.objects.count() == 1
+
+
+def test_a_list_without_the_column_names_is_refused(world) -> None:
+    page = _import(world.client("host_lead"), world.review, text="NM-1,contact\n").content.decode()
+    assert "Line 1: The first line must name the columns" in page
+
+
+def test_the_coordinator_sets_the_reference_rule_per_review(world) -> None:
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("audits:settings", args=[world.review.pk]),
+        {"reference_pattern": r"^\d{6}$", "reference_rule": "six digits"},
+    )
+    assert response.status_code == 302
+    assert AuditPlan.objects.get(review=world.review).reference_pattern == r"^\d{6}$"
+    page = _import(
+        client, world.review, text="reference,type\n123456,contact\nAB-1,contact\n"
+    ).content.decode()
+    assert "Line 3: The reference “AB-1” does not follow the rule (six digits)" in page
+
+
+def test_a_reference_rule_that_allows_names_is_refused(world) -> None:
+    response = world.client("coordinator").post(
+        reverse("audits:settings", args=[world.review.pk]),
+        {"reference_pattern": r"^.{1,30}$", "reference_rule": "anything"},
+    )
+    assert "must not allow spaces" in response.content.decode()
+
+
+def test_a_reference_longer_than_30_characters_is_refused(world) -> None:
+    page = _import(
+        world.client("host_lead"), world.review, text=f"reference,type\n{'A' * 31},contact\n"
+    ).content.decode()
+    assert "Line 2: The reference" in page
+    assert Case.objects.count() == 0
+
+
+def test_a_reference_rule_cannot_let_through_a_reference_longer_than_30_characters(world) -> None:
+    AuditPlan.objects.create(
+        review=world.review, reference_pattern=r"^[A-Z]+$", reference_rule="capitals"
+    )
+    page = _import(
+        world.client("host_lead"), world.review, text=f"reference,type\n{'A' * 40},contact\n"
+    ).content.decode()
+    assert "is longer than 30 characters" in page
+    assert Case.objects.count() == 0

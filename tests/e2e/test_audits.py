@@ -1,0 +1,213 @@
+"""A reviewer audits two cases from their assignment list; the lead reviewer moderates one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from audits.models import AlertRecipient, CaseAudit, CaseType, Moderation
+from tests.audits.factories import CaseFactory, use_seed_002_tool
+from tests.conftest import build_world
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.factories import TEST_PASSWORD
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    use_seed_002_tool(world.review)
+    for reference, case_type in (("NM-24101", CaseType.S17), ("NM-24102", CaseType.S47)):
+        CaseFactory(
+            review=world.review,
+            reference=reference,
+            case_type=case_type,
+            assigned_to=world.people["reviewer"],
+        )
+    return world
+
+
+def _audit_case(page: Page, reference: str, *, comment_on_first: str) -> None:
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name=f"Case {reference}", level=1)).to_be_visible()
+    check_accessibility(page, "case audit, not started")
+    page.get_by_role("button", name="Start the audit").click()
+    expect(
+        page.get_by_role("heading", name="1. Evidence of a strength based approach")
+    ).to_be_visible()
+    check_accessibility(page, "case audit")
+    for number in range(1, 11):
+        group = page.get_by_role("group", name=f"Answer for criterion {number}", exact=True)
+        group.get_by_label("Met", exact=True).check()
+        expect(
+            page.locator(".app-criterion").nth(number - 1).locator(".app-criterion__saved")
+        ).to_contain_text("Saved")
+    page.get_by_label("Comment on criterion 1", exact=True).fill(comment_on_first)
+    page.get_by_role(
+        "group", name="Does the team agree with the decision taken on this case?"
+    ).get_by_label("Yes").check()
+    page.get_by_role("group", name="Overall grade").get_by_label("Good").check()
+    page.get_by_role("group", name="Status of this audit").get_by_label("Complete").check()
+    page.get_by_role("button", name="Save the audit").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"The audit of case {reference} is saved"
+    )
+    expect(page.locator(".govuk-tag").first).to_have_text("Complete")
+    page.get_by_role("link", name="Case audits").first.click()
+
+
+def test_a_reviewer_audits_two_cases_and_the_lead_moderates_one(
+    page: Page, live_server, world
+) -> None:
+    base = live_server.url
+    sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
+    page.get_by_role("link", name=world.review.title).click()
+    page.get_by_role("link", name="Case audits").click()
+    expect(page.get_by_role("heading", name="Case audits", level=1)).to_be_visible()
+    check_accessibility(page, "case audits, reviewer")
+
+    _audit_case(page, "NM-24101", comment_on_first="Three Houses used with the children.")
+    _audit_case(page, "NM-24102", comment_on_first="Strengths noted.")
+    expect(page.locator(".app-progress")).to_contain_text("Complete")
+    assert CaseAudit.objects.filter(status="complete").count() == 2
+    first = CaseAudit.objects.get(case__reference="NM-24101")
+    assert first.answers.get(criterion__number=1).comment == "Three Houses used with the children."
+
+    # A comment that looks like a date of birth is held until the reviewer confirms it.
+    page.get_by_role("link", name="NM-24102").click()
+    page.get_by_label("Comment on criterion 2", exact=True).fill("DOB 01/02/2016 noted on the file")
+    page.get_by_role("button", name="Save the audit").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("may hold a date of birth")
+    check_accessibility(page, "case audit, personal details warning")
+    page.get_by_label("Comment on criterion 2", exact=True).fill("Chronology up to date")
+    page.get_by_role("button", name="Save the audit").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, base, "lead_reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{base}/reviews/{world.review.pk}/audits/")
+    check_accessibility(page, "case audits, lead reviewer")
+    page.get_by_role("link", name="NM-24101").click()
+    page.get_by_role("link", name="Moderate this audit").click()
+    check_accessibility(page, "moderate")
+    page.get_by_role("button", name="Save the moderation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Say whether you agree with criterion 1"
+    )
+    check_accessibility(page, "moderate, with errors")
+    for number in range(1, 11):
+        page.locator(".govuk-form-group").nth(number - 1).get_by_label(
+            "Disagree" if number == 5 else "Agree", exact=True
+        ).check()
+    page.get_by_label("Note on criterion 5 (optional)").fill(
+        "Partly met: the baby's lived experience is missing."
+    )
+    page.get_by_role("group", name="Overall, do you agree with this audit?").get_by_label(
+        "Agree", exact=True
+    ).check()
+    page.get_by_role("button", name="Save the moderation").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Your moderation of case NM-24101 is saved"
+    )
+    moderation = Moderation.objects.get()
+    assert moderation.answers.filter(agrees=False).count() == 1
+
+    page.get_by_role("link", name="Audit analysis").click()
+    expect(page.locator(".app-moderation-rate")).to_contain_text("90%")
+    expect(page.locator(".app-summary-table")).to_contain_text(
+        "Evidence of a strength based approach"
+    )
+    check_accessibility(page, "audit analysis")
+
+
+BAD_CSV = (
+    "case reference,case type,date,team,outcome\n"
+    "NM-3001,Contact,2026-10-01,MASH,Early help\n"
+    "NM-3002,Telepathy,2026-10-02,MASH,NFA\n"
+    "NM-3001,Referral,2026-10-03,MASH,Section 47\n"
+    "NM 3004 Jane Smith,Section 17 assessment,2026-10-04,Assessment,NFA\n"
+    "NM-3005,Section 47 enquiry,2026-10-05,Assessment,ICPC\n"
+)
+
+
+def test_case_list_sample_and_a_safeguarding_alert_from_end_to_end(
+    page: Page, live_server, world
+) -> None:
+    base = live_server.url
+    audits = f"{base}/reviews/{world.review.pk}/audits"
+
+    # The host lead contact pastes a case list with bad rows: nothing is imported.
+    sign_in(page, base, "host_lead@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/")
+    check_accessibility(page, "case audits, host lead")
+    page.get_by_role("link", name="Upload or paste the case list").click()
+    check_accessibility(page, "add cases")
+    page.get_by_label("Or paste the case list").fill(BAD_CSV)
+    page.get_by_role("button", name="Check and import").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Nothing was imported")
+    expect(summary).to_contain_text("Line 3: The case type “Telepathy” is not known")
+    expect(summary).to_contain_text("Line 4: The reference NM-3001 is a duplicate")
+    expect(summary).to_contain_text(
+        "Line 5: The reference “NM 3004 Jane Smith” does not follow the rule"
+    )
+    check_accessibility(page, "add cases, with errors")
+    page.get_by_role("button", name="Import the 2 valid rows only").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 cases added")
+    check_accessibility(page, "case list, host lead")
+    page.get_by_role("button", name="Sign out").click()
+
+    # The coordinator draws a sample with a seed and looks at the tool library.
+    sign_in(page, base, "coordinator@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/sample/draw/")
+    check_accessibility(page, "draw the sample")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter how many cases to draw")
+    check_accessibility(page, "draw the sample, with errors")
+    page.get_by_label("Number of cases (at random)").fill("3")
+    page.get_by_label("Seed (optional)").fill("4242")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("with seed 4242")
+    page.goto(f"{audits}/settings/")
+    check_accessibility(page, "audit tool and reference rule")
+    page.get_by_role("link", name="Audit tools library").click()
+    check_accessibility(page, "audit tools")
+    page.get_by_role("link", name="Front door contact and referral").click()
+    check_accessibility(page, "audit tool")
+    page.get_by_role("button", name="Copy this tool").click()
+    page.get_by_role("link", name="Edit the tool").click()
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save the tool").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a name for the tool")
+    check_accessibility(page, "edit the tool, with errors")
+    page.get_by_role("button", name="Sign out").click()
+
+    # A reviewer raises a safeguarding alert; the lead reviewer acknowledges it. (The host lead
+    # contact's acknowledgement is tested without a browser: one sign-in per person keeps the
+    # two-factor codes from being replayed within one 30-second step.)
+    sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/")
+    page.get_by_role("link", name="NM-24101").click()
+    page.get_by_role("link", name="Raise a safeguarding alert").click()
+    check_accessibility(page, "raise a safeguarding alert")
+    page.get_by_label("What is the concern?").fill(
+        "No strategy discussion despite a disclosure at school."
+    )
+    page.get_by_role("button", name="Raise the alert").click()
+    expect(page.get_by_role("heading", name="Safeguarding alert on case NM-24101")).to_be_visible()
+    check_accessibility(page, "safeguarding alert")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, base, "lead_reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{audits}/alerts/")
+    check_accessibility(page, "safeguarding alerts")
+    page.get_by_role("link", name=re.compile(r"\d{4}")).first.click()
+    page.get_by_role("button", name="I have read this alert and will act on it").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "You have acknowledged"
+    )
+    assert (
+        AlertRecipient.objects.get(user=world.people["lead_reviewer"]).acknowledged_at is not None
+    )
+    assert AlertRecipient.objects.get(user=world.people["host_lead"]).acknowledged_at is None

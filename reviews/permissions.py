@@ -43,8 +43,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     "read_documents": _ALL,
     # Evidence notes and findings.
     "edit_findings": _AUDITORS,
-    # See and export the review's audit trail.
-    "view_trail": frozenset({Role.COORDINATOR}),
+    # See and export the review's audit trail (the lead reviewer: the history of changes to findings
+    # and case audits).
+    "view_trail": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER}),
     # Mark findings agreed; choose key headlines.
     "agree_findings": frozenset({Role.LEAD_REVIEWER}),
     # Audit the case files of the dip sample.

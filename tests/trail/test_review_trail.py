@@ -25,7 +25,25 @@ def test_the_coordinator_sees_the_reviews_records_and_no_other_reviews(world) ->
     page = _page(world.client("coordinator"), world.review).content.decode()
     assert "x@example.org" in page
     assert "secret-other@example.org" not in page
-    assert _page(world.client("lead_reviewer"), world.review).status_code == 403
+    assert _page(world.client("reviewer"), world.review).status_code == 403
+    assert _page(world.client("host_lead"), world.review).status_code == 403
+
+
+def test_the_lead_reviewer_sees_the_history_of_changes_to_case_audits(world) -> None:
+    record(
+        action=Event.Action.CASE_AUDIT_CHANGED,
+        actor_email="reviewer@example.org",
+        review_id=world.review.pk,
+        detail={"answer": "met"},
+    )
+    record(
+        action=Event.Action.SIGN_IN, actor_email="someone@example.org", review_id=world.review.pk
+    )
+    page = _page(
+        world.client("lead_reviewer"), world.review, action="case_audit_changed"
+    ).content.decode()
+    assert "Case audit changed" in page and "reviewer@example.org" in page
+    assert "someone@example.org" not in page
 
 
 def test_filters_narrow_the_records_and_bad_dates_are_explained(world) -> None:

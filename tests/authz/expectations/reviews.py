@@ -17,15 +17,15 @@ EXPECTATIONS = {
         kwargs=lambda world, review: {"pk": review.pk},
         scoped=True,
     ),
-    # The review's audit trail and its CSV: the coordinator only.
+    # The review's audit trail and its CSV: the coordinator and the lead reviewer.
     "reviews:review-trail": Expect(
-        get=review_page(allowed=("coordinator",)),
+        get=review_page(allowed=("coordinator", "lead_reviewer")),
         post=signed_in_only(NOT_ALLOWED),
         kwargs=lambda world, review: {"pk": review.pk},
         scoped=True,
     ),
     "reviews:review-trail-csv": Expect(
-        get=review_page(allowed=("coordinator",)),
+        get=review_page(allowed=("coordinator", "lead_reviewer")),
         post=signed_in_only(NOT_ALLOWED),
         kwargs=lambda world, review: {"pk": review.pk},
         scoped=True,

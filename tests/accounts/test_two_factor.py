@@ -147,3 +147,12 @@ def test_relaxing_two_factor_is_for_development_only(world, settings, setting) -
     from accounts.checks import two_factor_is_required
 
     assert [e.id for e in two_factor_is_required(None)] == ["accounts.E001"]
+
+
+def test_the_qr_code_markup_holds_no_text_from_the_person() -> None:
+    from accounts.models import User
+    from accounts.twofactor import provisioning_uri, qr_svg
+
+    person = User(email='"<script>alert(1)</script>"@example.org', full_name="<b>Name</b>")
+    svg = qr_svg(provisioning_uri(person, TEST_TOTP_KEY))
+    assert svg.startswith("<svg") and "<script" not in svg and "example.org" not in svg

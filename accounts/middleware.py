@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from accounts.restore import stash
 from trail.models import Event
 from trail.services import record
 
@@ -49,7 +50,10 @@ class SessionTimeoutMiddleware:
             if reason:
                 user = request.user
                 request._timed_out = True  # type: ignore[attr-defined] - a timeout ends this session only
+                post = request.POST if request.method == "POST" else None
                 logout(request)
+                if post:
+                    stash(request, user_pk=user.pk, path=request.path, post=post)
                 record(
                     action=Event.Action.SESSION_TIMED_OUT,
                     request=request,

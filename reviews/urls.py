@@ -1,6 +1,14 @@
 from django.urls import path
 
-from reviews import document_views, framework_views, schedule_views, team_views, views
+from reviews import (
+    document_views,
+    finding_views,
+    framework_views,
+    note_views,
+    schedule_views,
+    team_views,
+    views,
+)
 
 app_name = "reviews"
 
@@ -83,5 +91,28 @@ urlpatterns = [
         R + "team/<int:membership_pk>/reset-two-factor/",
         views.member_reset_two_factor,
         name="member-reset-two-factor",
+    ),
+]
+
+# The team's work: evidence notes and findings.
+urlpatterns += [
+    path(R + "notes/", note_views.notes, name="notes"),
+    path(R + "notes/new/", note_views.note_create, name="note-create"),
+    path(R + "notes/<int:note>/", note_views.note_edit, name="note-edit"),
+    path(R + "findings/", finding_views.findings, name="findings"),
+    path(R + "findings/new/", finding_views.finding_create, name="finding-create"),
+    path(R + "findings/<int:finding>/", finding_views.finding_edit, name="finding-edit"),
+    path(R + "findings/<int:finding>/delete/", finding_views.finding_delete, name="finding-delete"),
+    path(R + "findings/<int:finding>/agree/", finding_views.finding_agree, name="finding-agree"),
+    path(
+        R + "findings/<int:finding>/reorder/",
+        finding_views.finding_reorder,
+        name="finding-reorder",
+    ),
+    path(R + "findings/<int:finding>/merge/", finding_views.finding_merge, name="finding-merge"),
+    path(
+        R + "findings/<int:finding>/history/",
+        finding_views.finding_history,
+        name="finding-history",
     ),
 ]

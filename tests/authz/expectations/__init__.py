@@ -1,9 +1,9 @@
 """Expectations per app, merged for the matrix test. Add a module here for a new app."""
 
-from tests.authz.expectations import accounts, admin, config, reviews, reviews_setup
+from tests.authz.expectations import accounts, admin, config, findings, reviews, reviews_setup
 
 ALL = {}
-for _module in (accounts, admin, config, reviews, reviews_setup):
+for _module in (accounts, admin, config, findings, reviews, reviews_setup):
     overlap = set(ALL) & set(_module.EXPECTATIONS)
     if overlap:
         raise ValueError(f"URL names expected twice: {overlap}")

@@ -1,0 +1,57 @@
+"""Two people saving the same finding at the same moment: exactly one save wins, every time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from reviews import work
+from reviews.models import Finding
+from reviews.services import StaleEdit
+from tests.factories import ReviewFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs a database that serves two connections at once (PostgreSQL); "
+    "SQLite's in-memory test database serialises them.",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_version_exactly_one_succeeds_fifty_times() -> None:
+    review = ReviewFactory()
+    finding = Finding.objects.create(review=review, kind="strength", text="Start.")
+    for round_number in range(50):
+        version = Finding.objects.get(pk=finding.pk).version
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def save(text: str) -> None:
+            try:
+                mine = Finding.objects.get(pk=finding.pk)
+                barrier.wait(timeout=10)
+                work.update_finding(finding=mine, version=version, data={"text": text})
+                result = "saved"
+            except StaleEdit:
+                result = "refused"
+            except Exception as error:  # noqa: BLE001 - any other outcome fails the test below
+                result = repr(error)
+            finally:
+                connections.close_all()
+            with lock:
+                outcomes.append(result)
+
+        threads = [
+            threading.Thread(target=save, args=(f"{who} {round_number}",)) for who in ("A", "B")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["refused", "saved"], (round_number, outcomes)
+        final = Finding.objects.get(pk=finding.pk)
+        assert final.version == version + 1
+        assert final.text in {f"A {round_number}", f"B {round_number}"}

@@ -6,6 +6,7 @@ from reviews import (
     framework_views,
     note_views,
     schedule_views,
+    self_assessment_views,
     team_views,
     views,
 )
@@ -114,5 +115,25 @@ urlpatterns += [
         R + "findings/<int:finding>/history/",
         finding_views.finding_history,
         name="finding-history",
+    ),
+]
+
+# The self-assessment.
+urlpatterns += [
+    path(R + "self-assessment/", self_assessment_views.self_assessment, name="self-assessment"),
+    path(
+        R + "self-assessment/edit/",
+        self_assessment_views.self_assessment_edit,
+        name="self-assessment-edit",
+    ),
+    path(
+        R + "self-assessment/kloes/<int:kloe>/",
+        self_assessment_views.self_assessment_team,
+        name="self-assessment-team",
+    ),
+    path(
+        R + "self-assessment/judgement/",
+        self_assessment_views.self_assessment_judgement,
+        name="self-assessment-judgement",
     ),
 ]

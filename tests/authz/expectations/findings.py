@@ -69,3 +69,35 @@ EXPECTATIONS = {
     "reviews:finding-merge": Expect(get=WRITERS, post=WRITERS, kwargs=_finding, scoped=True),
     "reviews:finding-history": Expect(get=LEAD, post=POST_ONLY, kwargs=_finding, scoped=True),
 }
+
+
+def _review_with_kloe(world, review):
+    _kloe(review)
+    return {"pk": review.pk}
+
+
+def _kloe_kwargs(world, review):
+    return {"pk": review.pk, "kloe": _kloe(review).pk}
+
+
+HOST_LEAD_AND_TEAM = review_page(allowed=(*TEAM, "host_lead"))
+HOST_LEAD = review_page(allowed=("host_lead",))
+
+EXPECTATIONS |= {
+    "reviews:self-assessment": Expect(
+        get=HOST_LEAD_AND_TEAM, post=POST_ONLY, kwargs=_review, scoped=True
+    ),
+    "reviews:self-assessment-edit": Expect(
+        # An empty POST saves an empty draft.
+        get=HOST_LEAD,
+        post=review_page(allowed=("host_lead",), ok=REDIRECT),
+        kwargs=_review_with_kloe,
+        scoped=True,
+    ),
+    "reviews:self-assessment-team": Expect(
+        get=WRITERS, post=WRITERS, kwargs=_kloe_kwargs, scoped=True
+    ),
+    "reviews:self-assessment-judgement": Expect(
+        get=WRITERS, post=WRITERS, kwargs=_review, scoped=True
+    ),
+}

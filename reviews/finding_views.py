@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -270,5 +270,38 @@ def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse
             "finding": item,
             "events": events,
             "may_edit": can(request.user, "edit_findings", review),
+        },
+    )
+
+
+@require_safe
+def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+    """One KLOE for the team meeting: the self-assessment, the evidence notes and the findings."""
+    from reviews import self_assessment
+    from reviews.models import EvidenceNote
+
+    review = get_review_for(request.user, pk, "view_team_work")
+    assessment, rows = self_assessment.load(review)
+    row = next((r for r in rows if r.kloe.pk == kloe), None)
+    if row is None:
+        raise Http404("No such key line of enquiry on this review")
+    items = list(Finding.objects.filter(review=review).for_page())
+    section = next(s for s in build_sections(review, items) if s["kloe"] and s["kloe"].pk == kloe)
+    notes = (
+        EvidenceNote.objects.filter(review=review, kloes=row.kloe)
+        .select_related("author", "session__day")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "reviews/consolidation.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "assessment": assessment,
+            "row": row,
+            "kloes": [r.kloe for r in rows],
+            "section": section,
+            "notes": notes,
         },
     )

@@ -101,6 +101,11 @@ urlpatterns += [
     path(R + "notes/new/", note_views.note_create, name="note-create"),
     path(R + "notes/<int:note>/", note_views.note_edit, name="note-edit"),
     path(R + "findings/", finding_views.findings, name="findings"),
+    path(
+        R + "kloes/<int:kloe>/consolidation/",
+        finding_views.consolidation,
+        name="consolidation",
+    ),
     path(R + "findings/new/", finding_views.finding_create, name="finding-create"),
     path(R + "findings/<int:finding>/", finding_views.finding_edit, name="finding-edit"),
     path(R + "findings/<int:finding>/delete/", finding_views.finding_delete, name="finding-delete"),

@@ -275,12 +275,16 @@ def test_the_stash_is_not_given_to_someone_else(world, kloes) -> None:
     assert "Private words." not in page.content.decode()
 
 
-@pytest.mark.parametrize("url_name", ["reviews:findings"])
-def test_the_findings_page_has_a_constant_query_count(
+@pytest.mark.parametrize("url_name", ["reviews:findings", "reviews:consolidation"])
+def test_the_findings_and_consolidation_pages_have_a_constant_query_count(
     world, kloes, url_name, django_assert_max_num_queries
 ) -> None:
     client = world.client("reviewer")
-    url = reverse(url_name, args=[world.review.pk])
+    args = [world.review.pk] if url_name == "reviews:findings" else [world.review.pk, kloes[0].pk]
+    url = reverse(url_name, args=args)
+    for i in range(30):
+        note = EvidenceNote.objects.create(review=world.review, text=f"Note {i}")
+        note.kloes.add(kloes[0])
     counts = []
     for size in (10, 500):
         Finding.objects.filter(review=world.review).delete()
@@ -297,6 +301,9 @@ def test_the_findings_page_has_a_constant_query_count(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
+        if url_name == "reviews:findings":
+            assert f"Finding {size - 1}" in client.get(url).content.decode()
+    print(url_name, "queries at 10 and 500 findings:", counts)
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[0]):
         client.get(url)

@@ -84,6 +84,9 @@ HOST_LEAD_AND_TEAM = review_page(allowed=(*TEAM, "host_lead"))
 HOST_LEAD = review_page(allowed=("host_lead",))
 
 EXPECTATIONS |= {
+    "reviews:consolidation": Expect(
+        get=TEAM_PAGE, post=POST_ONLY, kwargs=_kloe_kwargs, scoped=True
+    ),
     "reviews:self-assessment": Expect(
         get=HOST_LEAD_AND_TEAM, post=POST_ONLY, kwargs=_review, scoped=True
     ),

@@ -12,7 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from accounts.restore import stash
+from accounts.restore import remember_timed_out, stash, stash_for_timed_out
 from trail.models import Event
 from trail.services import record
 
@@ -52,6 +52,7 @@ class SessionTimeoutMiddleware:
                 request._timed_out = True  # type: ignore[attr-defined] - a timeout ends this session only
                 post = request.POST if request.method == "POST" else None
                 logout(request)
+                remember_timed_out(request, user.pk)
                 if post:
                     stash(request, user_pk=user.pk, path=request.path, post=post)
                 record(
@@ -65,6 +66,8 @@ class SessionTimeoutMiddleware:
             passive = request.path == reverse("accounts:session-status")
             if not passive and (now - last_seen >= _TOUCH_EVERY or LAST_SEEN not in session):
                 session[LAST_SEEN] = now
+        elif request.method == "POST":
+            stash_for_timed_out(request)
         return self.get_response(request)
 
 

@@ -15,6 +15,7 @@ from django.core import signing
 from django.http import HttpRequest, QueryDict
 
 STASH_KEY = "restore_after_sign_in"
+TIMED_OUT_USER = "timed_out_user"
 _SALT = "accounts.restore"
 MAX_AGE = 30 * 60
 _SKIP = ("csrfmiddlewaretoken", "password", "token", "otp", "code")
@@ -66,3 +67,29 @@ def bound_data(request: HttpRequest) -> QueryDict | None:
         "check it, then save.",
     )
     return restored
+
+
+def remember_timed_out(request: HttpRequest, user_pk: int) -> None:
+    """After a timeout, note (signed) whose session it was: a form sent later from a page that was
+    left open is kept for them too (the warning script's status check may have signed them out)."""
+    request.session[TIMED_OUT_USER] = signing.dumps(user_pk, salt=_SALT)
+
+
+def stash_for_timed_out(request: HttpRequest) -> None:
+    """An anonymous POST to a signed-in page, in a session that timed out: keep its text fields."""
+    payload = request.session.get(TIMED_OUT_USER)
+    if not payload:
+        return
+    try:
+        user_pk = signing.loads(payload, salt=_SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return
+    if not getattr(match.func, "login_required", True):
+        return  # the sign-in pages themselves, and other public pages
+    stash(request, user_pk=user_pk, path=request.path, post=request.POST)

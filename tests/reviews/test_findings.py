@@ -307,3 +307,18 @@ def test_the_findings_and_consolidation_pages_have_a_constant_query_count(
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[0]):
         client.get(url)
+
+
+def test_text_sent_after_the_status_check_signed_the_person_out_is_kept(world, kloes) -> None:
+    """The warning script's status check can be the request that times out; the form comes later."""
+    finding = Finding.objects.create(review=world.review, kind="strength", text="Old words.")
+    client = world.client("reviewer")
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 5
+    session.save()
+    assert client.get(reverse("accounts:session-status")).status_code == 302
+    response = _edit(client, finding, 1, "Typed after the page was left open.")
+    assert response.status_code == 302
+    client.force_login(world.people["reviewer"])
+    page = client.get(reverse("reviews:finding-edit", args=[world.review.pk, finding.pk]))
+    assert "Typed after the page was left open." in page.content.decode()

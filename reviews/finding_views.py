@@ -34,6 +34,11 @@ def _finding(review: Review, pk: int) -> Finding:
     return get_object_or_404(Finding.objects.select_related("kloe", "review"), review=review, pk=pk)
 
 
+def _auto_id(finding: Finding) -> str:
+    """Field ids of this finding's edit form: unique on the findings page, beside the add form."""
+    return f"finding-{finding.pk}-%s"
+
+
 def _list_url(review: Review, finding: Finding | None = None) -> str:
     url = reverse("reviews:findings", kwargs={"pk": review.pk})
     return f"{url}#finding-{finding.pk}" if finding else url
@@ -120,7 +125,11 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     rights = rights_for(request.user, review)
     item = _finding(review, finding)
     form = FindingForm(
-        bound_data(request), instance=item, review=review, may_agree=rights["agree_findings"]
+        bound_data(request),
+        instance=item,
+        review=review,
+        may_agree=rights["agree_findings"],
+        auto_id=_auto_id(item),
     )
     latest = None
     if request.method == "POST":
@@ -169,7 +178,13 @@ def _form_after_conflict(
     data["version"] = str(latest.version)
     # Validating sets the person's words on the instance: give the form its own copy of the row.
     instance = _finding(review, latest.pk)
-    form = FindingForm(data, instance=instance, review=review, may_agree=rights["agree_findings"])
+    form = FindingForm(
+        data,
+        instance=instance,
+        review=review,
+        may_agree=rights["agree_findings"],
+        auto_id=_auto_id(latest),
+    )
     form.is_valid()
     form.add_error(
         None,

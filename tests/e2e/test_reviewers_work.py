@@ -162,3 +162,55 @@ def test_a_finding_can_be_added_with_the_keyboard_alone_and_a_draft_survives_a_r
     ).to_be_visible()
     assert Finding.objects.get().text == "Typed with the keyboard alone."
     check_accessibility(page, "findings with one finding")
+
+
+def test_notes_self_assessment_and_consolidation_pages_are_accessible(
+    page: Page, live_server, world, browser: Browser
+) -> None:
+    base = live_server.url
+    review = f"{base}/reviews/{world.review.pk}"
+    sign_in(page, base, "host_lead@example.org", TEST_PASSWORD)
+    page.goto(f"{review}/self-assessment/")
+    check_accessibility(page, "self-assessment, host, not started")
+    page.get_by_role("link", name="Start the self-assessment").click()
+    check_accessibility(page, "self-assessment form")
+    page.get_by_role("button", name="Submit to the review team").click()
+    expect(
+        page.get_by_role("link", name="Choose a rating for 1 Thresholds and policies")
+    ).to_be_visible()
+    check_accessibility(page, "self-assessment form, errors")
+    page.locator("input[type=radio][value=amber]").first.check()
+    page.locator("input[type=radio][value=green]").last.check()
+    page.get_by_role("button", name="Submit to the review team").click()
+    expect(page.get_by_text("Self-assessment submitted to the review team.")).to_be_visible()
+    check_accessibility(page, "self-assessment, host, submitted")
+
+    team = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    other = team.new_page()
+    try:
+        sign_in(other, base, "reviewer@example.org", TEST_PASSWORD)
+        other.goto(f"{review}/notes/")
+        check_accessibility(other, "evidence notes, empty")
+        other.get_by_text("Add an evidence note", exact=True).click()
+        other.get_by_label("Thresholds and policies").check()
+        other.get_by_label("What you saw or heard").fill("Screening within 24 hours.")
+        other.get_by_role("button", name="Add the note").click()
+        expect(other.get_by_text("Screening within 24 hours.")).to_be_visible()
+        check_accessibility(other, "evidence notes, one note")
+        other.goto(f"{review}/self-assessment/")
+        check_accessibility(other, "self-assessment, side by side")
+        other.get_by_role(
+            "link", name="Record the team's view of 1 Thresholds and policies"
+        ).click()
+        other.get_by_label("Partly agree").check()
+        other.get_by_label("Red").check()
+        other.get_by_label("Why").fill("Thresholds applied unevenly.")
+        check_accessibility(other, "team view form")
+        other.get_by_role("button", name="Save the team's view").click()
+        expect(other.get_by_text("Team lower by 1")).to_be_visible()
+        kloe = Kloe.objects.get(framework__review=world.review, position=1)
+        other.goto(f"{review}/kloes/{kloe.pk}/consolidation/")
+        expect(other.get_by_text("Screening within 24 hours.")).to_be_visible()
+        check_accessibility(other, "consolidation")
+    finally:
+        team.close()

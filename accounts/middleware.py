@@ -37,6 +37,18 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._handle(request)
+        if request.headers.get("HX-Request") == "true" and response.status_code == 302:
+            # An htmx request would follow the redirect and put the sign-in page inside the page:
+            # ask htmx to go there instead (the text sent is kept, see accounts.restore).
+            location = response["Location"]
+            if location.startswith(reverse(settings.LOGIN_URL)):
+                redirect = HttpResponse(status=200)
+                redirect["HX-Redirect"] = location
+                return redirect
+        return response
+
+    def _handle(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
             session = request.session

@@ -322,3 +322,21 @@ def test_text_sent_after_the_status_check_signed_the_person_out_is_kept(world, k
     client.force_login(world.people["reviewer"])
     page = client.get(reverse("reviews:finding-edit", args=[world.review.pk, finding.pk]))
     assert "Typed after the page was left open." in page.content.decode()
+
+
+def test_an_htmx_save_after_a_timeout_goes_to_the_sign_in_page_whole(world, kloes) -> None:
+    finding = Finding.objects.create(review=world.review, kind="strength", text="Old words.")
+    client = world.client("reviewer")
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 5
+    session.save()
+    response = client.post(
+        reverse("reviews:finding-edit", args=[world.review.pk, finding.pk]),
+        _data(text="Inline words.", version="1"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "timeout=idle" in response["HX-Redirect"]
+    client.force_login(world.people["reviewer"])
+    page = client.get(reverse("reviews:finding-edit", args=[world.review.pk, finding.pk]))
+    assert "Inline words." in page.content.decode()

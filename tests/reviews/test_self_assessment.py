@@ -111,3 +111,16 @@ def test_a_kloe_of_another_review_is_not_found(world, kloes) -> None:
     theirs = Kloe.objects.create(framework=framework, position=1, heading="Elsewhere")
     url = reverse("reviews:self-assessment-team", args=[world.review.pk, theirs.pk])
     assert world.client("reviewer").get(url).status_code == 404
+
+
+def test_two_host_saves_at_the_same_version_do_not_overwrite(world, kloes) -> None:
+    client = world.client("host_lead")
+    _host_post(client, world.review, kloes, "draft", r0="amber", n0="First draft.")
+    version = str(SelfAssessment.objects.get().version)
+    _host_post(client, world.review, kloes, "draft", version=version, r0="green", n0="Colleague.")
+    stale = _host_post(client, world.review, kloes, "draft", version=version, r0="red", n0="Mine.")
+    page = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Someone else saved this" in page
+    assert "Mine." in page
+    assert SelfAssessmentEntry.objects.get(kloe=kloes[0]).host_narrative == "Colleague."

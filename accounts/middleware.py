@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from accounts.restore import remember_timed_out, stash, stash_for_timed_out
 from trail.models import Event
 from trail.services import record
 
@@ -36,6 +37,18 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._handle(request)
+        if request.headers.get("HX-Request") == "true" and response.status_code == 302:
+            # An htmx request would follow the redirect and put the sign-in page inside the page:
+            # ask htmx to go there instead (the text sent is kept, see accounts.restore).
+            location = response["Location"]
+            if location.startswith(reverse(settings.LOGIN_URL)):
+                redirect = HttpResponse(status=200)
+                redirect["HX-Redirect"] = location
+                return redirect
+        return response
+
+    def _handle(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
             session = request.session
@@ -49,7 +62,11 @@ class SessionTimeoutMiddleware:
             if reason:
                 user = request.user
                 request._timed_out = True  # type: ignore[attr-defined] - a timeout ends this session only
+                post = request.POST if request.method == "POST" else None
                 logout(request)
+                remember_timed_out(request, user.pk)
+                if post:
+                    stash(request, user_pk=user.pk, path=request.path, post=post)
                 record(
                     action=Event.Action.SESSION_TIMED_OUT,
                     request=request,
@@ -61,6 +78,8 @@ class SessionTimeoutMiddleware:
             passive = request.path == reverse("accounts:session-status")
             if not passive and (now - last_seen >= _TOUCH_EVERY or LAST_SEEN not in session):
                 session[LAST_SEEN] = now
+        elif request.method == "POST":
+            stash_for_timed_out(request)
         return self.get_response(request)
 
 

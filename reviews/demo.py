@@ -9,9 +9,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, User
-from reviews.models import DocumentRequest, Framework, Membership, Review, ReviewDay, Role, Session
+from reviews.models import (
+    DocumentRequest,
+    EvidenceNote,
+    Finding,
+    Framework,
+    Membership,
+    Review,
+    ReviewDay,
+    Role,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    Session,
+)
 
 DEMO_PASSWORD = "peer-review-demo"  # noqa: S105 - fictional demo accounts only, printed on purpose
 
@@ -166,6 +179,7 @@ def load_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
                 review=review, user=people[email], defaults={"role": role}
             )
     _fieldwork_setup(fieldwork, people)
+    _fieldwork_work(fieldwork, people)
     return LOGINS
 
 
@@ -318,3 +332,125 @@ def _person(email: str, name: str, job: str, org: Organisation | None) -> User:
     if changed:
         user.save()
     return user
+
+
+DEMO_NOTES = [
+    # (author, session title, KLOE positions, text)
+    (
+        "reviewer@eastvale.example",
+        1,
+        "Screening decisions in the MASH were timely: most contacts decided within 24 hours. "
+        "Consent was recorded, but not always the reason when it was overridden.",
+        (1, 4),
+    ),
+    (
+        "reviewer2@westbridge.example",
+        2,
+        "Police and health colleagues described strong working relationships; schools less sure "
+        "of the threshold document.",
+        (2,),
+    ),
+    (
+        "lead@eastvale.example",
+        3,
+        "Managers know their data well; the voice of the child was not always visible in "
+        "referral records.",
+        (3, 6),
+    ),
+]
+
+DEMO_FINDINGS = [
+    # (author, KLOE position or None, kind, urgency, key headline, agreed, text)
+    (
+        "lead@eastvale.example",
+        None,
+        Finding.Kind.STRENGTH,
+        "",
+        True,
+        True,
+        "A **committed and stable** workforce who know their children well.",
+    ),
+    (
+        "reviewer@eastvale.example",
+        1,
+        Finding.Kind.STRENGTH,
+        "",
+        False,
+        False,
+        "Timely screening in the MASH:\n- most contacts decided within 24 hours\n"
+        "- management oversight recorded on every contact sampled",
+    ),
+    (
+        "reviewer2@westbridge.example",
+        2,
+        Finding.Kind.AREA,
+        "",
+        False,
+        False,
+        "Schools are not yet confident in applying the threshold document.",
+    ),
+    (
+        "lead@eastvale.example",
+        1,
+        Finding.Kind.RECOMMENDATION,
+        "urgently",
+        True,
+        False,
+        "Record the reason whenever consent is overridden, and audit this within three months.",
+    ),
+]
+
+
+def _fieldwork_work(review: Review, people: dict[str, User]) -> None:
+    """A few evidence notes, findings and a submitted self-assessment. Kept if already there."""
+    kloes = {k.position: k for k in review.framework.kloes.all()}
+    sessions = list(Session.objects.filter(review=review).order_by("day__date", "start_time"))
+    notes = []
+    for email, session_index, text, positions in DEMO_NOTES:
+        note, _ = EvidenceNote.objects.get_or_create(
+            review=review,
+            text=text,
+            defaults={
+                "author": people[email],
+                "session": sessions[session_index] if session_index < len(sessions) else None,
+            },
+        )
+        note.kloes.set([kloes[p] for p in positions if p in kloes])
+        notes.append(note)
+    for position, (email, kloe_pos, kind, urgency, headline, agreed, text) in enumerate(
+        DEMO_FINDINGS, start=1
+    ):
+        finding, created = Finding.objects.get_or_create(
+            review=review,
+            text=text,
+            defaults={
+                "author": people[email],
+                "kloe": kloes.get(kloe_pos) if kloe_pos else None,
+                "kind": kind,
+                "urgency": urgency,
+                "is_key_headline": headline,
+                "status": Finding.Status.AGREED if agreed else Finding.Status.DRAFT,
+                "agreed_by": people["lead@eastvale.example"] if agreed else None,
+                "position": position,
+            },
+        )
+        if created and notes:
+            finding.evidence_notes.add(notes[min(position, len(notes)) - 1])
+    assessment, created = SelfAssessment.objects.get_or_create(
+        review=review,
+        defaults={
+            "status": SelfAssessment.Status.SUBMITTED,
+            "submitted_at": timezone.now(),
+            "submitted_by": people["hostlead@northmoor.example"],
+        },
+    )
+    ratings = ["green", "amber", "amber", "green", "amber", "green", "amber"]
+    for position, kloe in kloes.items():
+        SelfAssessmentEntry.objects.get_or_create(
+            self_assessment=assessment,
+            kloe=kloe,
+            defaults={
+                "host_rating": ratings[(position - 1) % len(ratings)],
+                "host_narrative": "Our own view, with the evidence in the data pack.",
+            },
+        )

@@ -705,3 +705,222 @@ class CalendarFeed(models.Model):
     def reset(self) -> None:
         self.token = _calendar_token()
         self.save(update_fields=["token", "updated_at"])
+
+
+# The team's work: evidence notes and findings ----------------------------------------------------
+
+TEXT_LIMIT = 20_000
+
+
+class EvidenceNote(models.Model):
+    """What a reviewer saw or heard, tied to a session of the timetable and to key lines of enquiry.
+
+    The team's working material: the review team sees every note; host roles never do.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence_notes")
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence_notes"
+    )
+    kloes = models.ManyToManyField(Kloe, blank=True, related_name="evidence_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="evidence_note_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:note-edit", kwargs={"pk": self.review_id, "note": self.pk})
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def for_page(self) -> FindingQuerySet:
+        return (
+            self.select_related("kloe", "author")
+            .prefetch_related("evidence_notes")
+            .order_by("kloe__position", "kloe_id", "position", "pk")
+        )
+
+
+class Finding(models.Model):
+    """A strength, an area for consideration or a recommendation, against a KLOE or overall."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        AREA = "area", "Area for consideration"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    class Urgency(models.TextChoices):
+        NONE = "", "None"
+        URGENTLY = "urgently", "Urgently"
+        IMMEDIATELY = "immediately", "Immediately"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+    kloe = models.ForeignKey(
+        Kloe,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="Empty for an overall finding.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    is_key_headline = models.BooleanField("key headline", default=False)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices, blank=True, default="")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    position = models.PositiveIntegerField(default=0)
+    evidence_notes = models.ManyToManyField(EvidenceNote, blank=True, related_name="findings")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "kloe__position", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="finding_has_text"),
+            models.CheckConstraint(
+                condition=Q(kind="recommendation") | Q(urgency=""),
+                name="only_recommendations_are_urgent",
+            ),
+        ]
+
+    number = ""
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:finding-edit", kwargs={"pk": self.review_id, "finding": self.pk})
+
+    @property
+    def heading_label(self) -> str:
+        return str(self.kloe) if self.kloe_id else "Overall"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status == self.Status.AGREED
+
+    @property
+    def lead_in(self) -> str:
+        """How an urgent recommendation reads in the letter: "Immediately: ..."."""
+        return self.get_urgency_display() if self.urgency else ""
+
+
+def number_recommendations(findings: list[Finding]) -> None:
+    """Number the recommendations across the review (1, 2, 3 ...) in the order given."""
+    count = 0
+    for finding in findings:
+        if finding.kind == Finding.Kind.RECOMMENDATION:
+            count += 1
+            finding.number = str(count)
+
+
+# Self-assessment ---------------------------------------------------------------------------------
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+class SelfAssessment(models.Model):
+    """The host's self-assessment against the review's KLOEs, and the team's overall judgement of it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Judgement(models.TextChoices):
+        ACCURATE = "accurate", "Accurate"
+        PARTLY = "partly_accurate", "Partly accurate"
+        NOT_ACCURATE = "not_accurate", "Not accurate"
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="self_assessment")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
+    judgement_reason = models.TextField("why", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Self-assessment – {self.review}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class SelfAssessmentEntry(models.Model):
+    """One KLOE of the self-assessment: the host's rating and narrative, the team's view of it."""
+
+    class Agreement(models.TextChoices):
+        AGREE = "agree", "Agree"
+        PARTLY = "partly", "Partly agree"
+        DISAGREE = "disagree", "Disagree"
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="entries"
+    )
+    kloe = models.ForeignKey(Kloe, on_delete=models.CASCADE, related_name="self_assessment_entries")
+    host_rating = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    host_narrative = models.TextField(blank=True)
+    team_agreement = models.CharField(max_length=10, choices=Agreement.choices, blank=True)
+    team_rating = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    team_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kloe__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "kloe"], name="one_entry_per_kloe_per_self_assessment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kloe} – {self.host_rating or 'not rated'}"
+
+    @property
+    def difference(self) -> str:
+        """The team's rating against the host's, in words."""
+        if not (self.host_rating and self.team_rating):
+            return ""
+        steps = RAG_ORDER[Rag(self.team_rating)] - RAG_ORDER[Rag(self.host_rating)]
+        if steps == 0:
+            return "Same"
+        return f"Team {'higher' if steps > 0 else 'lower'} by {abs(steps)}"

@@ -1,4 +1,5 @@
-"""What the retention policy deletes from this app: uploaded documents (files and rows)."""
+"""What the retention policy deletes from this app: uploaded documents (files and rows) and the
+team's evidence notes (findings stay: they are what the letter says)."""
 
 from __future__ import annotations
 
@@ -28,5 +29,19 @@ def _purge_documents(review: Review) -> int:
     return len(documents)
 
 
+def _count_notes(review: Review) -> int:
+    from reviews.models import EvidenceNote
+
+    return EvidenceNote.objects.filter(review=review).count()
+
+
+def _purge_notes(review: Review) -> int:
+    from reviews.models import EvidenceNote
+
+    deleted, by_model = EvidenceNote.objects.filter(review=review).delete()
+    return by_model.get(EvidenceNote._meta.label, 0)
+
+
 def register_purgers() -> None:
     register(label="uploaded documents", count=_count_documents, purge=_purge_documents)
+    register(label="evidence notes", count=_count_notes, purge=_purge_notes)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from reviews import document_views, framework_views, schedule_views, team_views, views
+from reviews import (
+    document_views,
+    finding_views,
+    framework_views,
+    note_views,
+    schedule_views,
+    self_assessment_views,
+    team_views,
+    views,
+)
 
 app_name = "reviews"
 
@@ -83,5 +92,53 @@ urlpatterns = [
         R + "team/<int:membership_pk>/reset-two-factor/",
         views.member_reset_two_factor,
         name="member-reset-two-factor",
+    ),
+]
+
+# The team's work: evidence notes and findings.
+urlpatterns += [
+    path(R + "notes/", note_views.notes, name="notes"),
+    path(R + "notes/new/", note_views.note_create, name="note-create"),
+    path(R + "notes/<int:note>/", note_views.note_edit, name="note-edit"),
+    path(R + "findings/", finding_views.findings, name="findings"),
+    path(
+        R + "kloes/<int:kloe>/consolidation/",
+        finding_views.consolidation,
+        name="consolidation",
+    ),
+    path(R + "findings/new/", finding_views.finding_create, name="finding-create"),
+    path(R + "findings/<int:finding>/", finding_views.finding_edit, name="finding-edit"),
+    path(R + "findings/<int:finding>/delete/", finding_views.finding_delete, name="finding-delete"),
+    path(R + "findings/<int:finding>/agree/", finding_views.finding_agree, name="finding-agree"),
+    path(
+        R + "findings/<int:finding>/reorder/",
+        finding_views.finding_reorder,
+        name="finding-reorder",
+    ),
+    path(R + "findings/<int:finding>/merge/", finding_views.finding_merge, name="finding-merge"),
+    path(
+        R + "findings/<int:finding>/history/",
+        finding_views.finding_history,
+        name="finding-history",
+    ),
+]
+
+# The self-assessment.
+urlpatterns += [
+    path(R + "self-assessment/", self_assessment_views.self_assessment, name="self-assessment"),
+    path(
+        R + "self-assessment/edit/",
+        self_assessment_views.self_assessment_edit,
+        name="self-assessment-edit",
+    ),
+    path(
+        R + "self-assessment/kloes/<int:kloe>/",
+        self_assessment_views.self_assessment_team,
+        name="self-assessment-team",
+    ),
+    path(
+        R + "self-assessment/judgement/",
+        self_assessment_views.self_assessment_judgement,
+        name="self-assessment-judgement",
     ),
 ]

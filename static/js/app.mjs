@@ -3,3 +3,4 @@ import { initAll } from "../build/govuk-frontend.min.js";
 
 initAll();
 import "./session-timeout.mjs";
+import "./drafts.mjs";

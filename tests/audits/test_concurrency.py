@@ -7,31 +7,17 @@ PostgreSQL (``DATABASE_URL=postgres://...``) it exercises real concurrent transa
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from django.db import OperationalError, connections
+from django.db import connections
 
 from audits import services
 from audits.models import CriterionAnswer
 from tests.audits.factories import started_audit
+from tests.concurrency import with_sqlite_retry
 from tests.conftest import build_world
 
 ROUNDS = 10
-
-
-def _with_sqlite_retry(save):
-    """SQLite's shared in-memory test database refuses a second writer at once ("table is locked")
-    where a database file would wait (its busy timeout). Wait and try again, as the file would; the
-    version check then decides. PostgreSQL never needs this."""
-    for _ in range(50):
-        try:
-            return save()
-        except OperationalError as error:
-            if connections["default"].vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.02)
-    return save()
 
 
 def _race(answer_id: int, version: int, people: list, round_number: int) -> list[bool]:
@@ -43,7 +29,7 @@ def _race(answer_id: int, version: int, people: list, round_number: int) -> list
     def save(person) -> None:
         try:
             barrier.wait(timeout=10)
-            saved = _with_sqlite_retry(
+            saved = with_sqlite_retry(
                 lambda: services.save_answer(
                     answer_id=answer_id,
                     version=version,

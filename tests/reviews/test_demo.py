@@ -34,6 +34,12 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     assert Session.objects.filter(review=fieldwork).count() == 7
     assert Framework.objects.filter(review__isnull=False).count() == 1
 
+    # Some of the team's work: notes, findings and a submitted self-assessment, loaded once.
+    assert fieldwork.evidence_notes.count() == 3
+    assert fieldwork.findings.count() == 4
+    assert fieldwork.self_assessment.is_submitted
+    assert fieldwork.self_assessment.entries.count() == 7
+
     printed = out.getvalue()
     for role in ("Coordinator", "Lead reviewer", "Reviewer", "Host lead contact", "Host staff"):
         assert role in printed

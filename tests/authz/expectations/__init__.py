@@ -1,9 +1,17 @@
 """Expectations per app, merged for the matrix test. Add a module here for a new app."""
 
-from tests.authz.expectations import accounts, admin, audits, config, reviews, reviews_setup
+from tests.authz.expectations import (
+    accounts,
+    admin,
+    audits,
+    config,
+    findings,
+    reviews,
+    reviews_setup,
+)
 
 ALL = {}
-for _module in (accounts, admin, config, reviews, reviews_setup, audits):
+for _module in (accounts, admin, config, findings, reviews, reviews_setup, audits):
     overlap = set(ALL) & set(_module.EXPECTATIONS)
     if overlap:
         raise ValueError(f"URL names expected twice: {overlap}")

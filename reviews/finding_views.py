@@ -1,0 +1,322 @@
+"""Findings: per key line of enquiry or overall; add, change, reorder, move, merge, agree, history.
+
+The team sees them (``view_team_work``); lead reviewer and reviewers write them (``edit_findings``); the
+lead reviewer agrees them (``agree_findings``). Host roles get 403: they read findings in the letter.
+Inline add and change use htmx (the partials), and every action works as a plain form without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.restore import bound_data
+from reviews import work
+from reviews.models import Finding, Kloe, Review, number_recommendations
+from reviews.permissions import can, get_review_for, rights_for
+from reviews.services import StaleEdit
+from reviews.work_forms import FindingForm, MergeForm
+from trail.models import Event
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _finding(review: Review, pk: int) -> Finding:
+    """A finding of this review (another review's finding: 404)."""
+    return get_object_or_404(Finding.objects.select_related("kloe", "review"), review=review, pk=pk)
+
+
+def _auto_id(finding: Finding) -> str:
+    """Field ids of this finding's edit form: unique on the findings page, beside the add form."""
+    return f"finding-{finding.pk}-%s"
+
+
+def _list_url(review: Review, finding: Finding | None = None) -> str:
+    url = reverse("reviews:findings", kwargs={"pk": review.pk})
+    return f"{url}#finding-{finding.pk}" if finding else url
+
+
+def build_sections(review: Review, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Overall first, then each key line of enquiry in order, each with its findings in order."""
+    framework = review.framework
+    kloes: list[Kloe] = framework.numbered_kloes() if framework else []
+    by_kloe: dict[int | None, list[Finding]] = {}
+    numbers = {k.pk: k for k in kloes}
+    for finding in findings:
+        if finding.kloe_id in numbers:
+            finding.kloe = numbers[finding.kloe_id]
+        by_kloe.setdefault(finding.kloe_id, []).append(finding)
+    sections = [{"kloe": None, "label": "Overall", "findings": by_kloe.get(None, [])}]
+    sections += [{"kloe": k, "label": str(k), "findings": by_kloe.get(k.pk, [])} for k in kloes]
+    ordered = [f for section in sections for f in section["findings"]]
+    number_recommendations(ordered)
+    return sections
+
+
+@require_safe
+def findings(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_team_work")
+    rights = rights_for(request.user, review)
+    items = list(Finding.objects.filter(review=review).for_page())
+    form = None
+    if rights["edit_findings"]:
+        form = FindingForm(review=review, may_agree=rights["agree_findings"])
+    return render(
+        request,
+        "reviews/findings.html",
+        {
+            "review": review,
+            "review_rights": rights,
+            "sections": build_sections(review, items),
+            "count": len(items),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    rights = rights_for(request.user, review)
+    initial = {}
+    if request.GET.get("kloe", "").isdigit():
+        initial["kloe"] = request.GET["kloe"]
+    form = FindingForm(
+        bound_data(request), review=review, may_agree=rights["agree_findings"], initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        finding = work.create_finding(
+            review=review, data=form.cleaned_data, author=request.user, request=request
+        )
+        if not _is_htmx(request):
+            messages.success(request, "Finding added.")
+            return redirect(_list_url(review, finding))
+        form = FindingForm(review=review, may_agree=rights["agree_findings"])
+    if _is_htmx(request):
+        items = list(Finding.objects.filter(review=review).for_page())
+        return render(
+            request,
+            "reviews/partials/findings_body.html",
+            {
+                "review": review,
+                "review_rights": rights,
+                "sections": build_sections(review, items),
+                "form": form,
+            },
+        )
+    return render(
+        request,
+        "reviews/finding_form.html",
+        {"review": review, "review_rights": rights, "form": form, "creating": True},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    rights = rights_for(request.user, review)
+    item = _finding(review, finding)
+    form = FindingForm(
+        bound_data(request),
+        instance=item,
+        review=review,
+        may_agree=rights["agree_findings"],
+        auto_id=_auto_id(item),
+    )
+    latest = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                item = work.update_finding(
+                    finding=item,
+                    version=form.cleaned_data["version"],
+                    data=form.cleaned_data,
+                    request=request,
+                )
+            except StaleEdit:
+                item = _finding(review, item.pk)
+                form = _form_after_conflict(request, item, review, rights)
+                latest = item
+            else:
+                if _is_htmx(request):
+                    return _finding_partial(request, review, item, rights)
+                messages.success(request, "Finding saved.")
+                return redirect(_list_url(review, item))
+        elif form.has_error(NON_FIELD_ERRORS, "stale"):
+            item = _finding(review, item.pk)  # the form changed the one in hand: read it again
+            form = _form_after_conflict(request, item, review, rights)
+            latest = item
+    template = (
+        "reviews/partials/finding_edit.html" if _is_htmx(request) else "reviews/finding_form.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "review": review,
+            "review_rights": rights,
+            "form": form,
+            "finding": item,
+            "latest": latest,
+        },
+    )
+
+
+def _form_after_conflict(
+    request: HttpRequest, latest: Finding, review: Review, rights: dict[str, bool]
+) -> FindingForm:
+    """The person's own words kept, the latest version beside them, saving again allowed."""
+    data = request.POST.copy()
+    data["version"] = str(latest.version)
+    # Validating sets the person's words on the instance: give the form its own copy of the row.
+    instance = _finding(review, latest.pk)
+    form = FindingForm(
+        data,
+        instance=instance,
+        review=review,
+        may_agree=rights["agree_findings"],
+        auto_id=_auto_id(latest),
+    )
+    form.is_valid()
+    form.add_error(
+        None,
+        "Someone else saved this finding while you were changing it. Their version is shown "
+        "beside your text: combine the two, then save again.",
+    )
+    return form
+
+
+def _finding_partial(
+    request: HttpRequest, review: Review, finding: Finding, rights: dict[str, bool]
+) -> HttpResponse:
+    finding = Finding.objects.for_page().get(pk=finding.pk)
+    sections = build_sections(review, list(Finding.objects.filter(review=review).for_page()))
+    for section in sections:
+        for item in section["findings"]:
+            if item.pk == finding.pk:
+                finding = item
+    return render(
+        request,
+        "reviews/partials/finding.html",
+        {"review": review, "review_rights": rights, "finding": finding},
+    )
+
+
+@require_POST
+def finding_delete(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    item = _finding(review, finding)
+    if request.POST.get("version") != str(item.version):
+        # Never delete words someone changed after this person last saw them.
+        messages.info(
+            request,
+            "This finding was changed since you opened it, so it was not deleted: check it.",
+        )
+        return redirect(_list_url(review, item))
+    work.delete_finding(finding=item, request=request)
+    messages.success(request, "Finding deleted.")
+    return redirect(_list_url(review))
+
+
+@require_POST
+def finding_agree(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "agree_findings")
+    item = _finding(review, finding)
+    agreed = request.POST.get("agreed", "yes") != "no"
+    work.set_agreed(finding=item, agreed=agreed, by=request.user, request=request)
+    messages.success(request, "Finding agreed." if agreed else "Finding back to draft.")
+    return redirect(_list_url(review, item))
+
+
+@require_POST
+def finding_reorder(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    item = _finding(review, finding)
+    up = request.POST.get("direction") != "down"
+    if work.reorder_finding(finding=item, up=up, request=request):
+        messages.success(request, "Finding moved up." if up else "Finding moved down.")
+    else:
+        messages.info(request, "That finding is already at the " + ("top." if up else "bottom."))
+    return redirect(_list_url(review, item))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    rights = rights_for(request.user, review)
+    item = _finding(review, finding)
+    form = MergeForm(request.POST if request.method == "POST" else None, finding=item)
+    if request.method == "POST" and form.is_valid():
+        into = work.merge_findings(finding=item, into=form.cleaned_data["other"], request=request)
+        messages.success(request, "Findings merged. Check the merged words, then save.")
+        return redirect("reviews:finding-edit", pk=review.pk, finding=into.pk)
+    return render(
+        request,
+        "reviews/finding_merge.html",
+        {"review": review, "review_rights": rights, "form": form, "finding": item},
+    )
+
+
+@require_safe
+def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    """Every change to a finding, from the audit trail, for the lead reviewer."""
+    review = get_review_for(request.user, pk, "agree_findings")
+    item = _finding(review, finding)
+    events = Event.objects.filter(
+        action=Event.Action.FINDING_CHANGED,
+        object_type=Finding._meta.label,
+        object_id=str(item.pk),
+        review_id=review.pk,
+    ).order_by("-at", "-pk")
+    return render(
+        request,
+        "reviews/finding_history.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "finding": item,
+            "events": events,
+            "may_edit": can(request.user, "edit_findings", review),
+        },
+    )
+
+
+@require_safe
+def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+    """One KLOE for the team meeting: the self-assessment, the evidence notes and the findings."""
+    from reviews import self_assessment
+    from reviews.models import EvidenceNote
+
+    review = get_review_for(request.user, pk, "view_team_work")
+    assessment, rows = self_assessment.load(review)
+    row = next((r for r in rows if r.kloe.pk == kloe), None)
+    if row is None:
+        raise Http404("No such key line of enquiry on this review")
+    items = list(Finding.objects.filter(review=review).for_page())
+    section = next(s for s in build_sections(review, items) if s["kloe"] and s["kloe"].pk == kloe)
+    notes = (
+        EvidenceNote.objects.filter(review=review, kloes=row.kloe)
+        .select_related("author", "session__day")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "reviews/consolidation.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "assessment": assessment,
+            "row": row,
+            "kloes": [r.kloe for r in rows],
+            "section": section,
+            "notes": notes,
+        },
+    )

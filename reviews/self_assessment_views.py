@@ -1,0 +1,185 @@
+"""The self-assessment pages: the host lead contact's form, and the team's side-by-side view.
+
+The host lead contact completes it (``complete_self_assessment``) and sees only the host's part; the
+team (``view_team_work``) sees the side-by-side page once it is submitted; reviewers record the
+team's view (``edit_findings``). Host staff get 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.restore import bound_data
+from reviews import self_assessment as service
+from reviews.permissions import can, get_review_for, rights_for
+from reviews.services import StaleEdit
+from reviews.work_forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
+
+STALE = (
+    "Someone else saved this while you were changing it. The latest version is shown beside "
+    "your text: combine the two, then save again."
+)
+
+
+@require_safe
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    rights = rights_for(request.user, review)
+    if not (rights["complete_self_assessment"] or rights["view_team_work"]):
+        raise PermissionDenied("The self-assessment is for the host lead contact and the team.")
+    assessment, rows = service.load(review)
+    return render(
+        request,
+        "reviews/self_assessment.html",
+        {
+            "review": review,
+            "review_rights": rights,
+            "assessment": assessment,
+            "rows": rows,
+            "team_view": rights["view_team_work"],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "complete_self_assessment")
+    assessment, rows = service.load(review)
+    if assessment.is_submitted:
+        messages.info(
+            request, "The self-assessment has been submitted: it can no longer be changed."
+        )
+        return redirect("reviews:self-assessment", pk=review.pk)
+    submit = request.POST.get("action") == "submit"
+    form = HostSelfAssessmentForm(
+        bound_data(request), rows=rows, version=assessment.version, submit=submit
+    )
+    latest = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.save_host_part(
+                review=review,
+                version=form.cleaned_data.get("version") or 0,
+                ratings=form.ratings(),
+                submit=submit,
+                by=request.user,
+            )
+        except StaleEdit:
+            assessment, latest = service.load(review)
+            data = request.POST.copy()
+            data["version"] = str(assessment.version)
+            form = HostSelfAssessmentForm(data, rows=rows, version=assessment.version)
+            form.is_valid()
+            form.add_error(None, STALE)
+        else:
+            messages.success(
+                request,
+                "Self-assessment submitted to the review team." if submit else "Draft saved.",
+            )
+            return redirect("reviews:self-assessment", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_assessment_form.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "form": form,
+            "latest": latest,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    assessment, rows = service.load(review)
+    row = next((r for r in rows if r.kloe.pk == kloe), None)
+    if row is None:
+        raise Http404("No such key line of enquiry on this review")
+    entry = row.entry
+    form = TeamViewForm(
+        bound_data(request),
+        initial={
+            "version": entry.version,
+            "team_agreement": entry.team_agreement,
+            "team_rating": entry.team_rating,
+            "team_reason": entry.team_reason,
+        },
+    )
+    latest = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.save_team_view(
+                review=review,
+                kloe=row.kloe,
+                version=form.cleaned_data.get("version") or 0,
+                data=form.cleaned_data,
+            )
+        except StaleEdit:
+            _, rows = service.load(review)
+            latest = next(r for r in rows if r.kloe.pk == kloe).entry
+            data = request.POST.copy()
+            data["version"] = str(latest.version)
+            form = TeamViewForm(data)
+            form.is_valid()
+            form.add_error(None, STALE)
+        else:
+            messages.success(request, f"The team's view of {row.kloe} saved.")
+            return redirect("reviews:self-assessment", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_assessment_team.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "form": form,
+            "row": row,
+            "assessment": assessment,
+            "latest": latest,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    assessment, _ = service.load(review)
+    form = JudgementForm(
+        bound_data(request),
+        initial={
+            "version": assessment.version,
+            "judgement": assessment.judgement,
+            "judgement_reason": assessment.judgement_reason,
+        },
+    )
+    latest = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.save_judgement(
+                review=review, version=form.cleaned_data.get("version") or 0, data=form.cleaned_data
+            )
+        except StaleEdit:
+            latest, _ = service.load(review)
+            data = request.POST.copy()
+            data["version"] = str(latest.version)
+            form = JudgementForm(data)
+            form.is_valid()
+            form.add_error(None, STALE)
+        else:
+            messages.success(request, "The team's judgement of the self-assessment saved.")
+            return redirect("reviews:self-assessment", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_assessment_judgement.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "form": form,
+            "latest": latest,
+            "may_edit": can(request.user, "edit_findings", review),
+        },
+    )

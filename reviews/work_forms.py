@@ -1,0 +1,308 @@
+"""Forms for the team's work: findings and evidence notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from config.forms import GovukFormMixin
+from reviews.forms import VersionedForm
+from reviews.markup import clean_text
+from reviews.models import (
+    TEXT_LIMIT,
+    EvidenceNote,
+    Finding,
+    Kloe,
+    Rag,
+    Review,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    Session,
+    number_kloes,
+)
+
+TOO_LONG = f"Keep it under {TEXT_LIMIT:,} characters: split it into two"
+
+
+class KloeChoiceField(forms.ModelChoiceField):
+    default_error_messages = {"invalid_choice": "Choose a key line of enquiry of this review"}
+
+    def label_from_instance(self, obj: Kloe) -> str:
+        return str(obj)
+
+
+class KloesChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose key lines of enquiry of this review",
+        "invalid_pk_value": "Choose key lines of enquiry of this review",
+    }
+
+    def label_from_instance(self, obj: Kloe) -> str:
+        return str(obj)
+
+
+class NotesChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose evidence notes of this review",
+        "invalid_pk_value": "Choose evidence notes of this review",
+    }
+
+    def label_from_instance(self, obj: EvidenceNote) -> str:
+        author = obj.author.full_name if obj.author else "Former team member"
+        return f"{author}: {obj.text[:90]}"
+
+
+def _numbered_kloes(review: Review) -> list[Kloe]:
+    framework = review.framework
+    if framework is None:
+        return []
+    return framework.numbered_kloes()
+
+
+def _text_field(label: str, help_text: str = "", rows: int = 6) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows, "data-draft": "true"}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class FindingForm(GovukFormMixin, VersionedForm):
+    kloe = KloeChoiceField(
+        label="Key line of enquiry",
+        queryset=Kloe.objects.none(),
+        required=False,
+        empty_label="Overall (not one key line of enquiry)",
+    )
+    kind = forms.ChoiceField(
+        label="Kind of finding",
+        choices=Finding.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this is a strength, area or recommendation"},
+    )
+    text = _text_field(
+        "Finding",
+        help_text="Use **two stars** around words for bold, and start a line with “- ” for a bullet.",
+    )
+    urgency = forms.ChoiceField(
+        label="Urgency (recommendations only)",
+        choices=Finding.Urgency.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    evidence_notes = NotesChoiceField(
+        label="Evidence notes behind it",
+        queryset=EvidenceNote.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["kloe", "kind", "text", "urgency", "is_key_headline", "evidence_notes"]
+
+    def __init__(self, *args: Any, review: Review, may_agree: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        kloes = _numbered_kloes(review)
+        self.fields["kloe"].queryset = Kloe.objects.filter(framework__review=review)
+        self.fields["kloe"].choices = [("", self.fields["kloe"].empty_label)] + [
+            (k.pk, str(k)) for k in kloes
+        ]
+        self.fields["evidence_notes"].queryset = EvidenceNote.objects.filter(
+            review=review
+        ).select_related("author")
+        self.fields["text"].error_messages["required"] = "Enter the finding"
+        if may_agree:
+            self.fields["is_key_headline"].label = "Key headline (for the summary)"
+        else:
+            del self.fields["is_key_headline"]
+
+    def clean_text(self) -> str:
+        text = clean_text(self.cleaned_data.get("text", ""))
+        if not text:
+            raise ValidationError("Enter the finding")
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") != Finding.Kind.RECOMMENDATION:
+            data["urgency"] = ""
+        return data
+
+
+class MergeForm(GovukFormMixin, forms.Form):
+    other = forms.ModelChoiceField(
+        label="Merge into this finding",
+        queryset=Finding.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the finding to merge with",
+            "invalid_choice": "Choose a finding of this review",
+        },
+    )
+
+    def __init__(self, *args: Any, finding: Finding, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = (
+            Finding.objects.filter(review_id=finding.review_id)
+            .exclude(pk=finding.pk)
+            .select_related("kloe")
+        )
+        self.fields["other"].label_from_instance = lambda f: (
+            f"{f.get_kind_display()} ({f.heading_label}): {f.text[:90]}"
+        )
+
+
+class EvidenceNoteForm(GovukFormMixin, VersionedForm):
+    session = forms.ModelChoiceField(
+        label="Session",
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label="Not in a session",
+        error_messages={"invalid_choice": "Choose a session of this review"},
+    )
+    kloes = KloesChoiceField(
+        label="Key lines of enquiry",
+        queryset=Kloe.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text = _text_field("What you saw or heard", rows=5)
+
+    class Meta:
+        model = EvidenceNote
+        fields = ["session", "kloes", "text"]
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sessions = Session.objects.filter(review=review).select_related("day")
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}"
+        )
+        kloes = _numbered_kloes(review)
+        number_kloes(kloes)
+        self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
+        self.fields["kloes"].choices = [(k.pk, str(k)) for k in kloes]
+        self.fields["text"].error_messages["required"] = "Enter what you saw or heard"
+
+    def clean_text(self) -> str:
+        text = clean_text(self.cleaned_data.get("text", ""))
+        if not text:
+            raise ValidationError("Enter what you saw or heard")
+        return text
+
+
+class NoteFilterForm(GovukFormMixin, forms.Form):
+    kloe = forms.TypedChoiceField(label="Key line of enquiry", required=False, coerce=int)
+    session = forms.TypedChoiceField(label="Session", required=False, coerce=int)
+    author = forms.TypedChoiceField(label="Reviewer", required=False, coerce=int)
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kloe"].choices = [("", "All")] + [
+            (k.pk, str(k)) for k in _numbered_kloes(review)
+        ]
+        self.fields["session"].choices = [("", "All")] + [
+            (s.pk, f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}")
+            for s in Session.objects.filter(review=review).select_related("day")
+        ]
+        team = review.memberships.filter(role__in=["lead_reviewer", "reviewer"]).select_related(
+            "user"
+        )
+        self.fields["author"].choices = [("", "All")] + [
+            (m.user_id, m.user.full_name or m.user.email) for m in team
+        ]
+
+
+# Self-assessment ---------------------------------------------------------------------------------
+
+RAG_CHOICES = [("", "Not rated yet"), *Rag.choices]
+
+
+class HostSelfAssessmentForm(GovukFormMixin, forms.Form):
+    """One rating and narrative per KLOE. Saving a draft needs nothing; submitting needs every rating."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, rows: list, version: int, submit: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.submit = submit
+        self.fields["version"].initial = version
+        for row in rows:
+            self.fields[f"rating_{row.kloe.pk}"] = forms.ChoiceField(
+                label=f"{row.kloe}: your rating",
+                choices=RAG_CHOICES,
+                required=False,
+                initial=row.entry.host_rating,
+                widget=forms.RadioSelect,
+            )
+            narrative = _text_field(f"{row.kloe}: why", rows=5)
+            narrative.required = False
+            narrative.initial = row.entry.host_narrative
+            self.fields[f"narrative_{row.kloe.pk}"] = narrative
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for row in self.rows:
+            key = f"narrative_{row.kloe.pk}"
+            if key in data:
+                data[key] = clean_text(data.get(key) or "")
+            if self.submit and not data.get(f"rating_{row.kloe.pk}"):
+                self.add_error(f"rating_{row.kloe.pk}", f"Choose a rating for {row.kloe}")
+        return data
+
+    def ratings(self) -> dict[int, tuple[str, str]]:
+        return {
+            row.kloe.pk: (
+                self.cleaned_data.get(f"rating_{row.kloe.pk}") or "",
+                self.cleaned_data.get(f"narrative_{row.kloe.pk}") or "",
+            )
+            for row in self.rows
+        }
+
+
+class TeamViewForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    team_agreement = forms.ChoiceField(
+        label="Does the team agree with the host's rating?",
+        choices=SelfAssessmentEntry.Agreement.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the team agrees"},
+    )
+    team_rating = forms.ChoiceField(
+        label="The team's rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the team's rating"},
+    )
+    team_reason = _text_field("Why", rows=4)
+
+    def clean_team_reason(self) -> str:
+        text = clean_text(self.cleaned_data.get("team_reason", ""))
+        if not text:
+            raise ValidationError("Say why")
+        return text
+
+
+class JudgementForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    judgement = forms.ChoiceField(
+        label="The self-assessment was",
+        choices=SelfAssessment.Judgement.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how accurate the self-assessment was"},
+    )
+    judgement_reason = _text_field("In a sentence, why", rows=3)
+
+    def clean_judgement_reason(self) -> str:
+        text = clean_text(self.cleaned_data.get("judgement_reason", ""))
+        if not text:
+            raise ValidationError("Say why in a sentence")
+        return text

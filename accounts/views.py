@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -26,6 +30,10 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _to(name: str, request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': _next_url(request)})}")
+
+
 @two_factor_exempt
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -33,7 +41,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     if not twofactor.has_confirmed_device(request.user):
-        return HttpResponseRedirect(f"/account/two-factor/set-up/?next={_next_url(request)}")
+        return _to("accounts:two-factor-setup", request)
     form = TwoFactorCodeForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -52,7 +60,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     if twofactor.has_confirmed_device(request.user):
-        return HttpResponseRedirect(f"/account/two-factor/?next={_next_url(request)}")
+        return _to("accounts:two-factor", request)
     if request.method == "POST":
         form = TwoFactorSetupForm(request.POST)
         if form.is_valid():
@@ -91,8 +99,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_extend(request: HttpRequest) -> HttpResponse:
     """'Stay signed in' from the timeout warning: counts as activity."""
-    import time
-
     request.session[LAST_SEEN] = int(time.time())
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"idle_seconds_left": session_deadlines(request)["idle"]})

@@ -12,10 +12,9 @@ from reviews.forms import ReviewForm
 from reviews.models import Membership, Review, Role
 from reviews.permissions import get_review_for, may_coordinate, require_coordinator, rights_for
 from reviews.services import reset_member_second_factor
-from trail.admin import write_csv
 from trail.forms import TrailFilterForm
 from trail.models import Event
-from trail.services import record
+from trail.services import record, write_csv
 
 
 @require_safe

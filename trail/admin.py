@@ -1,10 +1,8 @@
-import csv
-
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
-from trail.services import record
+from trail.services import record, write_csv
 
 
 @admin.register(Event)
@@ -43,40 +41,3 @@ class EventAdmin(admin.ModelAdmin):
             action=Event.Action.TRAIL_EXPORTED, request=request, detail={"rows": queryset.count()}
         )
         return response
-
-
-CSV_HEADER = [
-    "when (UTC)",
-    "who",
-    "action",
-    "object type",
-    "object id",
-    "object",
-    "review id",
-    "address",
-    "detail",
-]
-
-
-def write_csv(stream, events) -> None:  # type: ignore[no-untyped-def]
-    writer = csv.writer(stream)
-    writer.writerow(CSV_HEADER)
-    for event in events.iterator():
-        writer.writerow(
-            [
-                event.at.strftime("%Y-%m-%d %H:%M:%S"),
-                _safe(event.actor_email),
-                event.get_action_display(),
-                event.object_type,
-                event.object_id,
-                _safe(event.object_repr),
-                event.review_id or "",
-                event.ip_address or "",
-                _safe(str(event.detail or "")),
-            ]
-        )
-
-
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

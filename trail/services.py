@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -56,3 +57,40 @@ def _review_id_of(obj: models.Model) -> int | None:
     if obj._meta.label == "reviews.Review":
         return obj.pk
     return getattr(obj, "review_id", None)
+
+
+CSV_HEADER = [
+    "when (UTC)",
+    "who",
+    "action",
+    "object type",
+    "object id",
+    "object",
+    "review id",
+    "address",
+    "detail",
+]
+
+
+def write_csv(stream, events) -> None:  # type: ignore[no-untyped-def]
+    writer = csv.writer(stream)
+    writer.writerow(CSV_HEADER)
+    for event in events.iterator():
+        writer.writerow(
+            [
+                event.at.strftime("%Y-%m-%d %H:%M:%S"),
+                _safe(event.actor_email),
+                event.get_action_display(),
+                event.object_type,
+                event.object_id,
+                _safe(event.object_repr),
+                event.review_id or "",
+                event.ip_address or "",
+                _safe(str(event.detail or "")),
+            ]
+        )
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

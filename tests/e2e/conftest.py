@@ -137,15 +137,3 @@ def enter_second_factor(page: Page, email: str) -> None:
         )
         page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
-
-
-@pytest.fixture(autouse=True)
-def _keep_data_from_migrations(django_db_blocker) -> Iterator[None]:
-    """Browser tests commit for real and the database is emptied after each; this puts back what the
-    migrations loaded (the default frameworks of key lines of enquiry) for the tests that follow."""
-    yield
-    from reviews.default_frameworks import install_default_frameworks
-    from reviews.models import Framework, Kloe
-
-    with django_db_blocker.unblock():
-        install_default_frameworks(Framework, Kloe)

@@ -11,8 +11,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from reviews.default_frameworks import install_default_frameworks
-from reviews.models import Framework, Kloe, Review
+from reviews.models import Framework, Review
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.factories import TEST_PASSWORD
@@ -20,7 +19,6 @@ from tests.factories import TEST_PASSWORD
 
 @pytest.fixture
 def world(transactional_db):
-    install_default_frameworks(Framework, Kloe)  # emptied by an earlier browser test, maybe
     return build_world()
 
 

@@ -8,7 +8,6 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from reviews.default_frameworks import install_default_frameworks
 from reviews.models import Finding, Framework, Kloe
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, enter_second_factor, sign_in
@@ -17,7 +16,6 @@ from tests.factories import TEST_PASSWORD
 
 @pytest.fixture
 def world(transactional_db):
-    install_default_frameworks(Framework, Kloe)
     world = build_world()
     framework = Framework.objects.create(name="KLOEs", review=world.review)
     Kloe.objects.create(framework=framework, position=1, heading="Thresholds and policies")

@@ -43,6 +43,9 @@ static:
 		--load-path=node_modules/govuk-frontend/dist static/scss/app.scss static/build/app.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
 	cp node_modules/htmx.org/dist/htmx.min.js static/build/
+	mkdir -p static/build/fonts && for f in 400-normal 400-italic 700-normal 700-italic; do \
+	  cp node_modules/@fontsource/source-sans-3/files/source-sans-3-latin-$$f.woff static/build/fonts/; done
+	cp node_modules/@fontsource/source-sans-3/LICENSE static/build/fonts/OFL.txt
 	rm -rf static/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).

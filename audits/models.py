@@ -464,3 +464,18 @@ class AlertRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.alert}"
+
+
+class AnnexFigures(models.Model):
+    """The case audit's aggregate figures, frozen before case-level data is deleted (retention).
+
+    The letter's annex and the regional figures read these once the cases, answers and moderation
+    are gone; nothing in them says anything about a single case.
+    """
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="annex_figures")
+    data = models.JSONField()
+    frozen_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Annex figures for {self.review}"

@@ -26,6 +26,7 @@ from audits.models import (
     DEFAULT_REFERENCE_PATTERN,
     DEFAULT_REFERENCE_RULE,
     AlertRecipient,
+    AnnexFigures,
     Answer,
     AuditPlan,
     AuditTool,
@@ -643,6 +644,42 @@ def summarise(review: Review) -> Summary:
         agreement=agreement,
         moderation=moderation,
     )
+
+
+def annex_figures(review: Review) -> dict[str, Any]:
+    """The annex of the letter as plain data: % met per criterion with the team's commentary, how
+    many cases were audited (by type) and how often the team agreed with the decisions taken.
+
+    Once case-level data has been deleted under the retention policy, the frozen figures are given.
+    """
+    frozen = AnnexFigures.objects.filter(review=review).values_list("data", flat=True).first()
+    if frozen is not None:
+        return frozen
+    summary = summarise(review)
+    complete = CaseAudit.objects.for_review(review).filter(status=CaseAudit.Status.COMPLETE)
+    by_type = dict(complete.values_list("case__case_type").annotate(n=Count("pk")).order_by())
+    agreement = dict(complete.values_list("decision_agreement").annotate(n=Count("pk")).order_by())
+    return {
+        "tool": summary.tool.name if summary.tool else "",
+        "cases_audited": sum(by_type.values()),
+        "case_types": [
+            {"label": t.label, "count": by_type[t.value]} for t in CaseType if t.value in by_type
+        ],
+        "agreement": {key: agreement.get(key, 0) for key in ("yes", "partly", "no")},
+        "criteria": [
+            {
+                "number": str(row.criterion.number),
+                "title": row.criterion.title,
+                "commentary": row.commentary,
+                "met": row.counts.met,
+                "partly": row.counts.partly,
+                "not_met": row.counts.not_met,
+                "applies": row.counts.applies,
+                "percent": row.counts.percent_met,
+            }
+            for row in summary.rows
+        ],
+    }
 
 
 def chart_bars(summary: Summary, *, width: int = 400) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -26,20 +27,38 @@ class RefusedURL(ValueError):
 
 
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serves ``/static/...`` from the project's static files; refuses every other URL."""
+    """Serves ``/static/...`` from the project's static files; refuses every other URL.
+
+    ``extra`` adds named resources the caller has already read (an organisation's uploaded logo,
+    say), each under its own ``https://print.invalid/...`` URL; nothing else is ever fetched.
+    """
+
+    def __init__(
+        self, *args: Any, extra: dict[str, tuple[bytes, str]] | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.extra = extra or {}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url in self.extra:
+            body, mime = self.extra[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
         path = self.static_path(url)
         if path is None:
             raise RefusedURL(
                 f"Refused to fetch {url!r}: only the project's static files are allowed."
             )
         found = finders.find(path)
-        if not found:
-            raise RefusedURL(f"Static file not found: {path!r}")
-        with open(found, "rb") as handle:
-            body = handle.read()
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(found)})
+        if found:
+            with open(found, "rb") as handle:
+                body = handle.read()
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(found)})
+        # After collectstatic with a manifest storage, {% static %} names the hashed copy.
+        if staticfiles_storage.exists(path):
+            with staticfiles_storage.open(path) as handle:
+                body = handle.read()
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(path)})
+        raise RefusedURL(f"Static file not found: {path!r}")
 
     @staticmethod
     def static_path(url: str) -> str | None:
@@ -64,6 +83,21 @@ def _mime(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    extra: dict[str, tuple[bytes, str]] | None = None,
+    tagged: bool = False,
+) -> bytes:
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
+    return html_to_pdf(html, extra=extra, tagged=tagged)
+
+
+def html_to_pdf(
+    html: str, *, extra: dict[str, tuple[bytes, str]] | None = None, tagged: bool = False
+) -> bytes:
+    """``tagged``: a tagged PDF (PDF/UA-1: structure tree, language, title shown) for screen readers."""
+    options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher(extra=extra))
+    return document.write_pdf(**options)

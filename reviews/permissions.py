@@ -10,7 +10,7 @@ and see a review's content only if they are on its team (need to know).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import rules
@@ -50,15 +50,19 @@ RIGHTS: dict[str, frozenset[str]] = {
     "agree_findings": frozenset({Role.LEAD_REVIEWER}),
     # Audit the case files of the dip sample.
     "audit_cases": _AUDITORS,
-    # Compose and edit the feedback letter.
+    # Read the draft letter and its presentation (the host lead contact: only while it is shared for
+    # the factual accuracy check, see CONDITIONS).
+    "view_letter_draft": _TEAM | {Role.HOST_LEAD},
+    # Compose and edit the feedback letter; share the draft; answer the host's comments.
     "edit_letter": frozenset({Role.LEAD_REVIEWER}),
     # Issue the final letter.
     "issue_letter": frozenset({Role.LEAD_REVIEWER}),
-    # Download the letter (issued versions; drafts for the team).
+    # See and download the issued versions of the letter (every download is recorded).
     "download_letter": _ALL,
     # The host's part: self-assessment and pre-reading, factual accuracy comments.
     "complete_self_assessment": frozenset({Role.HOST_LEAD}),
     "upload_documents": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
+    # Comment on the shared draft (only while it is shared, see CONDITIONS).
     "comment_on_letter": frozenset({Role.HOST_LEAD}),
     # Case audits (the audits app). Upload or paste the host's case list.
     "upload_case_list": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
@@ -75,9 +79,28 @@ RIGHTS: dict[str, frozenset[str]] = {
 }
 
 
+def _shared_with_host(review: Review, role: str | None) -> bool:
+    """The team always; host roles only while the draft is out for the factual accuracy check."""
+    return role in _TEAM or review.status == Review.Status.ACCURACY_CHECK
+
+
+# Rights that also depend on where the review is, not only on the role.
+CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
+    "view_letter_draft": _shared_with_host,
+    "comment_on_letter": _shared_with_host,
+}
+
+
+def _holds(right: str, review: Review, role: str | None) -> bool:
+    if role not in RIGHTS[right]:
+        return False
+    condition = CONDITIONS.get(right)
+    return condition is None or condition(review, role)
+
+
 def _role_in(right: str, roles: frozenset[str]) -> rules.Predicate:
     def check(user: User, review: Review | None) -> bool:
-        return review is not None and review.role_of(user) in roles
+        return review is not None and _holds(right, review, review.role_of(user))
 
     return rules.predicate(check, name=f"has_role_for_{right}")
 
@@ -96,7 +119,7 @@ def can(user: User, right: str, review: Review) -> bool:
 def rights_for(user: User, review: Review) -> dict[str, bool]:
     """Every right this person has on this review, for templates: ``{% if review_rights.edit_findings %}``."""
     role = review.role_of(user)
-    return {right: role in roles for right, roles in RIGHTS.items()}
+    return {right: _holds(right, review, role) for right in RIGHTS}
 
 
 def get_review_for(

@@ -1,0 +1,314 @@
+"""What changes a letter: editing and resetting sections, sharing the draft, comments and replies,
+issuing a version, recording downloads. Every change writes the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.compose import Section, gather
+from reports.models import (
+    Comment,
+    Letter,
+    LetterDownload,
+    LetterVersion,
+    SectionEdit,
+    SectionRevision,
+    text_hash,
+)
+from reports.render import compose_letter, letter_docx, letter_pdf
+from reports.styles import style_for
+from reviews.markup import clean_text
+from reviews.models import Membership, Review, Role
+from trail.models import Event
+from trail.services import record
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class StaleLetter(Exception):
+    """Someone else changed this since the page was opened."""
+
+
+def letter_for_update(review: Review) -> Letter:
+    """The review's letter row, created on the first change, locked for the rest of the transaction."""
+    Letter.objects.get_or_create(review=review)
+    return Letter.objects.select_for_update().get(review=review)
+
+
+def all_sections(review: Review, letter: Letter | None = None) -> list[Section]:
+    """Every section the style can write, including those with no text yet (they can be edited)."""
+    data = gather(review, letter=letter)
+    style = style_for(data.letter)
+    sections = style.generate(data)
+    for section in sections:
+        section.edit = data.edits.get(section.key)
+    shown = style.sections(data)
+    numbers = {s.key: s.number for s in shown}
+    for section in sections:
+        section.number = numbers.get(section.key, "")
+    return sections
+
+
+def find_section(review: Review, key: str, letter: Letter | None = None) -> Section | None:
+    return next((s for s in all_sections(review, letter) if s.key == key), None)
+
+
+def save_section(
+    *, review: Review, key: str, text: str, version: int, user: User, request: HttpRequest
+) -> SectionEdit:
+    """Keep the lead reviewer's text for a section. ``version``: the edit's version the page showed
+    (0 when the section had not been edited). Raises StaleLetter if it changed since."""
+    text = clean_text(text)
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        section = find_section(review, key, letter)
+        if section is None:
+            raise KeyError(key)
+        edit = SectionEdit.objects.filter(letter=letter, key=key).first()
+        current = edit.version if edit else 0
+        if current != version:
+            raise StaleLetter
+        generated_hash = text_hash(section.generated)
+        if edit is None:
+            try:
+                with transaction.atomic():
+                    edit = SectionEdit.objects.create(
+                        letter=letter,
+                        key=key,
+                        text=text,
+                        generated_hash=generated_hash,
+                        edited_by=user,
+                    )
+            except IntegrityError as error:
+                raise StaleLetter from error
+        else:
+            edit.text = text
+            edit.generated_hash = generated_hash
+            edit.edited_by = user
+            edit.version = F("version") + 1
+            edit.save()
+            edit.refresh_from_db()
+        SectionRevision.objects.create(
+            letter=letter,
+            key=key,
+            title=section.title,
+            action=SectionRevision.Action.EDITED,
+            text=text,
+            by=user,
+        )
+        Letter.objects.filter(pk=letter.pk).update(version=F("version") + 1)
+        record(
+            action=Event.Action.LETTER_SECTION_CHANGED,
+            request=request,
+            obj=letter,
+            review_id=review.pk,
+            detail={"section": key, "title": section.title, "change": "edited"},
+        )
+    return edit
+
+
+def reset_section(
+    *, review: Review, key: str, version: int, user: User, request: HttpRequest
+) -> None:
+    """Go back to the generated text (the edit is kept in the section's history)."""
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        edit = SectionEdit.objects.filter(letter=letter, key=key).first()
+        if edit is None or edit.version != version:
+            raise StaleLetter
+        section = find_section(review, key, letter)
+        title = section.title if section else key
+        edit.delete()
+        SectionRevision.objects.create(
+            letter=letter, key=key, title=title, action=SectionRevision.Action.RESET, by=user
+        )
+        record(
+            action=Event.Action.LETTER_SECTION_CHANGED,
+            request=request,
+            obj=letter,
+            review_id=review.pk,
+            detail={"section": key, "title": title, "change": "reset"},
+        )
+
+
+def set_style(*, review: Review, style: str, user: User, request: HttpRequest) -> Letter:
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        if letter.style != style:
+            letter.style = style
+            letter.version = F("version") + 1
+            letter.save(update_fields=["style", "version", "updated_at"])
+            letter.refresh_from_db()
+            record(
+                action=Event.Action.LETTER_SECTION_CHANGED,
+                request=request,
+                obj=letter,
+                review_id=review.pk,
+                detail={"change": "style", "style": style},
+            )
+    return letter
+
+
+def _host_lead_emails(review: Review) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            review=review, role=Role.HOST_LEAD, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
+    """Send one email after the change is saved; a mail server that is down is logged, not an error."""
+    if not to:
+        return True
+    subject = render_to_string(f"reports/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"reports/email/{template}.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send the %s email", template)
+        return False
+    return True
+
+
+def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
+    """Share the draft with the host for the factual accuracy check, and tell the host lead contact."""
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        letter.shared_at = timezone.now()
+        letter.shared_by = user
+        letter.save(update_fields=["shared_at", "shared_by", "updated_at"])
+        Review.objects.filter(pk=review.pk).update(
+            status=Review.Status.ACCURACY_CHECK, version=F("version") + 1
+        )
+        record(
+            action=Event.Action.REVIEW_CHANGED,
+            request=request,
+            obj=review,
+            detail={"change": "letter shared for factual accuracy check"},
+        )
+    url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
+    transaction.on_commit(
+        lambda: _mail(
+            template="shared",
+            context={"review": review, "url": url, "by": user},
+            to=_host_lead_emails(review),
+        )
+    )
+    return letter
+
+
+def add_comment(*, review: Review, section: Section, quote: str, text: str, user: User) -> Comment:
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        return Comment.objects.create(
+            letter=letter,
+            section_key=section.key,
+            section_title=section.full_title,
+            quote=clean_text(quote),
+            text=clean_text(text),
+            author=user,
+        )
+
+
+def answer_comment(*, comment: Comment, accept: bool, reply: str, user: User) -> Comment:
+    """Accept or decline an open comment, with a reply. Raises StaleLetter if already answered."""
+    status = Comment.Status.ACCEPTED if accept else Comment.Status.DECLINED
+    updated = Comment.objects.filter(pk=comment.pk, status=Comment.Status.OPEN).update(
+        status=status, reply=clean_text(reply), replied_by=user, replied_at=timezone.now()
+    )
+    if not updated:
+        raise StaleLetter
+    comment.refresh_from_db()
+    return comment
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
+    """Freeze the letter as the next version: render PDF and Word, store them with their SHA-256.
+
+    An issued version is never changed; a later change to the letter is issued as a new version.
+    """
+    with transaction.atomic():
+        letter = letter_for_update(review)
+        number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        composed = compose_letter(review, letter=letter)
+        composed.version_number = number
+        pdf = letter_pdf(composed)
+        docx = letter_docx(composed)
+        version = LetterVersion(
+            letter=letter,
+            number=number,
+            style=letter.style,
+            issued_at=timezone.now(),
+            issued_by=user,
+            pdf_sha256=_sha256(pdf),
+            pdf_size=len(pdf),
+            docx_sha256=_sha256(docx),
+            docx_size=len(docx),
+            content=composed.content(),
+        )
+        slug = f"feedback-letter-v{number}"
+        version.pdf.save(f"{slug}.pdf", ContentFile(pdf), save=False)
+        version.docx.save(f"{slug}.docx", ContentFile(docx), save=False)
+        version.save()
+        now = version.issued_at
+        Review.objects.filter(pk=review.pk).update(
+            status=Review.Status.ISSUED, version=F("version") + 1
+        )
+        Review.objects.filter(pk=review.pk, letter_issued_at__isnull=True).update(
+            letter_issued_at=now
+        )
+        record(
+            action=Event.Action.LETTER_ISSUED,
+            request=request,
+            obj=version,
+            review_id=review.pk,
+            detail={
+                "version": number,
+                "pdf_sha256": version.pdf_sha256,
+                "docx_sha256": version.docx_sha256,
+            },
+        )
+    url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
+    transaction.on_commit(
+        lambda: _mail(
+            template="issued",
+            context={"review": review, "url": url, "version": version, "by": user},
+            to=_host_lead_emails(review),
+        )
+    )
+    return version
+
+
+def record_download(
+    *, version: LetterVersion, file_format: str, user: User, request: HttpRequest
+) -> None:
+    LetterDownload.objects.create(version=version, user=user, file_format=file_format)
+    record(
+        action=Event.Action.LETTER_DOWNLOADED,
+        request=request,
+        obj=version,
+        review_id=version.letter.review_id,
+        detail={"version": version.number, "format": file_format},
+    )

@@ -1,0 +1,375 @@
+"""The feedback letter's pages: the draft and its preview, section editing, the host's factual accuracy
+comments, issuing, the issued versions and their downloads, the presentation.
+
+Every view asks ``reviews.permissions``: the team reads the draft; the host lead contact reads it and
+comments only while it is shared; the lead reviewer edits, shares and issues; everyone on the review
+sees and downloads issued versions. Changes are POST only.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from reports import services
+from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
+from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
+from reports.render import compose_letter, letter_docx, letter_pdf, presentation_pdf
+from reviews.permissions import get_review_for, rights_for
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
+
+
+def _letter_url(review_pk: int, anchor: str = "") -> str:
+    url = reverse("reports:letter", kwargs={"pk": review_pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _filename(review, label: str, ext: str) -> str:  # type: ignore[no-untyped-def]
+    host = "".join(c if c.isalnum() else "-" for c in review.host.display_name).strip("-").lower()
+    return f"{label}-{host or 'review'}.{ext}"
+
+
+@require_safe
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    rights = rights_for(request.user, review)
+    composed = compose_letter(review)
+    saved = composed.data.letter
+    comments = list(saved.comments.all()) if saved.pk else []
+    versions = list(saved.versions.select_related("issued_by")) if saved.pk else []
+    return render(
+        request,
+        "reports/letter.html",
+        {
+            "review": review,
+            "review_rights": rights,
+            "letter": composed,
+            "saved": saved,
+            "style_form": StyleForm(initial={"style": saved.style}),
+            "open_comments": sum(1 for c in comments if c.is_open),
+            "comment_count": len(comments),
+            "versions": versions,
+            "logo_url": reverse("reports:logo", kwargs={"pk": review.pk})
+            if review.lead_organisation.logo
+            else "",
+            "tools": rights["edit_letter"] or rights["comment_on_letter"],
+        },
+    )
+
+
+@require_POST
+def letter_style(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    form = StyleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the styles of letter.")
+        return redirect(_letter_url(review.pk))
+    services.set_style(
+        review=review, style=form.cleaned_data["style"], user=request.user, request=request
+    )
+    messages.success(request, "The letter's style has been changed.")
+    return redirect(_letter_url(review.pk))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    section = services.find_section(review, key)
+    if section is None:
+        raise Http404("No such section")
+    current_version = section.edit.version if section.edit else 0
+    stale = False
+    if request.method == "POST":
+        form = SectionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_section(
+                    review=review,
+                    key=key,
+                    text=form.cleaned_data["text"],
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                    request=request,
+                )
+            except services.StaleLetter:
+                stale = True
+                form.add_error(
+                    None,
+                    "Someone else changed this section since you opened it. Your text is kept "
+                    "below; the section as it is now is shown under it. Check, then save again.",
+                )
+                form.data = form.data.copy()
+                form.data["version"] = str(current_version)
+            else:
+                messages.success(request, f"“{section.full_title}” has been saved.")
+                return redirect(_letter_url(review.pk, f"section-{key}"))
+    else:
+        form = SectionForm(initial={"text": section.text, "version": current_version})
+    return render(
+        request,
+        "reports/section_edit.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "section": section,
+            "form": form,
+            "stale": stale,
+            "reset_form": ResetForm(initial={"version": current_version}) if section.edit else None,
+        },
+    )
+
+
+@require_POST
+def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    form = ResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The section could not be reset: open it again and retry.")
+        return redirect(_letter_url(review.pk, f"section-{key}"))
+    try:
+        services.reset_section(
+            review=review,
+            key=key,
+            version=form.cleaned_data["version"],
+            user=request.user,
+            request=request,
+        )
+    except services.StaleLetter:
+        messages.error(
+            request,
+            "The section changed since you opened it (or has no edit to reset). Nothing was reset.",
+        )
+    else:
+        messages.success(request, "The section is back to the text generated from the review.")
+    return redirect(_letter_url(review.pk, f"section-{key}"))
+
+
+@require_safe
+def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_trail")
+    section = services.find_section(review, key)
+    if section is None:
+        raise Http404("No such section")
+    revisions = SectionRevision.objects.filter(letter__review=review, key=key).select_related("by")
+    return render(
+        request,
+        "reports/section_history.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "section": section,
+            "revisions": revisions,
+        },
+    )
+
+
+def _draft_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    composed = compose_letter(review)
+    return _draft_response(
+        letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
+    )
+
+
+@require_safe
+def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    composed = compose_letter(review)
+    return _draft_response(letter_docx(composed), DOCX, _filename(review, "draft-letter", "docx"))
+
+
+@require_safe
+def presentation(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    composed = compose_letter(review)
+    return _draft_response(
+        presentation_pdf(composed),
+        "application/pdf",
+        _filename(review, "feedback-presentation", "pdf"),
+    )
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    services.share(review=review, user=request.user, request=request)
+    messages.success(
+        request,
+        "The draft has been shared with the host lead contact for a factual accuracy check. "
+        "They have been emailed.",
+    )
+    return redirect(_letter_url(review.pk))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    rights = rights_for(request.user, review)
+    composed = compose_letter(review)
+    form = None
+    if rights["comment_on_letter"]:
+        form = CommentForm(
+            request.POST if request.method == "POST" else None,
+            sections=composed.sections,
+            initial={"section": request.GET.get("section", "")},
+        )
+    if request.method == "POST":
+        if form is None:
+            review = get_review_for(request.user, pk, "comment_on_letter")  # 403
+        assert form is not None  # noqa: S101 - the line above refused everyone without a form
+        if form.is_valid():
+            section = form.sections[form.cleaned_data["section"]]
+            services.add_comment(
+                review=review,
+                section=section,
+                quote=form.cleaned_data["quote"],
+                text=form.cleaned_data["text"],
+                user=request.user,
+            )
+            messages.success(request, "Your comment has been sent to the review team.")
+            return redirect(reverse("reports:comments", kwargs={"pk": review.pk}))
+    saved = composed.data.letter
+    items = list(saved.comments.select_related("author", "replied_by")) if saved.pk else []
+    return render(
+        request,
+        "reports/comments.html",
+        {
+            "review": review,
+            "review_rights": rights,
+            "letter": composed,
+            "form": form,
+            "comments": items,
+            "reply_form": ReplyForm() if rights["edit_letter"] else None,
+        },
+    )
+
+
+@require_POST
+def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    item = get_object_or_404(
+        Comment.objects.select_related("author"), letter__review=review, pk=comment
+    )
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_comment(
+                comment=item,
+                accept=form.cleaned_data["decision"] == "accept",
+                reply=form.cleaned_data["reply"],
+                user=request.user,
+            )
+        except services.StaleLetter:
+            messages.error(request, "This comment has already been answered. Nothing was changed.")
+            return redirect(
+                reverse("reports:comments", kwargs={"pk": review.pk}) + f"#comment-{item.pk}"
+            )
+        if form.cleaned_data["decision"] == "accept":
+            messages.success(request, "Comment accepted. Now correct the section it is about.")
+            return redirect(
+                reverse("reports:section-edit", kwargs={"pk": review.pk, "key": item.section_key})
+            )
+        messages.success(request, "Comment declined, with your reply.")
+        return redirect(
+            reverse("reports:comments", kwargs={"pk": review.pk}) + f"#comment-{item.pk}"
+        )
+    composed = compose_letter(review)
+    saved = composed.data.letter
+    return render(
+        request,
+        "reports/comments.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "letter": composed,
+            "form": None,
+            "comments": list(saved.comments.select_related("author", "replied_by")),
+            "reply_form": ReplyForm(),
+            "failed_reply": (item.pk, form),
+        },
+        status=400,
+    )
+
+
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "issue_letter")
+    version = services.issue(review=review, user=request.user, request=request)
+    messages.success(
+        request,
+        f"Version {version.number} of the letter has been issued. The host lead contact has been "
+        f"emailed; the PDF and Word files are stored and will not change.",
+    )
+    return redirect(reverse("reports:versions", kwargs={"pk": review.pk}))
+
+
+@require_safe
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "download_letter")
+    rights = rights_for(request.user, review)
+    items = list(LetterVersion.objects.filter(letter__review=review).select_related("issued_by"))
+    downloads = []
+    if rights["view_trail"]:
+        downloads = list(
+            LetterDownload.objects.filter(version__letter__review=review).select_related(
+                "user", "version"
+            )[:200]
+        )
+    return render(
+        request,
+        "reports/versions.html",
+        {"review": review, "review_rights": rights, "versions": items, "downloads": downloads},
+    )
+
+
+@require_safe
+def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> FileResponse:
+    review = get_review_for(request.user, pk, "download_letter")
+    if fmt not in CONTENT_TYPES:
+        raise Http404("No such format")
+    version = get_object_or_404(
+        LetterVersion.objects.select_related("letter"), letter__review=review, number=number
+    )
+    stored = version.pdf if fmt == "pdf" else version.docx
+    try:
+        handle = stored.open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404("The stored file is missing") from error
+    services.record_download(version=version, file_format=fmt, user=request.user, request=request)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_filename(review, f"feedback-letter-v{version.number}", fmt),
+        content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@require_safe
+def logo(request: HttpRequest, pk: int) -> FileResponse:
+    """The lead organisation's logo, for the letterhead in the preview."""
+    review = get_review_for(request.user, pk, "view")
+    image = review.lead_organisation.logo
+    mime = mimetypes.guess_type(image.name or "")[0] if image else None
+    if not image or mime not in {"image/png", "image/jpeg", "image/svg+xml"}:
+        raise Http404("No logo")
+    try:
+        handle = image.open("rb")
+    except OSError as error:
+        raise Http404("No logo") from error
+    response = FileResponse(handle, content_type=mime)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

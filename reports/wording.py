@@ -1,0 +1,86 @@
+"""How a letter writes numbers, lists and dates: "two days", "20 cases", "26, 27 and 28 June 2018"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_ORDINALS = [
+    "",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+]
+
+
+def number(n: int) -> str:
+    """Numbers one to nine in words, 10 and above in figures (the usual style of a letter)."""
+    return _WORDS[n] if 0 <= n < 10 else f"{n:,}"
+
+
+def ordinal(n: int) -> str:
+    return _ORDINALS[n] if 0 < n < 10 else f"{n}th"
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``counted(2, "day")`` is "two days"; ``counted(1, "case")`` is "one case"."""
+    return f"{number(n)} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def lower_first(text: str) -> str:
+    """'Referral' -> 'referral', but 'S47 enquiry' and 'MASH' stay as they are."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: Sequence[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def dates(days: Sequence[dt.date]) -> str:
+    """Days as a letter writes them: '26, 27 and 28 June 2018'; '30 June and 1 July 2018'."""
+    days = sorted(set(days))
+    if not days:
+        return ""
+    groups: list[list[dt.date]] = []
+    for day in days:
+        if groups and (groups[-1][-1].year, groups[-1][-1].month) == (day.year, day.month):
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    parts = []
+    for index, group in enumerate(groups):
+        last_of_year = index == len(groups) - 1 or groups[index + 1][0].year != group[0].year
+        numbers = join([str(d.day) for d in group])
+        parts.append(f"{numbers} {group[0]:%B}" + (f" {group[0].year}" if last_of_year else ""))
+    return join(parts)
+
+
+def month_year(day: dt.date | None) -> str:
+    return f"{day:%B %Y}" if day else ""
+
+
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None

@@ -205,12 +205,10 @@ def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
             detail={"change": "letter shared for factual accuracy check"},
         )
     url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
-    transaction.on_commit(
-        lambda: _mail(
-            template="shared",
-            context={"review": review, "url": url, "by": user},
-            to=_host_lead_emails(review),
-        )
+    _mail(  # after the change is committed (the block above)
+        template="shared",
+        context={"review": review, "url": url, "by": user},
+        to=_host_lead_emails(review),
     )
     return letter
 
@@ -291,12 +289,10 @@ def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
             },
         )
     url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
-    transaction.on_commit(
-        lambda: _mail(
-            template="issued",
-            context={"review": review, "url": url, "version": version, "by": user},
-            to=_host_lead_emails(review),
-        )
+    _mail(  # after the change is committed (the block above)
+        template="issued",
+        context={"review": review, "url": url, "version": version, "by": user},
+        to=_host_lead_emails(review),
     )
     return version
 

@@ -1,0 +1,110 @@
+"""The feedback letter.
+
+The team reads the draft; the host lead contact reads it and comments only while it is shared for the
+factual accuracy check (host staff never see a draft); the lead reviewer edits, shares, answers
+comments and issues; the coordinator and lead reviewer read a section's history; everyone on the review
+sees and downloads issued versions. Outsiders get 404.
+"""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from reports.models import Comment, Letter, LetterVersion
+from reviews.models import Review
+from tests.authz.expect import (
+    NOT_ALLOWED,
+    NOT_FOUND,
+    ON_REVIEW,
+    REDIRECT,
+    TEAM,
+    Expect,
+    review_page,
+)
+
+POST_ONLY = review_page(allowed=(), denied=NOT_ALLOWED) | dict.fromkeys(
+    ("reviewer_elsewhere", "other_host_staff"), NOT_ALLOWED
+)
+GET_ONLY = POST_ONLY
+DRAFT = review_page(allowed=TEAM)
+LEAD = review_page(allowed=("lead_reviewer",))
+LEAD_ACTION = review_page(allowed=("lead_reviewer",), ok=REDIRECT)
+HISTORY = review_page(allowed=("coordinator", "lead_reviewer"))
+EVERYONE = review_page(allowed=ON_REVIEW)
+
+
+def _review(world, review):
+    return {"pk": review.pk}
+
+
+def _section(world, review):
+    return {"pk": review.pk, "key": "next-steps"}
+
+
+def _shared(world, review):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.ACCURACY_CHECK)
+    return {"pk": review.pk}
+
+
+def _comment(world, review):
+    letter, _ = Letter.objects.get_or_create(review=review)
+    comment = Comment.objects.create(
+        letter=letter, section_key="next-steps", section_title="Next steps", text="Wrong date."
+    )
+    return {"pk": review.pk, "comment": comment.pk}
+
+
+def _version(world, review):
+    letter, _ = Letter.objects.get_or_create(review=review)
+    version = LetterVersion(
+        letter=letter,
+        number=1,
+        style=letter.style,
+        issued_at=timezone.now(),
+        pdf_sha256="0" * 64,
+        docx_sha256="0" * 64,
+    )
+    version.pdf.save("v1.pdf", ContentFile(b"%PDF-1.7 issued"), save=False)
+    version.docx.save("v1.docx", ContentFile(b"PK issued"), save=False)
+    version.save()
+    return {"pk": review.pk, "number": 1, "fmt": "pdf"}
+
+
+EXPECTATIONS = {
+    "reports:letter": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:letter-style": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    # An empty form comes back with its errors (200) for the lead reviewer.
+    "reports:section-edit": Expect(get=LEAD, post=LEAD, kwargs=_section, scoped=True),
+    "reports:section-reset": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_section, scoped=True),
+    "reports:section-history": Expect(get=HISTORY, post=POST_ONLY, kwargs=_section, scoped=True),
+    "reports:draft-pdf": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:draft-docx": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:presentation": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:share": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    # While shared: the host lead contact reads and comments (an empty comment: 200 with errors);
+    # host staff do not see the draft.
+    "reports:comments": Expect(
+        get=review_page(allowed=(*TEAM, "host_lead")),
+        post=review_page(allowed=("host_lead",)),
+        kwargs=_shared,
+        scoped=True,
+    ),
+    # An empty reply comes back with its errors (400) for the lead reviewer.
+    "reports:comment-reply": Expect(
+        get=GET_ONLY,
+        post=review_page(allowed=("lead_reviewer",), ok=400),
+        kwargs=_comment,
+        scoped=True,
+    ),
+    "reports:issue": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    "reports:versions": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:version-download": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_version, scoped=True),
+    # No logo uploaded: 404 for everyone on the review too (nothing to show).
+    "reports:logo": Expect(
+        get=review_page(allowed=ON_REVIEW, ok=NOT_FOUND),
+        post=POST_ONLY,
+        kwargs=_review,
+        scoped=True,
+    ),
+}

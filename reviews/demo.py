@@ -142,6 +142,9 @@ def load_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
             "kind": Review.Kind.PEER_CHALLENGE,
             "status": Review.Status.FIELDWORK,
             "delivery": Review.Delivery.HYBRID,
+            "addressee_name": "Anita Okafor",
+            "addressee_title": "Director of Children's Services",
+            "our_reference": "EV/PC/2026/07",
             "start_date": monday + dt.timedelta(days=1),
             "end_date": monday + dt.timedelta(days=3),
             "request": (
@@ -397,6 +400,45 @@ DEMO_FINDINGS = [
         True,
         False,
         "Record the reason whenever consent is overridden, and audit this within three months.",
+    ),
+    (
+        "lead@eastvale.example",
+        1,
+        Finding.Kind.STRENGTH,
+        "",
+        False,
+        True,
+        "Partners describe thresholds that now feel right: the front door is accessible and "
+        "agencies are clear about their responsibilities.",
+    ),
+    (
+        "lead@eastvale.example",
+        2,
+        Finding.Kind.STRENGTH,
+        "",
+        True,
+        True,
+        "Strong, respectful challenge between partners, modelled by senior leaders.",
+    ),
+    (
+        "lead@eastvale.example",
+        4,
+        Finding.Kind.AREA,
+        "",
+        True,
+        True,
+        "Strategy discussions are held promptly but are not always used to plan the next steps "
+        "with partners.",
+    ),
+    (
+        "lead@eastvale.example",
+        3,
+        Finding.Kind.RECOMMENDATION,
+        "",
+        False,
+        True,
+        "Capture the views of pre-verbal children in every assessment, for example by asking "
+        "'if this child could talk, what might they say?'",
     ),
 ]
 

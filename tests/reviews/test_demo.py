@@ -36,7 +36,7 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
 
     # Some of the team's work: notes, findings and a submitted self-assessment, loaded once.
     assert fieldwork.evidence_notes.count() == 3
-    assert fieldwork.findings.count() == 4
+    assert fieldwork.findings.count() == 8
     assert fieldwork.self_assessment.is_submitted
     assert fieldwork.self_assessment.entries.count() == 7
 

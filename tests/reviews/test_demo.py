@@ -26,6 +26,10 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     roles = set(fieldwork.memberships.values_list("role", flat=True))
     assert roles == set(Role)
     assert Review.objects.filter(status=Review.Status.ISSUED).count() == 1
+    # The finished review's letter is issued once (version 1, stored), however often the demo loads.
+    from reports.models import LetterVersion
+
+    assert list(LetterVersion.objects.values_list("number", flat=True)) == [1]
 
     # The fieldwork review has its own framework, documents wanted and a two-day timetable.
     assert fieldwork.framework.kloes.count() == 7

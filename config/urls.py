@@ -17,6 +17,7 @@ admin.site.has_permission = _superusers_only
 urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("audits.urls")),
+    path("", include("improvement.urls")),
     path("account/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),

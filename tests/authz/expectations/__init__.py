@@ -6,12 +6,13 @@ from tests.authz.expectations import (
     audits,
     config,
     findings,
+    improvement,
     reviews,
     reviews_setup,
 )
 
 ALL = {}
-for _module in (accounts, admin, config, findings, reviews, reviews_setup, audits):
+for _module in (accounts, admin, config, findings, reviews, reviews_setup, audits, improvement):
     overlap = set(ALL) & set(_module.EXPECTATIONS)
     if overlap:
         raise ValueError(f"URL names expected twice: {overlap}")

@@ -47,13 +47,16 @@ class ActionForm(GovukFormMixin, VersionedForm):
         label="What will be done",
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": TOO_LONG},
+        error_messages={"required": "Enter what will be done", "max_length": TOO_LONG},
     )
     owner = forms.CharField(
         label="Owner",
         help_text="A name or a role, for example 'Head of Service, Front Door'.",
         max_length=200,
-        error_messages={"max_length": "Keep the owner under 200 characters"},
+        error_messages={
+            "required": "Enter the owner: a name or a role",
+            "max_length": "Keep the owner under 200 characters",
+        },
     )
     due_date = DateField(label="Due date", help_text="For example, 31 3 2027")
     measure = forms.CharField(
@@ -116,7 +119,7 @@ class ProgressForm(GovukFormMixin, forms.Form):
         help_text="What has happened since the last update.",
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": TOO_LONG},
+        error_messages={"required": "Enter the progress made", "max_length": TOO_LONG},
     )
     status = forms.ChoiceField(
         label="Status now",
@@ -176,7 +179,10 @@ class ExternalReviewForm(GovukFormMixin, forms.Form):
         help_text="The judgement or main message, for example 'Good overall'.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the headline under 2,000 characters"},
+        error_messages={
+            "required": "Enter the headline",
+            "max_length": "Keep the headline under 2,000 characters",
+        },
     )
     link = forms.URLField(
         label="Link to the report (optional)",

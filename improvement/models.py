@@ -105,7 +105,7 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["review", "finding", "position", "pk"]
+        ordering = ["review_id", "finding_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(what=""), name="action_says_what"),
             models.CheckConstraint(condition=~Q(owner=""), name="action_has_an_owner"),

@@ -164,7 +164,12 @@ def update_action(
     """Save the change unless someone saved the action since ``version`` was read (``StaleEdit``)."""
     values = {f: data[f] for f in _ACTION_FIELDS if f in data}
     with transaction.atomic():
-        before = Action.objects.select_for_update().filter(pk=action.pk, version=version).first()
+        before = (
+            Action.objects.select_for_update()
+            .filter(pk=action.pk, version=version)
+            .order_by()
+            .first()
+        )
         if before is None:
             raise StaleEdit
         updated = Action.objects.filter(pk=action.pk, version=version).update(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("audits.urls")),
     path("", include("reports.urls")),
+    path("", include("improvement.urls")),
     path("account/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),

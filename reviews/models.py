@@ -113,6 +113,14 @@ class Review(models.Model):
     addressee_title = models.CharField("addressee's job title", max_length=200, blank=True)
     our_reference = models.CharField(max_length=80, blank=True)
     your_reference = models.CharField(max_length=80, blank=True)
+    previous_review = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The review this one follows up: its recommendations and the host's progress.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,6 +157,11 @@ class Review(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def letter_is_issued(self) -> bool:
+        """The final letter has gone to the host: the action plan opens."""
+        return self.letter_issued_at is not None and self.status == self.Status.ISSUED
 
     @property
     def framework(self) -> Framework | None:
@@ -707,6 +720,40 @@ class CalendarFeed(models.Model):
         self.save(update_fields=["token", "updated_at"])
 
 
+# Themes (regional learning) ---------------------------------------------------------------------
+
+
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def offered(self) -> ThemeQuerySet:
+        return self.filter(is_active=True)
+
+
+class Theme(models.Model):
+    """A theme findings are tagged with (thresholds, consent, voice of the child ...): one shared list,
+    kept by coordinators, so that a region can count what its reviews keep finding."""
+
+    name = models.CharField(max_length=80)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(
+        "offered on findings", default=True, help_text="Untick to stop offering it on findings."
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="theme_name_unique_ci"),
+            models.CheckConstraint(condition=~Q(name=""), name="theme_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # The team's work: evidence notes and findings ----------------------------------------------------
 
 TEXT_LIMIT = 20_000
@@ -748,7 +795,7 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def for_page(self) -> FindingQuerySet:
         return (
             self.select_related("kloe", "author")
-            .prefetch_related("evidence_notes")
+            .prefetch_related("evidence_notes", "themes")
             .order_by("kloe__position", "kloe_id", "position", "pk")
         )
 
@@ -786,6 +833,7 @@ class Finding(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     position = models.PositiveIntegerField(default=0)
     evidence_notes = models.ManyToManyField(EvidenceNote, blank=True, related_name="findings")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -22,7 +22,7 @@ from django.http import Http404
 from reviews.models import Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import Organisation, User
 
 _ALL = frozenset(Role)
 _TEAM = frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER})
@@ -76,6 +76,14 @@ RIGHTS: dict[str, frozenset[str]] = {
     "moderate": _AUDITORS,
     # Share individual case audits with the host's staff.
     "share_audits": frozenset({Role.LEAD_REVIEWER}),
+    # After the letter (the improvement app). See the host's action plan and its progress.
+    "view_action_plan": frozenset(
+        {Role.HOST_LEAD, Role.HOST_STAFF, Role.COORDINATOR, Role.LEAD_REVIEWER}
+    ),
+    # Turn recommendations and areas for consideration into actions; record progress.
+    "edit_action_plan": frozenset({Role.HOST_LEAD}),
+    # Start a follow-up review from this one (copies the team and the framework).
+    "create_follow_up": frozenset({Role.COORDINATOR}),
 }
 
 
@@ -180,3 +188,94 @@ def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     if edit and framework.is_default:
         raise PermissionDenied("The default frameworks cannot be changed: make a copy.")
     return framework
+
+
+# Beyond one review: an authority's history and the regional view ---------------------------------
+#
+# Regions and regional access live in the improvement app; the decisions about them live here, with
+# every other permission. (The import is inside the functions: the improvement app builds on reviews.)
+
+
+def regions_granted(user: User) -> list[int]:
+    """The regions this person was given a regional role for (in the admin site)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    from improvement.models import RegionalAccess
+
+    return list(RegionalAccess.objects.filter(user=user).values_list("region_id", flat=True))
+
+
+def may_see_regional_view(user: User) -> bool:
+    """Coordinators and people with a regional role see the regional view."""
+    return bool(regions_granted(user)) or may_coordinate(user)
+
+
+def require_regional_view(user: User) -> None:
+    if not may_see_regional_view(user):
+        raise PermissionDenied("The regional view is for coordinators and regional leads.")
+
+
+def regional_reviews_for(user: User) -> QuerySet[Review]:
+    """The issued reviews the regional view counts for this person.
+
+    People with a regional role: reviews hosted by their regions' authorities. Coordinators: reviews
+    hosted by the authorities of any region their own organisation belongs to, and every review led by
+    their own organisation. Anyone else: none.
+    """
+    from improvement.models import Region
+
+    if not user.is_authenticated or not user.is_active:
+        return Review.objects.none()
+    region_ids = set(regions_granted(user))
+    scope = Q(pk__in=[])
+    if may_coordinate(user) and user.organisation_id:
+        region_ids |= set(
+            Region.objects.filter(organisations=user.organisation_id).values_list("pk", flat=True)
+        )
+        scope |= Q(lead_organisation_id=user.organisation_id)
+    if region_ids:
+        scope |= Q(host__regions__in=region_ids)
+    return Review.objects.filter(scope, status=Review.Status.ISSUED).distinct()
+
+
+def named_authorities_for(user: User) -> set[int]:
+    """Authorities this person may see named in regional figures: those hosting a review they are on."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user).values_list("review__host_id", flat=True).distinct()
+    )
+
+
+def may_see_authority_history(user: User, organisation: Organisation) -> bool:
+    """The authority's own staff on any of its reviews (host roles), anyone on one of its reviews'
+    teams, and people with a regional role for a region it belongs to."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if Membership.objects.filter(user=user, review__host=organisation).exists():
+        return True
+    granted = regions_granted(user)
+    return bool(granted) and organisation.regions.filter(pk__in=granted).exists()
+
+
+def may_record_external_review(user: User, organisation: Organisation) -> bool:
+    """Host lead contacts of the authority's reviews, and coordinators of its reviews."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user, review__host=organisation, role__in=[Role.HOST_LEAD, Role.COORDINATOR]
+    ).exists()
+
+
+def get_authority_for(user: User, pk: Any, *, record: bool = False) -> Organisation:
+    """An authority whose history this person may see (404 otherwise); ``record``: and add to it (403)."""
+    from accounts.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not may_see_authority_history(user, organisation):
+        raise Http404("No authority found")
+    if record and not may_record_external_review(user, organisation):
+        raise PermissionDenied(
+            "Only the host lead contact or a coordinator can add to the history."
+        )
+    return organisation

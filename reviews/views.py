@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from reviews import services
 from reviews.forms import ReviewForm
 from reviews.models import Membership, Review, Role
-from reviews.permissions import get_review_for, may_coordinate, require_coordinator, rights_for
+from reviews.permissions import (
+    get_review_for,
+    may_coordinate,
+    regions_granted,
+    require_coordinator,
+    rights_for,
+)
 from reviews.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
 from trail.models import Event
@@ -25,6 +31,7 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
         .select_related("review__host", "review__lead_organisation")
         .order_by("-review__start_date", "review__title")
     )
+    coordinates = may_coordinate(request.user, roles=[m.role for m in memberships])
     current, finished = [], []
     for membership in memberships:
         review = membership.review
@@ -41,7 +48,9 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
         {
             "current": current,
             "finished": finished,
-            "may_coordinate": may_coordinate(request.user, roles=[m.role for m in memberships]),
+            "may_coordinate": coordinates,
+            # The regional view: coordinators, and people given a regional role.
+            "may_see_regional": coordinates or bool(regions_granted(request.user)),
         },
     )
 

@@ -66,6 +66,7 @@ def create_finding(
             author=author,
         )
         finding.evidence_notes.set(data.get("evidence_notes") or [])
+        finding.themes.set(data.get("themes") or [])
         _record(finding, request, "created", new=_snapshot(finding))
     return finding
 
@@ -108,6 +109,8 @@ def update_finding(
         finding.refresh_from_db()
         if "evidence_notes" in data:
             finding.evidence_notes.set(data["evidence_notes"] or [])
+        if "themes" in data:
+            finding.themes.set(data["themes"] or [])
         _record(finding, request, "moved" if moved else "changed", old=old, new=_snapshot(finding))
     return finding
 
@@ -157,6 +160,7 @@ def merge_findings(
     with transaction.atomic():
         old = _snapshot(into)
         notes = list(finding.evidence_notes.all())
+        themes = list(finding.themes.all())
         Finding.objects.filter(pk=into.pk).update(
             text=f"{into.text}\n\n{finding.text}",
             is_key_headline=into.is_key_headline or finding.is_key_headline,
@@ -167,6 +171,7 @@ def merge_findings(
         )
         into.refresh_from_db()
         into.evidence_notes.add(*notes)
+        into.themes.add(*themes)
         _record(finding, request, "merged away", old=_snapshot(finding), into=into.pk)
         _record(into, request, "merged", old=old, new=_snapshot(into), merged=finding.pk)
         finding.delete()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from config.forms import GovukFormMixin
 from reviews.forms import VersionedForm
@@ -20,6 +21,7 @@ from reviews.models import (
     SelfAssessment,
     SelfAssessmentEntry,
     Session,
+    Theme,
     number_kloes,
 )
 
@@ -41,6 +43,13 @@ class KloesChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Kloe) -> str:
         return str(obj)
+
+
+class ThemesChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose themes from the list",
+        "invalid_pk_value": "Choose themes from the list",
+    }
 
 
 class NotesChoiceField(forms.ModelMultipleChoiceField):
@@ -94,6 +103,13 @@ class FindingForm(GovukFormMixin, VersionedForm):
         required=False,
         widget=forms.RadioSelect,
     )
+    themes = ThemesChoiceField(
+        label="Themes",
+        help_text="For regional learning: what this finding is about. Choose any that fit.",
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     evidence_notes = NotesChoiceField(
         label="Evidence notes behind it",
         queryset=EvidenceNote.objects.none(),
@@ -103,7 +119,7 @@ class FindingForm(GovukFormMixin, VersionedForm):
 
     class Meta:
         model = Finding
-        fields = ["kloe", "kind", "text", "urgency", "is_key_headline", "evidence_notes"]
+        fields = ["kloe", "kind", "text", "urgency", "is_key_headline", "themes", "evidence_notes"]
 
     def __init__(self, *args: Any, review: Review, may_agree: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +132,11 @@ class FindingForm(GovukFormMixin, VersionedForm):
         self.fields["evidence_notes"].queryset = EvidenceNote.objects.filter(
             review=review
         ).select_related("author")
+        # Themes on offer, and any no longer offered that this finding already has.
+        offered = Q(is_active=True)
+        if self.instance.pk:
+            offered |= Q(findings=self.instance)
+        self.fields["themes"].queryset = Theme.objects.filter(offered).distinct()
         self.fields["text"].error_messages["required"] = "Enter the finding"
         if may_agree:
             self.fields["is_key_headline"].label = "Key headline (for the summary)"

@@ -175,7 +175,7 @@ def _force_login_includes_the_second_factor(monkeypatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _data_from_migrations(request: pytest.FixtureRequest) -> None:
-    """What the data migrations load (the default frameworks and audit tools) is there for every test.
+    """What the data migrations load (the default frameworks, themes and audit tools) is there for every test.
 
     Tests that commit for real (browser tests, ``transaction=True``) end with every table emptied, which
     takes this data with it for the tests that follow; each test that uses the database puts it back
@@ -195,9 +195,12 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
 
     from audits.models import AuditTool
     from reviews.default_frameworks import install_default_frameworks
-    from reviews.models import Framework, Kloe
+    from reviews.default_themes import install_default_themes
+    from reviews.models import Framework, Kloe, Theme
 
     if not Framework.objects.filter(is_default=True, review=None).exists():
         install_default_frameworks(Framework, Kloe)
+    if not Theme.objects.exists():
+        install_default_themes(Theme)
     if not AuditTool.objects.filter(organisation=None, review=None).exists():
         importlib.import_module("audits.migrations.0002_default_tools").add_tools(apps, None)

@@ -47,6 +47,8 @@ class Event(models.Model):
         DATA_EXPORTED = "data_exported", "Personal data exported"
         TRAIL_EXPORTED = "trail_exported", "Audit trail exported"
         RETENTION_DELETED = "retention_deleted", "Deleted under the retention policy"
+        ACTION_PLAN_CHANGED = "action_plan_changed", "Action plan changed"
+        EXTERNAL_REVIEW_CHANGED = "external_review_changed", "External review recorded"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # No database constraint and nothing cascades: a record outlives the person and the object.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reviews",
     "audits",
     "reports",
+    "improvement",
 ]
 
 MIDDLEWARE = [

@@ -20,29 +20,37 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     call_command("load_demo", stdout=out)
     first = _counts()
     call_command("load_demo", stdout=StringIO())
-    assert _counts() == first == (3, 9, 2, 10)
+    # Three reviews: in fieldwork, finished, and Northmoor's previous review (the improvement demo).
+    assert _counts() == first == (3, 9, 3, 15)
 
     fieldwork = Review.objects.get(status=Review.Status.FIELDWORK)
     roles = set(fieldwork.memberships.values_list("role", flat=True))
     assert roles == set(Role)
-    assert Review.objects.filter(status=Review.Status.ISSUED).count() == 1
-    # The finished review's letter is issued once (version 1, stored), however often the demo loads.
+    assert Review.objects.filter(status=Review.Status.ISSUED).count() == 2
+    # Each finished review's letter is issued once (version 1, stored), however often the demo loads.
     from reports.models import LetterVersion
 
-    assert list(LetterVersion.objects.values_list("number", flat=True)) == [1]
+    assert list(LetterVersion.objects.values_list("number", flat=True)) == [1, 1]
 
     # The fieldwork review has its own framework, documents wanted and a two-day timetable.
     assert fieldwork.framework.kloes.count() == 7
     assert fieldwork.document_requests.count() == 5
     assert fieldwork.days.count() == 2
     assert Session.objects.filter(review=fieldwork).count() == 7
-    assert Framework.objects.filter(review__isnull=False).count() == 1
+    assert Framework.objects.filter(review__isnull=False).count() == 2
 
     # Some of the team's work: notes, findings and a submitted self-assessment, loaded once.
     assert fieldwork.evidence_notes.count() == 3
     assert fieldwork.findings.count() == 8
     assert fieldwork.self_assessment.is_submitted
     assert fieldwork.self_assessment.entries.count() == 7
+
+    # After the letter: the fieldwork review follows Northmoor's previous review, whose action plan
+    # is under way; Northmoor's history has an Ofsted inspection.
+    past = fieldwork.previous_review
+    assert past.letter_is_issued and past.actions.count() == 3
+    assert past.findings.filter(themes__isnull=False).distinct().count() == 5
+    assert past.host.external_reviews.count() == 1
 
     printed = out.getvalue()
     for role in ("Coordinator", "Lead reviewer", "Reviewer", "Host lead contact", "Host staff"):

@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         logins = load_demo()
         call_command("load_audit_demo", stdout=self.stdout)
+        call_command("load_improvement_demo", stdout=self.stdout)
         call_command("load_letter_demo", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         width = max(len(login.role) for login in logins)

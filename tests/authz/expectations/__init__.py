@@ -6,13 +6,24 @@ from tests.authz.expectations import (
     audits,
     config,
     findings,
+    improvement,
     reports,
     reviews,
     reviews_setup,
 )
 
 ALL = {}
-for _module in (accounts, admin, config, findings, reviews, reviews_setup, audits, reports):
+for _module in (
+    accounts,
+    admin,
+    config,
+    findings,
+    reviews,
+    reviews_setup,
+    audits,
+    reports,
+    improvement,
+):
     overlap = set(ALL) & set(_module.EXPECTATIONS)
     if overlap:
         raise ValueError(f"URL names expected twice: {overlap}")

@@ -1,0 +1,176 @@
+"""The action plan as Word (real headings and a real table) and as Excel, for an improvement board."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from improvement.models import Action
+from improvement.services import Plan, PlanItem
+
+HEADERS = [
+    "Recommendation or area",
+    "Finding",
+    "Action",
+    "Owner",
+    "Due date",
+    "Measure of success",
+    "Status",
+    "Overdue",
+    "Latest progress",
+]
+
+
+def _safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text people typed."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _latest(action: Action) -> str:
+    updates = list(action.updates.all())
+    if not updates:
+        return ""
+    latest = updates[0]
+    return f"{latest.date:%d %B %Y}: {latest.text}"
+
+
+def rows(plan: Plan) -> list[list[Any]]:
+    lines = []
+    items: list[PlanItem] = plan.recommendations + plan.chosen_areas
+    for item in items:
+        for action in item.actions:
+            lines.append(
+                [
+                    item.label,
+                    item.finding.text,
+                    action.what,
+                    action.owner,
+                    action.due_date,
+                    action.measure,
+                    action.get_status_display(),
+                    "Overdue" if action.overdue else "",
+                    _latest(action),
+                ]
+            )
+        if not item.actions:
+            lines.append(
+                [item.label, item.finding.text, "No actions yet", "", None, "", "", "", ""]
+            )
+    return lines
+
+
+def title_of(plan: Plan) -> str:
+    return f"Action plan: {plan.review.title}"
+
+
+def to_xlsx(plan: Plan) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action plan"
+    sheet.append([title_of(plan)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"As at {plan.today:%d %B %Y}"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for line in rows(plan):
+        sheet.append([_safe(v) for v in line])
+    for row in sheet.iter_rows(min_row=5):
+        row[4].number_format = "dd/mm/yyyy"
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in zip("ABCDEFGHI", (22, 50, 50, 24, 12, 40, 12, 10, 50), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A5"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def to_docx(plan: Plan) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    document.core_properties.title = title_of(plan)
+    document.core_properties.language = "en-GB"
+    document.add_heading(title_of(plan), level=0)
+    review = plan.review
+    document.add_paragraph(
+        f"{review.host.name}. Response to the {review.kind_label.lower()} led by "
+        f"{review.lead_organisation.name}. Progress as at {plan.today:%d %B %Y}."
+    )
+    counts = plan.counts
+    document.add_paragraph(
+        ", ".join(f"{label}: {counts[value]}" for value, label in Action.Status.choices)
+        + f". Overdue: {len(plan.overdue)}."
+    )
+    for heading, items in (
+        ("Recommendations", plan.recommendations),
+        ("Areas for consideration", plan.chosen_areas),
+    ):
+        if not items:
+            continue
+        document.add_heading(heading, level=1)
+        for item in items:
+            document.add_heading(item.label, level=2)
+            document.add_paragraph(item.finding.text)
+            if not item.actions:
+                document.add_paragraph("No actions yet.")
+                continue
+            table = document.add_table(rows=1, cols=6)
+            table.style = "Table Grid"
+            header = table.rows[0].cells
+            for cell, text in zip(
+                header,
+                ("Action", "Owner", "Due date", "Measure of success", "Status", "Latest progress"),
+                strict=True,
+            ):
+                cell.text = text
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+            _repeat_header(table.rows[0])
+            for action in item.actions:
+                cells = table.add_row().cells
+                status = action.get_status_display()
+                if action.overdue:
+                    status += " (overdue)"
+                values = (
+                    action.what,
+                    action.owner,
+                    f"{action.due_date:%d %B %Y}",
+                    action.measure,
+                    status,
+                    _latest(action),
+                )
+                for cell, text in zip(cells, values, strict=True):
+                    cell.text = text
+                    for paragraph in cell.paragraphs:
+                        for run in paragraph.runs:
+                            run.font.size = Pt(9)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark the table's first row as a header row (read as such, repeated on each page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from improvement.services import reminders, today
+from reviews.models import Membership, Role
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each host lead contact the actions of their action plan that are due within a week "
+        "or overdue. Schedule it weekly (for example, cron on Monday morning)."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Say who would be emailed.")
+        parser.add_argument("--date", help="Pretend today is this date (YYYY-MM-DD).")
+        parser.add_argument("--days", type=int, default=7, help="Due within this many days.")
+        parser.add_argument(
+            "--site-url",
+            default="",
+            help="The service's address for the link in the email, e.g. https://peer-review.example",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        on = today()
+        if options["date"]:
+            try:
+                on = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError("Give --date as YYYY-MM-DD") from None
+        days = max(0, options["days"])
+        found = reminders(on=on, days=days)
+        leads = Membership.objects.filter(
+            review__in=list(found), role=Role.HOST_LEAD, user__is_active=True
+        ).select_related("user")
+        by_review: dict[int, list] = {}
+        for membership in leads:
+            by_review.setdefault(membership.review_id, []).append(membership.user)
+        sent = 0
+        for review, due in found.items():
+            url = options["site_url"].rstrip("/") + reverse(
+                "improvement:action-plan", kwargs={"pk": review.pk}
+            )
+            for person in by_review.get(review.pk, []):
+                overdue = sum(1 for a in due if a.overdue)
+                line = (
+                    f"{person.email}: {len(due)} action(s) due or overdue ({overdue} overdue) "
+                    f"on '{review.title}'"
+                )
+                if options["dry_run"]:
+                    self.stdout.write(f"Would email {line}")
+                    continue
+                context = {
+                    "person": person,
+                    "review": review,
+                    "due": due,
+                    "days": days,
+                    "today": on,
+                    "url": url,
+                }
+                subject = render_to_string(
+                    "improvement/email/action_reminder_subject.txt", context
+                ).strip()
+                body = render_to_string("improvement/email/action_reminder.txt", context)
+                try:
+                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+                except (smtplib.SMTPException, OSError):
+                    logger.exception("could not send the action reminder to %s", person.email)
+                    self.stderr.write(f"Could not email {person.email}")
+                    continue
+                sent += 1
+                self.stdout.write(f"Emailed {line}")
+        if not options["dry_run"]:
+            self.stdout.write(f"{sent} reminder email(s) sent.")

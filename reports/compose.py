@@ -129,6 +129,8 @@ class LetterData:
         for kloe in self.kloes:
             groups[kloe.pk] = KloeFindings(kloe, kloe.number, kloe.heading)
         for finding in self.findings:
+            if finding.kloe_id is None and finding.is_key_headline:
+                continue  # an overall key headline is printed in the summary sections only
             group = groups.get(finding.kloe_id) or groups[None]
             if finding.kind == Finding.Kind.STRENGTH:
                 group.strengths.append(finding)

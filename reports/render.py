@@ -188,7 +188,13 @@ def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
         for index, chunk in enumerate(chunks):
             suffix = f" ({index + 1})" if len(chunks) > 1 else ""
             out.append(
-                {"title": title + suffix, "intro": intro, "items": chunk, "numbered": numbered}
+                {
+                    "title": title + suffix,
+                    "intro": intro,
+                    "items": chunk,
+                    "numbered": numbered,
+                    "start": index * MAX_BULLETS + 1,
+                }
             )
 
     team = [
@@ -238,7 +244,7 @@ def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
     if data.lead:
         steps.append(f"Questions about our findings: {data.lead.name}")
     add("Next steps", steps)
-    return [s for s in out if s["items"] or s["intro"] and s["items"]]
+    return [s for s in out if s["items"]]
 
 
 # --- Word ------------------------------------------------------------------------------------------

@@ -259,11 +259,12 @@ class PeerChallengeLetter(LetterStyle):
                 generated=self.kloe_text(g),
             )
             for g in data.by_kloe
-            if not g.is_empty
         ]
-        audit = Section("case-audit", "Case file audit", level=3, generated=self.case_audit(data))
-        has_detail = any(s.generated for s in detailed) or (audit.generated and True)
-        if has_detail or any(k in data.edits for k in [s.key for s in detailed]):
+        detailed.append(
+            Section("case-audit", "Case file audit", level=3, generated=self.case_audit(data))
+        )
+        # "Detailed findings" heads the subsections; it is left out with them when they are all empty.
+        if any(s.generated or s.key in data.edits for s in detailed):
             sections.append(
                 Section(
                     "detailed",
@@ -272,7 +273,6 @@ class PeerChallengeLetter(LetterStyle):
                 )
             )
             sections += detailed
-            sections.append(audit)
         sections.append(Section("next-steps", "Next steps", generated=self.next_steps(data)))
         return sections
 

@@ -186,6 +186,7 @@ def test_share_comment_reply_issue_download_and_a_second_version(world, settings
 def test_the_style_can_be_changed_to_a_health_check_letter(world):
     review = world.review
     _agreed(review, "Clear thresholds.", is_key_headline=True)
+    _agreed(review, "Timely screening in the MASH.")
     lead = world.client("lead_reviewer")
     assert lead.post(_url("letter-style", review), {"style": "health_check"}).status_code == 302
     composed = compose_letter(review)
@@ -198,6 +199,8 @@ def test_the_style_can_be_changed_to_a_health_check_letter(world):
         "Next steps",
     ]
     assert "A health check is a short review" in composed.section("cases").text
+    assert "- Clear thresholds." in composed.section("headlines").text
+    assert "Timely screening in the MASH." in composed.section("strengths").text
     assert lead.post(_url("letter-style", review), {"style": "nonsense"}).status_code == 302
     assert Letter.objects.get().style == "health_check"
 

@@ -105,6 +105,7 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
     if folder:
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=path / f"{name}.png", full_page=full_page)
 
 

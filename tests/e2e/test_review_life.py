@@ -18,7 +18,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import icalendar
 import pytest
 from django.core import mail
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
@@ -133,12 +135,22 @@ def coordinator_sets_up_the_review(page: Page) -> Review:
     check_accessibility(page, "your reviews, coordinator")
     page.get_by_role("link", name="Set up a review").click()
     check_accessibility(page, "set up a review")
-    page.get_by_role("button", name="Create the review").click()
-    _error_summary(page, "Choose the key lines of enquiry for this review")
-    check_accessibility(page, "set up a review, with errors")
-
+    # A first try with mistakes: the host leading its own review, the days the wrong way round.
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Host authority").select_option(label="Northmoor Borough Council")
+    page.get_by_label("Lead organisation").select_option(label="Northmoor Borough Council")
+    _fill_date(page, "start_date", dt.date(2026, 12, 2))
+    _fill_date(page, "end_date", dt.date(2026, 12, 1))
+    page.get_by_role("button", name="Create the review").click()
+    _error_summary(
+        page,
+        "The lead organisation cannot be the host authority",
+        "The end date must be the same as or after the start date",
+        "Choose the key lines of enquiry for this review",
+    )
+    expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
+    check_accessibility(page, "set up a review, with errors")
+
     page.get_by_label("Lead organisation").select_option(label="Eastvale County Council")
     page.locator('input[name="kind"][value="fdhc"]').check()
     _fill_date(page, "start_date", dt.date(2026, 12, 1))
@@ -178,6 +190,13 @@ def coordinator_invites_the_team(page: Page, world: World) -> None:
         page.get_by_label(label, exact=True).check()
         page.get_by_role("button", name="Send and invite another").click()
         expect(page.get_by_text(f"Invitation sent to {email} as {label.lower()}.")).to_be_visible()
+    page.get_by_label("Email address").fill("coordinator@example.org")
+    page.get_by_label("Host lead contact").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    _error_summary(page, "coordinator@example.org is already on this review as coordinator")
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Send the invitation").click()
+    _error_summary(page, "Enter an email address in the correct format")
     page.get_by_role("link", name="Team and invitations").click()
     expect(page.locator(".app-invitations")).to_contain_text("Waiting")
     check_accessibility(page, "team, invitations waiting")
@@ -243,6 +262,7 @@ def coordinator_schedules_the_timetable(page: Page, world: World, review: Review
             "15:00",
         ),
     ]
+    reviewers = [world.people["reviewer"].full_name, world.people["reviewer_elsewhere"].full_name]
     first = True
     for day, kind, title, start, end in sessions:
         if not first:
@@ -253,13 +273,46 @@ def coordinator_schedules_the_timetable(page: Page, world: World, review: Review
         page.get_by_label("Title", exact=True).fill(title)
         page.get_by_label("Start time").fill(start)
         page.get_by_label("End time").fill(end)
-        page.get_by_label(world.people["reviewer"].full_name).check()
-        page.get_by_label(world.people["reviewer_elsewhere"].full_name).check()
+        for name in reviewers:
+            page.get_by_label(name).check()
         page.get_by_role("button", name="Add the session").click()
+    # An interview that overlaps the observation: the timetable warns of the clash.
+    page.get_by_role("link", name="Add a session").click()
+    page.get_by_label("Day", exact=True).select_option(label="Tuesday 1 December 2026")
+    page.get_by_label("Kind of session").select_option(label="Interview")
+    page.get_by_label("Title", exact=True).fill("Interview with the MASH manager")
+    page.get_by_label("Start time").fill("10:30")
+    page.get_by_label("End time").fill("11:30")
+    page.get_by_label(reviewers[0]).check()
+    page.get_by_role("button", name="Add the session").click()
+    expect(
+        page.get_by_text(
+            f"{reviewers[0]} is also in “Observation of MASH screening” at this time"
+        ).first
+    ).to_be_visible()
+    expect(page.locator(".app-clash-summary")).to_be_visible()
     expect(page.locator(".app-day")).to_have_count(2)
-    assert review.sessions.count() == 3
-    check_accessibility(page, "timetable, two days")
+    assert review.sessions.count() == 4
+    check_accessibility(page, "timetable, two days, a clash warning")
     screenshot(page, "timetable")
+
+    # The calendar file: one event per session, at London times.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the calendar file (.ics)").click()
+    calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+    events = {str(e["summary"]).split(" (")[0]: e for e in calendar.walk("VEVENT")}
+    assert set(events) == {title for _, _, title, _, _ in sessions} | {
+        "Interview with the MASH manager"
+    }
+    assert str(calendar.walk("VTIMEZONE")[0]["tzid"]) == "Europe/London"
+    start = events["Observation of MASH screening"].decoded("dtstart")
+    end = events["Feedback to senior leaders"].decoded("dtend")
+    assert start.replace(tzinfo=None) == dt.datetime(2026, 12, 1, 9, 30)
+    assert start.utcoffset() == dt.timedelta(0)
+    assert end.replace(tzinfo=None) == dt.datetime(2026, 12, 2, 15, 0)
+    with page.expect_download() as pdf_info:
+        page.get_by_role("link", name="Download the timetable (PDF)").click()
+    assert Path(pdf_info.value.path()).read_bytes()[:5] == b"%PDF-"
 
 
 def coordinator_requests_documents(page: Page) -> None:
@@ -312,8 +365,11 @@ def host_lead_uploads_a_document(page: Page) -> None:
     page.get_by_role("link", name="Documents").click()
     page.get_by_role("link", name="Upload a file for Performance data pack").click()
     check_accessibility(page, "upload a document")
+    page.get_by_label("Choose a file").set_input_files(
+        {"name": "data pack.pdf", "mimeType": "application/pdf", "buffer": b"not really a PDF"}
+    )
     page.get_by_role("button", name="Upload the file").click()
-    _error_summary(page)
+    _error_summary(page, "The file must be a PDF, Word, Excel or PowerPoint document")
     check_accessibility(page, "upload a document, with errors")
     page.get_by_label("Choose a file").set_input_files(
         {
@@ -345,6 +401,28 @@ def host_lead_adds_the_case_list(page: Page) -> None:
 
 
 # --- The coordinator again: the sample -------------------------------------------------------------
+
+
+def coordinator_reads_the_pre_reading_and_starts_fieldwork(page: Page, review: Review) -> None:
+    page.get_by_role("link", name="Documents").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Northmoor data pack Q2.pdf").click()
+    assert download.value.suggested_filename == "Northmoor data pack Q2.pdf"
+    page.reload()
+    expect(page.get_by_text("opened 1 time")).to_be_visible()
+
+    page.get_by_role("link", name="Review details").click()
+    check_accessibility(page, "review details")
+    page.get_by_label("Title", exact=True).fill("")
+    page.get_by_role("button", name="Save the details").click()
+    _error_summary(page)
+    check_accessibility(page, "review details, with errors")
+    page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_label("Status").select_option(label="Fieldwork")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("Review details saved.")).to_be_visible()
+    review.refresh_from_db()
+    assert review.status == Review.Status.FIELDWORK
 
 
 def coordinator_draws_and_shares_out_the_sample(page: Page, world: World) -> None:
@@ -498,6 +576,25 @@ def first_reviewer_works(page: Page, review: Review) -> None:
     reviewer_audits_a_case(
         page, "NM-5102", not_met={7}, comment="Good use of the chronology.", first=False
     )
+    first = CaseAudit.objects.get(case__reference="NM-5101")
+    assert first.answers.get(criterion__number=1).comment == "Consent sought and recorded."
+
+    # A comment that looks like a date of birth is held until the reviewer takes it out.
+    page.get_by_role("link", name="Case audits").first.click()
+    page.get_by_role("link", name="NM-5102").click()
+    comment_box = page.get_by_label("Comment on criterion 2", exact=True)
+    comment_box.fill("DOB 01/02/2016 noted on the file")
+    with _autosave(page):
+        comment_box.blur()
+    page.get_by_role("button", name="Save the audit").click()
+    _error_summary(page, "may hold a date of birth")
+    check_accessibility(page, "case audit, personal details warning")
+    comment_box = page.get_by_label("Comment on criterion 2", exact=True)
+    comment_box.fill("Chronology up to date")
+    with _autosave(page):
+        comment_box.blur()
+    page.get_by_role("button", name="Save the audit").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     reviewer_gives_the_teams_view_of_the_self_assessment(page)
 
 
@@ -523,6 +620,7 @@ def second_reviewer_works(page: Page, review: Review) -> None:
         text="Urgently review management oversight of contacts waiting over 24 hours.",
         first=False,
     )
+    expect(page.locator(".app-findings-count")).to_have_text("3 findings so far.")
     screenshot(page, "findings")
     reviewer_audits_a_case(page, "NM-5103", not_met={5, 7}, comment="Strengths noted.", first=False)
     reviewer_audits_a_case(
@@ -585,6 +683,7 @@ def lead_reviewer_moderates_and_reads_the_analysis(page: Page, review: Review) -
     page.get_by_role("link", name="Audit analysis").click()
     # Criterion 7 was not met on two of the four cases, criterion 5 on one.
     percent = page.locator(".app-summary-table .app-percent-met")
+    expect(page.locator(".app-moderation-rate")).to_contain_text("90%")
     expect(percent).to_have_text(["100"] * 4 + ["75", "100", "50"] + ["100"] * 3)
     check_accessibility(page, "audit analysis")
     screenshot(page, "audit-analysis", full_page=True)
@@ -610,6 +709,7 @@ def test_the_life_of_a_review_from_set_up_to_moderation_and_the_letter(cast: Cas
     host_lead_uploads_a_document(host)
     host_lead_adds_the_case_list(host)
 
+    coordinator_reads_the_pre_reading_and_starts_fieldwork(coordinator, review)
     coordinator_draws_and_shares_out_the_sample(coordinator, world)
 
     first_reviewer_works(cast.page_of("reviewer"), review)

@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
+.PHONY: run test screenshots install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
 
 ## run: install everything, migrate, load the demo and serve on http://127.0.0.1:8000
 # The demo relaxes two-factor sign-in (TWO_FACTOR_REQUIRED=false): a development setting only, shown as
@@ -23,6 +23,10 @@ run: install
 ## test: install everything and run the whole test suite (set DATABASE_URL=postgres://... for PostgreSQL)
 test: install chromium
 	$(BIN)/pytest
+
+## screenshots: retake the README's screenshots (docs/screenshots/) with the browser test of a review's life
+screenshots: install chromium
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e/test_review_life.py -q
 
 install: python-deps node-deps static
 

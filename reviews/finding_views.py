@@ -109,6 +109,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "review": review,
                 "review_rights": rights,
                 "sections": build_sections(review, items),
+                "count": len(items),
                 "form": form,
             },
         )

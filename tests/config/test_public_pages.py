@@ -6,6 +6,14 @@ def test_accessibility_statement_says_how_the_service_is_tested(client, db) -> N
     assert "Accessibility statement" in page
     assert "axe-core" in page
     assert "Known gaps" in page
+    for tested in (
+        "WCAG 2.0, 2.1 and 2.2",
+        "keyboard alone",
+        "320 CSS pixels",
+        "at least 20 seconds",
+    ):
+        assert tested in page
+    assert "tagged PDF" in page
 
 
 def test_privacy_notice_says_no_child_is_named(client, db) -> None:

@@ -66,11 +66,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    errors: list[str] = []
+def watch_errors(page: Page, errors: list[str] | None = None) -> list[str]:
+    """Collect what the browser reports as broken on this page: script and CSP errors, and any
+    sub-resource (script, style, image, XHR) answered with 4xx/5xx. Returns the list it fills."""
+    errors = [] if errors is None else errors
 
     def on_console(msg) -> None:  # type: ignore[no-untyped-def]
         # A document's own 4xx status is logged as "Failed to load resource"; sub-resources are
@@ -85,9 +84,29 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("console", on_console)
     page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    errors = watch_errors(page)
     yield page
     context.close()
     assert not errors, f"The browser reported errors: {errors}"
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot of the page for the README, when SCREENSHOTS_DIR is set (`make screenshots`).
+
+    Ordinary test runs take none, so that they never change files under version control."""
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=path / f"{name}.png", full_page=full_page)
 
 
 def check_accessibility(page: Page, label: str) -> None:
@@ -96,7 +115,9 @@ def check_accessibility(page: Page, label: str) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
     )
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

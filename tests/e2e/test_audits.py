@@ -1,4 +1,7 @@
-"""A reviewer audits two cases from their assignment list; the lead reviewer moderates one."""
+"""The case list with mistakes, a seeded sample draw, the audit tools library and a safeguarding alert.
+
+(Auditing cases, a personal-details warning, moderation and the analysis are part of the journey in
+test_review_life.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from audits.models import AlertRecipient, CaseAudit, CaseType, Moderation
+from audits.models import AlertRecipient, CaseType
 from tests.audits.factories import CaseFactory, use_seed_002_tool
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in
@@ -26,99 +29,6 @@ def world(transactional_db):
             assigned_to=world.people["reviewer"],
         )
     return world
-
-
-def _audit_case(page: Page, reference: str, *, comment_on_first: str) -> None:
-    page.get_by_role("link", name=reference).click()
-    expect(page.get_by_role("heading", name=f"Case {reference}", level=1)).to_be_visible()
-    check_accessibility(page, "case audit, not started")
-    page.get_by_role("button", name="Start the audit").click()
-    expect(
-        page.get_by_role("heading", name="1. Evidence of a strength based approach")
-    ).to_be_visible()
-    check_accessibility(page, "case audit")
-    for number in range(1, 11):
-        group = page.get_by_role("group", name=f"Answer for criterion {number}", exact=True)
-        group.get_by_label("Met", exact=True).check()
-        expect(
-            page.locator(".app-criterion").nth(number - 1).locator(".app-criterion__saved")
-        ).to_contain_text("Saved")
-    page.get_by_label("Comment on criterion 1", exact=True).fill(comment_on_first)
-    page.get_by_role(
-        "group", name="Does the team agree with the decision taken on this case?"
-    ).get_by_label("Yes").check()
-    page.get_by_role("group", name="Overall grade").get_by_label("Good").check()
-    page.get_by_role("group", name="Status of this audit").get_by_label("Complete").check()
-    page.get_by_role("button", name="Save the audit").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"The audit of case {reference} is saved"
-    )
-    expect(page.locator(".govuk-tag").first).to_have_text("Complete")
-    page.get_by_role("link", name="Case audits").first.click()
-
-
-def test_a_reviewer_audits_two_cases_and_the_lead_moderates_one(
-    page: Page, live_server, world
-) -> None:
-    base = live_server.url
-    sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
-    page.get_by_role("link", name=world.review.title).click()
-    page.get_by_role("link", name="Case audits").click()
-    expect(page.get_by_role("heading", name="Case audits", level=1)).to_be_visible()
-    check_accessibility(page, "case audits, reviewer")
-
-    _audit_case(page, "NM-24101", comment_on_first="Three Houses used with the children.")
-    _audit_case(page, "NM-24102", comment_on_first="Strengths noted.")
-    expect(page.locator(".app-progress")).to_contain_text("Complete")
-    assert CaseAudit.objects.filter(status="complete").count() == 2
-    first = CaseAudit.objects.get(case__reference="NM-24101")
-    assert first.answers.get(criterion__number=1).comment == "Three Houses used with the children."
-
-    # A comment that looks like a date of birth is held until the reviewer confirms it.
-    page.get_by_role("link", name="NM-24102").click()
-    page.get_by_label("Comment on criterion 2", exact=True).fill("DOB 01/02/2016 noted on the file")
-    page.get_by_role("button", name="Save the audit").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("may hold a date of birth")
-    check_accessibility(page, "case audit, personal details warning")
-    page.get_by_label("Comment on criterion 2", exact=True).fill("Chronology up to date")
-    page.get_by_role("button", name="Save the audit").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
-
-    sign_in(page, base, "lead_reviewer@example.org", TEST_PASSWORD)
-    page.goto(f"{base}/reviews/{world.review.pk}/audits/")
-    check_accessibility(page, "case audits, lead reviewer")
-    page.get_by_role("link", name="NM-24101").click()
-    page.get_by_role("link", name="Moderate this audit").click()
-    check_accessibility(page, "moderate")
-    page.get_by_role("button", name="Save the moderation").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Say whether you agree with criterion 1"
-    )
-    check_accessibility(page, "moderate, with errors")
-    for number in range(1, 11):
-        page.locator(".govuk-form-group").nth(number - 1).get_by_label(
-            "Disagree" if number == 5 else "Agree", exact=True
-        ).check()
-    page.get_by_label("Note on criterion 5 (optional)").fill(
-        "Partly met: the baby's lived experience is missing."
-    )
-    page.get_by_role("group", name="Overall, do you agree with this audit?").get_by_label(
-        "Agree", exact=True
-    ).check()
-    page.get_by_role("button", name="Save the moderation").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Your moderation of case NM-24101 is saved"
-    )
-    moderation = Moderation.objects.get()
-    assert moderation.answers.filter(agrees=False).count() == 1
-
-    page.get_by_role("link", name="Audit analysis").click()
-    expect(page.locator(".app-moderation-rate")).to_contain_text("90%")
-    expect(page.locator(".app-summary-table")).to_contain_text(
-        "Evidence of a strength based approach"
-    )
-    check_accessibility(page, "audit analysis")
 
 
 BAD_CSV = (

@@ -83,16 +83,3 @@ def test_forgotten_password_page_explains_errors(page: Page, live_server, world)
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     check_accessibility(page, "check your email")
-
-
-@pytest.mark.parametrize("path", ["/", "/reviews/{pk}/"])
-def test_main_pages_reflow_at_320_pixels_without_horizontal_scrolling(
-    page: Page, live_server, world, path
-) -> None:
-    page.set_viewport_size({"width": 320, "height": 640})
-    sign_in(page, live_server.url, "coordinator@example.org", TEST_PASSWORD)
-    page.goto(live_server.url + path.format(pk=world.review.pk))
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px wide"

@@ -49,6 +49,18 @@ def test_a_reviewer_adds_a_finding_that_the_whole_team_sees(world, kloes) -> Non
         assert "Partners value the MASH." in _page(world.client(role), world.review)
 
 
+def test_adding_a_finding_in_place_updates_the_count_of_findings(world, kloes) -> None:
+    client = world.client("reviewer")
+    _add(client, world.review)
+    assert "1 finding so far." in _page(client, world.review)
+    body = client.post(
+        reverse("reviews:finding-create", args=[world.review.pk]),
+        _data(text="Consent is recorded."),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "2 findings so far." in body
+
+
 def test_bold_and_bullets_are_shown_and_html_never_is(world, kloes) -> None:
     text = "**Strong** oversight\n- one <b>two</b>\n- <script>alert(1)</script>"
     _add(world.client("reviewer"), world.review, text=text)

@@ -88,8 +88,9 @@ def render_pdf(
     context: dict[str, Any],
     *,
     extra: dict[str, tuple[bytes, str]] | None = None,
-    tagged: bool = False,
+    tagged: bool = True,
 ) -> bytes:
+    """Every printed document is a tagged PDF (structure tree, language, title) unless asked not."""
     html = render_to_string(template_name, context)
     return html_to_pdf(html, extra=extra, tagged=tagged)
 

@@ -724,9 +724,84 @@ def test_the_life_of_a_review_from_set_up_to_moderation_and_the_letter(cast: Cas
 
 
 def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
-    """Filled in by issue 6.
+    """The lead reviewer composes the letter (a health check letter, one section edited), shares the
+    draft; the host lead contact comments; the lead accepts and corrects, issues version 1; host staff
+    download it (the stored file, same SHA-256); a later change is issued as version 2, leaving
+    version 1 as it was."""
+    import hashlib
 
-    ``page`` is the lead reviewer's browser, on the audit analysis; ``cast.page_of("host_lead")`` and
-    ``cast.page_of("host_staff")`` are the host's, already signed in (sign no one in twice).
-    """
-    return None
+    from reports.models import LetterVersion
+
+    next_steps = re.compile(r"^Edit “\d+\. Next steps”$")
+    page.get_by_role("link", name="Feedback letter").click()
+    expect(page.get_by_role("heading", name="Feedback letter", level=1)).to_be_visible()
+    check_accessibility(page, "letter: draft preview")
+    page.get_by_label("Short health check letter").check()
+    page.get_by_role("button", name="Change the style").click()
+    expect(page.get_by_role("heading", name=re.compile("The cases we reviewed"))).to_be_visible()
+    with page.expect_download() as draft:
+        page.get_by_role("link", name="Draft letter (PDF)").click()
+    assert open(draft.value.path(), "rb").read(5) == b"%PDF-"  # noqa: SIM115
+    with page.expect_download() as slides:
+        page.get_by_role("link", name=re.compile("Feedback presentation")).click()
+    assert open(slides.value.path(), "rb").read(5) == b"%PDF-"  # noqa: SIM115
+
+    page.get_by_role("link", name=next_steps).click()
+    check_accessibility(page, "letter: edit a section")
+    page.get_by_label("Text of the section").fill("")
+    page.get_by_role("button", name="Save the section").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page, "letter: edit a section, error")
+    page.get_by_label("Text of the section").fill(
+        "Please tell Priya Shah of any factual inaccuracy within ten working days."
+    )
+    page.get_by_role("button", name="Save the section").click()
+    expect(page.get_by_text("Please tell Priya Shah of any factual inaccuracy")).to_be_visible()
+    page.get_by_role(
+        "button", name="Share the draft with the host for a factual accuracy check"
+    ).click()
+    expect(page.get_by_text("Shared with the host for a factual accuracy check")).to_be_visible()
+
+    host = cast.page_of("host_lead")
+    host.goto(page.url.split("#")[0])
+    check_accessibility(host, "letter: shared draft, as the host lead contact")
+    host.get_by_role("link", name="Comment on the draft").click()
+    host.get_by_role("button", name="Send the comment").click()
+    expect(host.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(host, "letter: comments, error")
+    host.get_by_label("Which part of the letter is it about?").select_option(value="next-steps")
+    host.get_by_label("Your comment").fill("Ten working days is too short over the summer: say 20.")
+    host.get_by_role("button", name="Send the comment").click()
+    expect(host.get_by_text("Your comment has been sent")).to_be_visible()
+
+    page.goto(f"{page.url.split('/reviews/')[0]}/reviews/{review.pk}/letter/comments/")
+    check_accessibility(page, "letter: comments, as the lead reviewer")
+    page.get_by_label("Accept: the letter will be corrected").check()
+    page.get_by_label("Your reply to the host").fill("Agreed: changed to 20 working days.")
+    page.get_by_role("button", name="Send the reply").click()
+    page.get_by_label("Text of the section").fill(
+        "Please tell Priya Shah of any factual inaccuracy within 20 working days."
+    )
+    page.get_by_role("button", name="Save the section").click()
+    page.get_by_role("button", name="Issue the letter").click()
+    expect(page.get_by_role("heading", name="Issued letters")).to_be_visible()
+    check_accessibility(page, "letter: issued versions, as the lead reviewer")
+    screenshot(page, "issued-letters")
+
+    staff = cast.page_of("host_staff")
+    staff.goto(page.url)
+    check_accessibility(staff, "letter: issued versions, as host staff")
+    with staff.expect_download() as issued:
+        staff.get_by_role("link", name="PDF of version 1").click()
+    downloaded = open(issued.value.path(), "rb").read()  # noqa: SIM115
+    v1 = LetterVersion.objects.get(letter__review=review, number=1)
+    assert hashlib.sha256(downloaded).hexdigest() == v1.pdf_sha256
+
+    page.get_by_role("link", name="Feedback letter").click()
+    page.get_by_role("link", name=next_steps).click()
+    page.get_by_label("Text of the section").fill("Updated after the improvement board met.")
+    page.get_by_role("button", name="Save the section").click()
+    page.get_by_role("button", name="Issue version 2").click()
+    expect(page.get_by_text("Version 2 of the letter has been issued")).to_be_visible()
+    with LetterVersion.objects.get(letter__review=review, number=1).pdf.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == v1.pdf_sha256

@@ -231,6 +231,10 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# BENCHMARK_VIEWS=true adds /bench/minimal, a signed-in view that does nothing: the ceiling the
+# benchmark scripts (bench/) compare every page with. Off in production.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # Retention: case-level data is deleted this many months after a review's letter is issued.
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12, minimum=1)
 

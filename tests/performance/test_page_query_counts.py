@@ -3,7 +3,7 @@
 Both data sets come from the benchmark generator (``manage.py generate_dataset``) with small numbers:
 a small programme with few findings, notes and cases on each review, then beside it one bigger in
 every direction: more authorities and years, the benchmark lead reviewer on several reviews, and the
-full 40 findings and 30 audited cases on each review. The pages are those ``bench/pages.py`` times (see docs/performance.md).
+full 40 findings and 30 audited cases on each review. The pages are those of ``bench/pages.py``, which ``bench/run.py`` times (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from audits.dataset import SIZES, bench_email, generate
 from audits.models import Case
-from tests.performance.pages import AS_COORDINATOR, main_pages
+from bench.pages import AS_COORDINATOR, main_pages
 
 MAX_QUERIES = 20
 # Bigger in every direction: more reviews, the lead on more of them, more of everything on a review.

@@ -1,4 +1,4 @@
-"""The main pages, as the query-count test and the benchmark scripts both use them."""
+"""The main pages, as the query-count test (tests/performance) and bench/run.py both use them."""
 
 from __future__ import annotations
 

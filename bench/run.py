@@ -200,7 +200,7 @@ def _wrk(url: str, *, connections: int, seconds: int, script: Path, args: list[s
         "-d",
         f"{seconds}s",
         "--timeout",
-        "10s",
+        "30s",
         "-s",
         str(script),
         url,
@@ -260,7 +260,7 @@ def main() -> None:
     parser.add_argument("--label", required=True, help="small or national: names the results")
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON results")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--seconds", type=int, default=10, help="each measurement")
+    parser.add_argument("--seconds", type=int, default=15, help="each measurement")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--users", default="20,50", help="concurrent connections for the pages")
     parser.add_argument("--write-users", type=int, default=50)

@@ -27,7 +27,7 @@ function request()
   local body
   if t.kind == "finding" then
     body = "csrfmiddlewaretoken=" .. csrf .. "&kind=strength&kloe=" .. t.kloe ..
-      "&text=Partners+understand+thresholds+(saved+under+load+" .. v .. ")&version=" .. v
+      "&text=Bench+target+(saved+under+load+" .. v .. ")&version=" .. v
   else
     local answer = (v % 2 == 0) and "met" or "not_met"
     body = "csrfmiddlewaretoken=" .. csrf .. "&" .. t.prefix .. "-answer=" .. answer .. "&" ..

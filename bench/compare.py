@@ -16,6 +16,11 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
+def _client(m: dict) -> str:
+    """wrk's p95, or a note when no response came back within the run (all were still queued)."""
+    return _ms(m["client_p95_ms"]) if m["requests"] else "none back in time"
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     return "–" if not a or not b else f"{a / b:.2f}"
 
@@ -63,7 +68,7 @@ def main(small_path: str, national_path: str) -> None:
             s = by_users[users]
             n = national["pages"][name][users]
             print(
-                f"| {name} | {_ms(s['client_p95_ms'])} | {_ms(n['client_p95_ms'])} "
+                f"| {name} | {_client(s)} | {_client(n)} "
                 f"| {s['throughput_rps']} | {n['throughput_rps']} |"
             )
     print("\n### Saves under load\n")
@@ -76,7 +81,7 @@ def main(small_path: str, national_path: str) -> None:
             print(
                 f"| {name} | {run['label']} | {run.get('write_users', 50)} | {m['throughput_rps']} "
                 f"| {_ms(m['server_p50_ms'])} | {_ms(m['server_p95_ms'])} "
-                f"| {_ms(m['client_p95_ms'])} | {m['errors']} |"
+                f"| {_client(m)} | {m['errors']} |"
             )
     print("\n### Memory per gunicorn worker after the load (RSS, MB)\n")
     for run in (small, national):

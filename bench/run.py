@@ -138,6 +138,13 @@ def _query_counts(pages: dict[str, str], sessions: dict[str, str]) -> dict[str, 
     return counts
 
 
+def _remove_write_targets(review_id: int) -> None:
+    """Remove the findings a save benchmark added, so that every run measures the same pages."""
+    from reviews.models import Finding
+
+    Finding.objects.filter(review_id=review_id, text__startswith="Bench target").delete()
+
+
 def _write_targets(review_id: int, path: Path) -> dict[str, int]:
     """Rows the save benchmarks write to: the benchmark review's criterion answers, and findings
     added for the purpose (so the findings page measured before keeps its 40)."""
@@ -281,7 +288,7 @@ def main() -> None:
     _setup_django(env)
     from accounts.models import User
     from audits.dataset import BENCH_LEAD
-    from reviews.models import Finding, Role
+    from reviews.models import Role
 
     review_id = _bench_review_id()
     if review_id is None:
@@ -293,8 +300,7 @@ def main() -> None:
         "lead": _sign_in(User.objects.get(email=BENCH_LEAD)),
         "coord": _sign_in(coordinator),
     }
-    # Findings an earlier run added for the save benchmark go: every run measures the same pages.
-    Finding.objects.filter(review_id=review_id, text__startswith="Bench target").delete()
+    _remove_write_targets(review_id)
     pages = _pages(review_id)
     results: dict = {
         "label": args.label,
@@ -375,6 +381,7 @@ def main() -> None:
             results["saves"][label] = measured
             print(f"{args.write_users:>3} users  {label:<24} {json.dumps(measured)}", flush=True)
         results["worker_rss_mb"] = _rss_mb(server.pid)
+        _remove_write_targets(review_id)
         print("Memory per worker after the load (RSS, MB):", results["worker_rss_mb"])
     finally:
         server.terminate()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -195,6 +195,11 @@ def generate(
         if progress:
             progress(f"{min(start + BATCH_REVIEWS, len(plans))} of {len(plans)} reviews")
     issue_letters(Review.objects.filter(pk__in=[p.pk for p in plans if p.issued]))
+    if connection.vendor == "postgresql":
+        # After a bulk load the planner's statistics describe empty tables until autovacuum gets to
+        # them: without this, some pages' queries scan whole tables at the national size.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     result.reviews = len(plans)
     result.bench_review_id = plans[-1].pk
     return result

@@ -110,3 +110,68 @@ def env_email(name: str, default: str) -> dict[str, Any]:
             f"{name}: expected consolemail://, smtp://, smtp+tls:// or smtps://, got scheme {scheme!r}."
         )
     return _environ.email_url_config(url)
+
+
+_CACHE_SCHEMES = {"locmem", "redis", "rediss"}
+
+
+def env_cache(name: str, default: str) -> dict[str, Any]:
+    """The default cache from a URL: ``locmem://`` (this process only) or ``redis://host:port/db``.
+
+    Several app servers must share one cache (a Redis), or nothing they keep in it is shared.
+    """
+    url = env_str(name, default)
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in _CACHE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name}: expected locmem:// or a redis:// (rediss://) URL, got scheme {scheme!r}."
+        )
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "frontdoor",
+    }
+
+
+_STORAGE_KINDS = {"filesystem", "s3"}
+
+
+def env_default_storage(name: str, default: str) -> dict[str, Any]:
+    """Where uploaded documents and issued letters are kept.
+
+    ``filesystem``: under ``MEDIA_ROOT`` (several app servers need it on a shared volume).
+    ``s3``: an S3-compatible object store through django-storages (an optional dependency), set with
+    the ``S3_*`` variables; the bucket stays private and every link to a file is signed.
+    """
+    kind = env_str(name, default).lower()
+    if kind not in _STORAGE_KINDS:
+        raise ImproperlyConfigured(f"{name}: expected filesystem or s3, got {kind!r}.")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # under MEDIA_ROOT
+    try:
+        import storages.backends.s3  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            f"{name}=s3 needs django-storages with boto3: "
+            "uv pip install 'django-storages[s3]' (see docs/deploy.md)."
+        ) from None
+    options: dict[str, Any] = {
+        "bucket_name": env_str("S3_BUCKET", required=True),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": env_int("S3_SIGNED_URL_SECONDS", 300, minimum=1),
+        "file_overwrite": False,
+        "location": env_str("S3_PREFIX", ""),
+    }
+    for variable, option in (
+        ("S3_ENDPOINT_URL", "endpoint_url"),
+        ("S3_REGION", "region_name"),
+        ("S3_ACCESS_KEY_ID", "access_key"),
+        ("S3_SECRET_ACCESS_KEY", "secret_key"),
+    ):
+        value = env_str(variable, "")
+        if value:
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

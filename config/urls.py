@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,5 +26,8 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/minimal", views.bench_minimal, name="bench-minimal"))
 
 handler403 = "config.views.permission_denied"

@@ -25,6 +25,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_safe
+def bench_minimal(request: HttpRequest) -> HttpResponse:
+    """Benchmarks only (BENCHMARK_VIEWS=true): a signed-in request through every middleware, and no
+    work of its own. Its response time is the ceiling each page is compared with."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @login_not_required
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -19,7 +19,7 @@ from reviews import work
 from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
 from reviews.services import StaleEdit
-from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
+from reviews.work_forms import EvidenceNoteForm, NoteFilterForm, numbered_kloes_for
 
 
 def _notes_url(review: Review) -> str:
@@ -45,10 +45,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
         if data.get("author"):
             items = items.filter(author_id=data["author"])
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    numbers = {}
-    framework = review.framework
-    if framework:
-        numbers = {k.pk: k.number for k in framework.numbered_kloes()}
+    numbers = {k.pk: k.number for k in numbered_kloes_for(review)}
     for note in page:
         for kloe in note.kloes.all():
             kloe.number = numbers.get(kloe.pk, "")

@@ -63,11 +63,15 @@ class NotesChoiceField(forms.ModelMultipleChoiceField):
         return f"{author}: {obj.text[:90]}"
 
 
-def _numbered_kloes(review: Review) -> list[Kloe]:
-    framework = review.framework
-    if framework is None:
-        return []
-    return framework.numbered_kloes()
+def numbered_kloes_for(review: Review) -> list[Kloe]:
+    """The review's KLOEs, numbered. Read once per review object: a page's filter form, its edit
+    forms and its list share them (two queries, not two per form)."""
+    cached = review.__dict__.get("_numbered_kloes")
+    if cached is None:
+        framework = review.framework
+        cached = framework.numbered_kloes() if framework is not None else []
+        review.__dict__["_numbered_kloes"] = cached
+    return list(cached)
 
 
 def _text_field(label: str, help_text: str = "", rows: int = 6) -> forms.CharField:
@@ -124,7 +128,7 @@ class FindingForm(GovukFormMixin, VersionedForm):
     def __init__(self, *args: Any, review: Review, may_agree: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.review = review
-        kloes = _numbered_kloes(review)
+        kloes = numbered_kloes_for(review)
         self.fields["kloe"].queryset = Kloe.objects.filter(framework__review=review)
         self.fields["kloe"].choices = [("", self.fields["kloe"].empty_label)] + [
             (k.pk, str(k)) for k in kloes
@@ -206,7 +210,7 @@ class EvidenceNoteForm(GovukFormMixin, VersionedForm):
         self.fields["session"].label_from_instance = lambda s: (
             f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}"
         )
-        kloes = _numbered_kloes(review)
+        kloes = numbered_kloes_for(review)
         number_kloes(kloes)
         self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
         self.fields["kloes"].choices = [(k.pk, str(k)) for k in kloes]
@@ -227,7 +231,7 @@ class NoteFilterForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kloe"].choices = [("", "All")] + [
-            (k.pk, str(k)) for k in _numbered_kloes(review)
+            (k.pk, str(k)) for k in numbered_kloes_for(review)
         ]
         self.fields["session"].choices = [("", "All")] + [
             (s.pk, f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}")

@@ -11,7 +11,16 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_email, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_default_storage,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -130,10 +139,31 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Several app servers behind one database keep nothing of their own that another would need:
+# - files (uploaded documents, issued letters, logos) go through Django's storage API, to MEDIA_ROOT
+#   on a volume every server mounts, or to an S3-compatible object store (FILE_STORAGE=s3);
+# - sessions are rows in the database (or the database behind a shared cache: SESSION_STORE);
+# - the cache is this process's memory unless CACHE_URL names a Redis every server uses; the lockout
+#   counts (django-axes) and the two-factor throttle (django-otp) are database rows, never the cache.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_default_storage("FILE_STORAGE", "filesystem"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+_SESSION_STORES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+_session_store = env_str("SESSION_STORE", "db")
+if _session_store not in _SESSION_STORES:
+    raise ImproperlyConfigured(f"SESSION_STORE: expected db or cached_db, got {_session_store!r}.")
+if _session_store == "cached_db" and "redis" not in CACHES["default"]["BACKEND"].lower():
+    raise ImproperlyConfigured(
+        "SESSION_STORE=cached_db needs CACHE_URL=redis://...: a cache in one process's memory would "
+        "serve a stale session on the other app servers."
+    )
+SESSION_ENGINE = _SESSION_STORES[_session_store]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 _email = env_email("EMAIL_URL", "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -201,6 +231,10 @@ AXES_VERBOSE = False
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# BENCHMARK_VIEWS=true adds /bench/minimal, a signed-in view that does nothing: the ceiling the
+# benchmark scripts (bench/) compare every page with. Off in production.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 # Retention: case-level data is deleted this many months after a review's letter is issued.
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12, minimum=1)

@@ -59,6 +59,9 @@ def test_production_settings_pass_check_deploy_with_no_warnings() -> None:
         ),
         ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL: expected consolemail://"),
         ("SECRET_KEY", "", "SECRET_KEY: this environment variable must be set"),
+        ("CACHE_URL", "memcached://cache:11211", "CACHE_URL: expected locmem:// or a redis://"),
+        ("SESSION_STORE", "cached_db", "SESSION_STORE=cached_db needs CACHE_URL=redis://"),
+        ("FILE_STORAGE", "ftp", "FILE_STORAGE: expected filesystem or s3"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(
@@ -81,3 +84,16 @@ def test_postgres_url_uses_the_postgresql_backend() -> None:
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "reviews"
     assert config["HOST"] == "db.internal"
+
+
+def test_cache_and_sessions_can_be_shared_by_several_app_servers() -> None:
+    from config.env import env_cache
+
+    os.environ["_TEST_CACHE_URL"] = "redis://cache.internal:6379/2"
+    try:
+        shared = env_cache("_TEST_CACHE_URL", "locmem://")
+    finally:
+        del os.environ["_TEST_CACHE_URL"]
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["LOCATION"] == "redis://cache.internal:6379/2"
+    assert env_cache("_TEST_CACHE_URL", "locmem://")["BACKEND"].endswith("LocMemCache")

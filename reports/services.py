@@ -4,6 +4,7 @@ issuing a version, recording downloads. Every change writes the audit trail.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import smtplib
@@ -242,48 +243,55 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def freeze_version(
+    *, review: Review, user: User | None, issued_at: dt.datetime | None = None
+) -> LetterVersion:
+    """Render the letter as it is now and store it as the next version (PDF, Word, SHA-256, the
+    sections' text and the annex). The caller holds the transaction."""
+    letter = letter_for_update(review)
+    number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    when = issued_at or timezone.now()
+    composed = compose_letter(review, letter=letter, when=timezone.localdate(when))
+    composed.version_number = number
+    pdf = letter_pdf(composed)
+    docx = letter_docx(composed)
+    version = LetterVersion(
+        letter=letter,
+        number=number,
+        style=letter.style,
+        issued_at=when,
+        issued_by=user,
+        pdf_sha256=_sha256(pdf),
+        pdf_size=len(pdf),
+        docx_sha256=_sha256(docx),
+        docx_size=len(docx),
+        content=composed.content(),
+    )
+    slug = f"feedback-letter-v{number}"
+    version.pdf.save(f"{slug}.pdf", ContentFile(pdf), save=False)
+    version.docx.save(f"{slug}.docx", ContentFile(docx), save=False)
+    version.save()
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.ISSUED, version=F("version") + 1
+    )
+    Review.objects.filter(pk=review.pk, letter_issued_at__isnull=True).update(letter_issued_at=when)
+    return version
+
+
 def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
     """Freeze the letter as the next version: render PDF and Word, store them with their SHA-256.
 
     An issued version is never changed; a later change to the letter is issued as a new version.
     """
     with transaction.atomic():
-        letter = letter_for_update(review)
-        number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        composed = compose_letter(review, letter=letter)
-        composed.version_number = number
-        pdf = letter_pdf(composed)
-        docx = letter_docx(composed)
-        version = LetterVersion(
-            letter=letter,
-            number=number,
-            style=letter.style,
-            issued_at=timezone.now(),
-            issued_by=user,
-            pdf_sha256=_sha256(pdf),
-            pdf_size=len(pdf),
-            docx_sha256=_sha256(docx),
-            docx_size=len(docx),
-            content=composed.content(),
-        )
-        slug = f"feedback-letter-v{number}"
-        version.pdf.save(f"{slug}.pdf", ContentFile(pdf), save=False)
-        version.docx.save(f"{slug}.docx", ContentFile(docx), save=False)
-        version.save()
-        now = version.issued_at
-        Review.objects.filter(pk=review.pk).update(
-            status=Review.Status.ISSUED, version=F("version") + 1
-        )
-        Review.objects.filter(pk=review.pk, letter_issued_at__isnull=True).update(
-            letter_issued_at=now
-        )
+        version = freeze_version(review=review, user=user)
         record(
             action=Event.Action.LETTER_ISSUED,
             request=request,
             obj=version,
             review_id=review.pk,
             detail={
-                "version": number,
+                "version": version.number,
                 "pdf_sha256": version.pdf_sha256,
                 "docx_sha256": version.docx_sha256,
             },

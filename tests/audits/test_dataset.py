@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -55,7 +56,20 @@ def test_the_same_seed_gives_the_same_reviews_findings_and_answers() -> None:
 
 @pytest.mark.django_db
 def test_generating_twice_into_one_database_is_refused() -> None:
-    call_command("generate_dataset", "--size", "small", "--findings", "2", "--cases", "1")
+    out = StringIO()
+    call_command(
+        "generate_dataset", "--size", "small", "--findings", "2", "--cases", "1", stdout=out
+    )
+    # Every issued review's letter is rendered and stored, dated when it was issued.
+    from reports.models import LetterVersion
+
+    issued = Review.objects.filter(status=Review.Status.ISSUED)
+    versions = LetterVersion.objects.filter(letter__review__in=issued)
+    assert versions.count() == issued.count() > 0
+    version = versions.select_related("letter__review").first()
+    assert version.pdf.read(5) == b"%PDF-"
+    assert version.issued_at == version.letter.review.letter_issued_at
+    assert "letter versions" in out.getvalue()
     with pytest.raises(AlreadyGenerated):
         generate(size=TINY)
     with pytest.raises(CommandError, match="fresh database"):

@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audits.dataset import (
@@ -28,6 +29,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
         parser.add_argument("--seed", type=int, default=20261117)
+        parser.add_argument(
+            "--letters-per-authority",
+            type=int,
+            default=None,
+            help="Render and store the letters of each authority's N latest issued reviews "
+            "(default: all for the small size, 1 for the national size).",
+        )
         for name in ("authorities", "years", "reviews-per-year", "findings", "cases", "notes"):
             parser.add_argument(f"--{name}", type=int, help=f"Override the size's {name}.")
 
@@ -49,9 +57,18 @@ class Command(BaseCommand):
             result = generate(size=size, seed=options["seed"], progress=self._progress)
         except AlreadyGenerated as exc:
             raise CommandError(str(exc)) from None
-        seconds = time.monotonic() - started
         for name, count in result.rows.items():
             self.stdout.write(f"  {name:>18}: {count:,}")
+        # The letters are the reports app's: called by name, so audits does not import reports.
+        per_authority = options["letters_per_authority"]
+        if per_authority is None and options["size"] == "national":
+            per_authority = 1
+        call_command(
+            "issue_generated_letters",
+            *([f"--per-authority={per_authority}"] if per_authority is not None else []),
+            stdout=self.stdout,
+        )
+        seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {seconds:.0f} s. Benchmark review: /reviews/{result.bench_review_id}/ "

@@ -236,13 +236,26 @@ def test_the_letter_page_query_count_does_not_grow_with_the_review(world):
 
 
 def test_retention_keeps_the_annex_figures_after_the_cases_are_deleted(world):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
     from tests.reports.seed002 import build_seed_002_review
 
     review, _ = build_seed_002_review()
     before = compose_letter(review).annex_rows
     purger = next(p for p in PURGERS if p.label == "case files and their audits")
     assert purger.count(review) == 20
-    assert purger.purge(review) == 20
+    Review.objects.filter(pk=review.pk).update(
+        letter_issued_at=timezone.now() - dt.timedelta(days=400)
+    )
+    out = StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "case files and their audits" in out.getvalue()
+    review.refresh_from_db()
+    assert review.case_data_deleted_at is not None
     assert not Case.objects.filter(review=review).exists()
     assert AnnexFigures.objects.filter(review=review).exists()
     after = compose_letter(review)

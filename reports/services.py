@@ -7,16 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import smtplib
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +30,7 @@ from reports.render import compose_letter, letter_docx, letter_pdf
 from reports.styles import style_for
 from reviews.markup import clean_text
 from reviews.models import Membership, Review, Role
+from reviews.services import send_email
 from trail.models import Event
 from trail.services import record
 
@@ -176,17 +173,7 @@ def _host_lead_emails(review: Review) -> list[str]:
 
 
 def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
-    """Send one email after the change is saved; a mail server that is down is logged, not an error."""
-    if not to:
-        return True
-    subject = render_to_string(f"reports/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"reports/email/{template}.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not send the %s email", template)
-        return False
-    return True
+    return send_email(template=template, context=context, to=to, folder="reports/email")
 
 
 def share(*, review: Review, user: User, request: HttpRequest) -> Letter:

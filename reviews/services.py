@@ -71,13 +71,16 @@ def save_versioned(form: forms.ModelForm) -> Any:
         return form.save()
 
 
-def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
-    """Send one email. The change it reports is already saved: a mail server that is down is
-    logged, never turned into an error page for a change that worked."""
+def send_email(
+    *, template: str, context: dict[str, Any], to: list[str], folder: str = "reviews/email"
+) -> bool:
+    """Send one email (``<folder>/<template>_subject.txt`` and ``.txt``). The change it reports is
+    already saved: a mail server that is down is logged, never turned into an error page for a change
+    that worked."""
     if not to:
         return True
-    subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"reviews/email/{template}.txt", context)
+    subject = render_to_string(f"{folder}/{template}_subject.txt", context).strip()
+    body = render_to_string(f"{folder}/{template}.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     except (smtplib.SMTPException, OSError):
@@ -129,7 +132,7 @@ def save_framework(*, form: forms.ModelForm, formset: forms.BaseInlineFormSet) -
 
 
 def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> None:
-    _mail(
+    send_email(
         template="invitation",
         context={
             "invitation": invitation,
@@ -266,7 +269,7 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
 
 def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> None:
     for person in people:
-        _mail(
+        send_email(
             template="session_changed",
             context={
                 "session": session,

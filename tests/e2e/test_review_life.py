@@ -736,6 +736,7 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     page.get_by_role("link", name="Feedback letter").click()
     expect(page.get_by_role("heading", name="Feedback letter", level=1)).to_be_visible()
     check_accessibility(page, "letter: draft preview")
+    screenshot(page, "feedback-letter")
     page.get_by_label("Short health check letter").check()
     page.get_by_role("button", name="Change the style").click()
     expect(page.get_by_role("heading", name=re.compile("The cases we reviewed"))).to_be_visible()

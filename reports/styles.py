@@ -100,7 +100,11 @@ class LetterStyle:
     def title(self, data: LetterData) -> str:
         review = data.review
         when = w.month_year(review.start_date)
-        title = f"{review.kind_label} of the front door arrangements in {data.host_name}"
+        kind = review.kind_label
+        if "front door" in kind.lower():  # "Front door health check in Northmoor"
+            title = f"{kind} in {data.host_name}"
+        else:
+            title = f"{kind} of the front door arrangements in {data.host_name}"
         return f"{title}: {when}" if when else title
 
     def opening(self, data: LetterData) -> str:
@@ -348,9 +352,7 @@ class PeerChallengeLetter(LetterStyle):
         if not n or not criteria:
             return ""
         types = [
-            f"{w.number(t['count'])} {t['label']}"
-            for t in annex.get("case_types", [])
-            if t["count"]
+            w.case_type(t["count"], t["label"]) for t in annex.get("case_types", []) if t["count"]
         ]
         paragraphs = [
             f"We could not comment with confidence on the quality of practice without looking at a "

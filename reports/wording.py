@@ -31,7 +31,10 @@ def ordinal(n: int) -> str:
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``counted(2, "day")`` is "two days"; ``counted(1, "case")`` is "one case"."""
-    return f"{number(n)} {singular if n == 1 else (plural or singular + 's')}"
+    if plural is None:
+        ends_in_y = singular.endswith("y") and singular[-2:-1] not in "aeiou"
+        plural = singular[:-1] + "ies" if ends_in_y else singular + "s"
+    return f"{number(n)} {singular if n == 1 else plural}"
 
 
 def lower_first(text: str) -> str:
@@ -39,6 +42,14 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def case_type(n: int, label: str) -> str:
+    """'two referrals', 'one section 47 enquiry', 'three early help cases'."""
+    name = lower_first(label)
+    if name.endswith("help") or name == "other":
+        return counted(n, f"{name} case")
+    return counted(n, name)
 
 
 def sentence_case(text: str) -> str:

@@ -191,6 +191,7 @@ REFLOW_PAGES = {
         "{review}audits/",
         "{review}audits/cases/{case}/",
         "{review}audits/analysis/",
+        "{review}letter/",
     ],
     "hostlead@northmoor.example": [
         "/",
@@ -199,6 +200,7 @@ REFLOW_PAGES = {
         "{review}self-assessment/edit/",
         "{review}documents/",
         "{review}audits/case-list/",
+        "{review}letter/versions/",
     ],
     "coordinator@eastvale.example": [
         "{review}team/",

@@ -14,6 +14,7 @@ journey visits is scanned with axe-core, and so is the error state of each kind 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -737,6 +738,9 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     expect(page.get_by_role("heading", name="Feedback letter", level=1)).to_be_visible()
     check_accessibility(page, "letter: draft preview")
     screenshot(page, "feedback-letter")
+    if os.environ.get("SCREENSHOTS_DIR"):  # the preview itself: the letter as it will print
+        page.locator(".app-letter").evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.screenshot(path=Path(os.environ["SCREENSHOTS_DIR"]) / "feedback-letter-preview.png")
     page.get_by_label("Short health check letter").check()
     page.get_by_role("button", name="Change the style").click()
     expect(page.get_by_role("heading", name=re.compile("The cases we reviewed"))).to_be_visible()

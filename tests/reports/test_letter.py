@@ -90,6 +90,7 @@ def test_generated_paragraphs_read_as_a_letter(seed_letter):
     assert "strategy discussions" in seed_letter["texts"]["areas-summary"]
     audit = seed_letter["texts"]["case-audit"]
     assert "10 criteria" in audit and "20 case files" in audit
+    assert "(10 section 17 assessments and 10 section 47 enquiries)" in audit
     assert "In all the cases the team agreed with the decisions taken." in audit
     # Draft findings are not in the letter; recommendations are numbered across it.
     assert not any("A draft, not yet agreed" in t for t in seed_letter["texts"].values())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils import timezone
 
 from audits.services import annex_figures
@@ -155,10 +155,6 @@ class LetterData:
     def cases_audited(self) -> int:
         return int(self.annex.get("cases_audited") or 0)
 
-    @property
-    def issue_date(self) -> dt.date:
-        return self.today
-
 
 def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     """Everything the letter needs, in a fixed number of queries."""
@@ -211,7 +207,7 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     findings.sort(key=lambda f: (f.kloe_id is not None,))
     number_recommendations(findings)
     self_assessment = (
-        SelfAssessment.objects.filter(review=review).prefetch_related(Prefetch("entries")).first()
+        SelfAssessment.objects.filter(review=review).prefetch_related("entries").first()
     )
     return LetterData(
         review=review,

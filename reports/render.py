@@ -20,7 +20,7 @@ from reports import blocks as markup
 from reports import wording as w
 from reports.compose import LetterData, Section, gather
 from reports.models import Letter
-from reports.styles import LetterStyle, style_for
+from reports.styles import SESSION_WORDS, LetterStyle, style_for
 from reviews.models import Finding, Review
 
 LOGO_URL = BASE_URL + "letterhead-logo"
@@ -134,7 +134,7 @@ def _logo(letter: ComposedLetter) -> dict[str, tuple[bytes, str]]:
         return {}
 
 
-def letter_html(letter: ComposedLetter, *, for_print: bool = True) -> str:
+def letter_html(letter: ComposedLetter) -> str:
     return render_to_string(
         "reports/print/letter.html",
         {"letter": letter, "logo_url": LOGO_URL if _has_logo(letter) else ""},
@@ -216,8 +216,6 @@ def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
     if data.days:
         where = "online" if data.review.delivery == Review.Delivery.VIRTUAL else "on site"
         did.append(f"Worked with you {where} on {w.dates(data.days)}")
-    from reports.styles import SESSION_WORDS
-
     for kind, n in sorted(data.sessions.items()):
         singular, plural = SESSION_WORDS.get(kind, ("a session", "sessions"))
         did.append(w.sentence_case(singular if n == 1 else f"{w.number(n)} {plural}"))

@@ -57,10 +57,8 @@ def all_sections(review: Review, letter: Letter | None = None) -> list[Section]:
     sections = style.generate(data)
     for section in sections:
         section.edit = data.edits.get(section.key)
-    shown = style.sections(data)
-    numbers = {s.key: s.number for s in shown}
-    for section in sections:
-        section.number = numbers.get(section.key, "")
+    # Numbered as the letter prints them: sections with no text take no number.
+    style.number([s for s in sections if not s.is_empty])
     return sections
 
 

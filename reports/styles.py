@@ -72,11 +72,10 @@ class LetterStyle:
 
     def sections(self, data: LetterData) -> list[Section]:
         """The sections in order, with their generated text and any edit; empty ones left out."""
-        out = []
-        for section in self.generate(data):
+        sections = self.generate(data)
+        for section in sections:
             section.edit = data.edits.get(section.key)
-            if not section.is_empty:
-                out.append(section)
+        out = [s for s in sections if not s.is_empty]
         self.number(out)
         return out
 

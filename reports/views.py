@@ -227,21 +227,18 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
             sections=composed.sections,
             initial={"section": request.GET.get("section", "")},
         )
-    if request.method == "POST":
-        if form is None:
-            review = get_review_for(request.user, pk, "comment_on_letter")  # 403
-        assert form is not None  # noqa: S101 - the line above refused everyone without a form
-        if form.is_valid():
-            section = form.sections[form.cleaned_data["section"]]
-            services.add_comment(
-                review=review,
-                section=section,
-                quote=form.cleaned_data["quote"],
-                text=form.cleaned_data["text"],
-                user=request.user,
-            )
-            messages.success(request, "Your comment has been sent to the review team.")
-            return redirect(reverse("reports:comments", kwargs={"pk": review.pk}))
+    if request.method == "POST" and form is None:
+        get_review_for(request.user, pk, "comment_on_letter")  # not theirs to comment: 403
+    if form is not None and form.is_bound and form.is_valid():
+        services.add_comment(
+            review=review,
+            section=form.sections[form.cleaned_data["section"]],
+            quote=form.cleaned_data["quote"],
+            text=form.cleaned_data["text"],
+            user=request.user,
+        )
+        messages.success(request, "Your comment has been sent to the review team.")
+        return redirect(reverse("reports:comments", kwargs={"pk": review.pk}))
     saved = composed.data.letter
     items = list(saved.comments.select_related("author", "replied_by")) if saved.pk else []
     return render(

@@ -18,15 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.restore import bound_data
 from reviews import work
+from reviews.links import finding_links
 from reviews.models import Finding, Kloe, Review, number_recommendations
 from reviews.permissions import can, get_review_for, rights_for
 from reviews.services import StaleEdit
+from reviews.views import is_htmx
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _finding(review: Review, pk: int) -> Finding:
@@ -44,15 +42,25 @@ def _list_url(review: Review, finding: Finding | None = None) -> str:
     return f"{url}#finding-{finding.pk}" if finding else url
 
 
-def build_sections(review: Review, findings: list[Finding]) -> list[dict[str, Any]]:
-    """Overall first, then each key line of enquiry in order, each with its findings in order."""
+def build_sections(
+    review: Review, findings: list[Finding], rights: dict[str, bool] | None = None
+) -> list[dict[str, Any]]:
+    """Overall first, then each key line of enquiry in order, each with its findings in order.
+
+    With ``rights`` that allow working on findings, each finding gets the ``links`` of its actions.
+    """
     framework = review.framework
     kloes: list[Kloe] = framework.numbered_kloes() if framework else []
     by_kloe: dict[int | None, list[Finding]] = {}
     numbers = {k.pk: k for k in kloes}
+    links = None
+    if rights and (rights.get("edit_findings") or rights.get("agree_findings")):
+        links = finding_links(review.pk)
     for finding in findings:
         if finding.kloe_id in numbers:
             finding.kloe = numbers[finding.kloe_id]
+        if links:
+            finding.links = links(finding.pk)
         by_kloe.setdefault(finding.kloe_id, []).append(finding)
     sections = [{"kloe": None, "label": "Overall", "findings": by_kloe.get(None, [])}]
     sections += [{"kloe": k, "label": str(k), "findings": by_kloe.get(k.pk, [])} for k in kloes]
@@ -61,25 +69,24 @@ def build_sections(review: Review, findings: list[Finding]) -> list[dict[str, An
     return sections
 
 
+def _page(review: Review, rights: dict[str, bool], form: FindingForm | None) -> dict[str, Any]:
+    """What the findings page (and its part htmx replaces) shows."""
+    items = list(Finding.objects.filter(review=review).for_page())
+    return {
+        "review": review,
+        "review_rights": rights,
+        "sections": build_sections(review, items, rights),
+        "count": len(items),
+        "form": form,
+    }
+
+
 @require_safe
 def findings(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     rights = rights_for(request.user, review)
-    items = list(Finding.objects.filter(review=review).for_page())
-    form = None
-    if rights["edit_findings"]:
-        form = FindingForm(review=review, may_agree=rights["agree_findings"])
-    return render(
-        request,
-        "reviews/findings.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "sections": build_sections(review, items),
-            "count": len(items),
-            "form": form,
-        },
-    )
+    # The add form is fetched when "Add a finding" is opened (finding_create), not built here.
+    return render(request, "reviews/findings.html", _page(review, rights, None))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -89,29 +96,24 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("kloe", "").isdigit():
         initial["kloe"] = request.GET["kloe"]
-    form = FindingForm(
+    form: FindingForm | None = FindingForm(
         bound_data(request), review=review, may_agree=rights["agree_findings"], initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form and form.is_valid():
         finding = work.create_finding(
             review=review, data=form.cleaned_data, author=request.user, request=request
         )
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.success(request, "Finding added.")
             return redirect(_list_url(review, finding))
-        form = FindingForm(review=review, may_agree=rights["agree_findings"])
-    if _is_htmx(request):
-        items = list(Finding.objects.filter(review=review).for_page())
+        form = None  # added in place: the list again, with "Add a finding" closed
+    if is_htmx(request) and request.method == "POST":
+        return render(request, "reviews/partials/findings_body.html", _page(review, rights, form))
+    if is_htmx(request):  # "Add a finding" opened on the findings page
         return render(
             request,
-            "reviews/partials/findings_body.html",
-            {
-                "review": review,
-                "review_rights": rights,
-                "sections": build_sections(review, items),
-                "count": len(items),
-                "form": form,
-            },
+            "reviews/partials/finding_add_form.html",
+            {"review": review, "review_rights": rights, "form": form},
         )
     return render(
         request,
@@ -147,7 +149,7 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
                 form = _form_after_conflict(request, item, review, rights)
                 latest = item
             else:
-                if _is_htmx(request):
+                if is_htmx(request):
                     return _finding_partial(request, review, item, rights)
                 messages.success(request, "Finding saved.")
                 return redirect(_list_url(review, item))
@@ -156,7 +158,7 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
             form = _form_after_conflict(request, item, review, rights)
             latest = item
     template = (
-        "reviews/partials/finding_edit.html" if _is_htmx(request) else "reviews/finding_form.html"
+        "reviews/partials/finding_edit.html" if is_htmx(request) else "reviews/finding_form.html"
     )
     return render(
         request,
@@ -199,7 +201,9 @@ def _finding_partial(
     request: HttpRequest, review: Review, finding: Finding, rights: dict[str, bool]
 ) -> HttpResponse:
     finding = Finding.objects.for_page().get(pk=finding.pk)
-    sections = build_sections(review, list(Finding.objects.filter(review=review).for_page()))
+    sections = build_sections(
+        review, list(Finding.objects.filter(review=review).for_page()), rights
+    )
     for section in sections:
         for item in section["findings"]:
             if item.pk == finding.pk:
@@ -302,7 +306,9 @@ def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
     if row is None:
         raise Http404("No such key line of enquiry on this review")
     items = list(Finding.objects.filter(review=review).for_page())
-    section = next(s for s in build_sections(review, items) if s["kloe"] and s["kloe"].pk == kloe)
+    rights = rights_for(request.user, review)
+    sections = build_sections(review, items, rights)
+    section = next(s for s in sections if s["kloe"] and s["kloe"].pk == kloe)
     notes = (
         EvidenceNote.objects.filter(review=review, kloes=row.kloe)
         .select_related("author", "session__day")
@@ -313,7 +319,7 @@ def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
         "reviews/consolidation.html",
         {
             "review": review,
-            "review_rights": rights_for(request.user, review),
+            "review_rights": rights,
             "assessment": assessment,
             "row": row,
             "kloes": [r.kloe for r in rows],

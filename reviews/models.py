@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -793,9 +793,25 @@ class EvidenceNote(models.Model):
 
 class FindingQuerySet(models.QuerySet["Finding"]):
     def for_page(self) -> FindingQuerySet:
+        """Findings as the findings page lists them: ``note_count`` (how many evidence notes are
+        behind each) and ``theme_list`` (its themes' names), without loading the notes' words."""
+        notes = (
+            Finding.evidence_notes.through.objects.filter(finding=models.OuterRef("pk"))
+            .order_by()
+            .values("finding")
+            .annotate(n=models.Count("*"))
+            .values("n")
+        )
         return (
             self.select_related("kloe", "author")
-            .prefetch_related("evidence_notes", "themes")
+            .annotate(note_count=Coalesce(models.Subquery(notes), 0))
+            .prefetch_related(
+                models.Prefetch(
+                    "themes",
+                    queryset=Theme.objects.only("pk", "name").order_by("position", "name"),
+                    to_attr="theme_list",
+                )
+            )
             .order_by("kloe__position", "kloe_id", "position", "pk")
         )
 

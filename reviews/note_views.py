@@ -19,6 +19,7 @@ from reviews import work
 from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
 from reviews.services import StaleEdit
+from reviews.views import is_htmx
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm, numbered_kloes_for
 
 
@@ -60,7 +61,6 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "form": EvidenceNoteForm(review=review) if rights["edit_findings"] else None,
         },
     )
 
@@ -78,7 +78,8 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_notes_url(review))
     return render(
         request,
-        "reviews/note_form.html",
+        # Opened in place on the notes page (htmx), or as a page of its own.
+        "reviews/partials/note_add_form.html" if is_htmx(request) else "reviews/note_form.html",
         {"review": review, "review_rights": rights_for(request.user, review), "form": form},
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
@@ -22,37 +23,58 @@ from trail.forms import TrailFilterForm
 from trail.models import Event
 from trail.services import record, write_csv
 
+# Finished reviews are listed a page at a time: a long-serving reviewer's page stays as quick as a
+# newcomer's (docs/performance.md).
+FINISHED_PER_PAGE = 10
+
 
 @require_safe
 def your_reviews(request: HttpRequest) -> HttpResponse:
-    """What each person sees first: their reviews, their role on each, and the next thing to do."""
-    memberships = list(
+    """What each person sees first: their reviews, their role on each, and the next thing to do.
+
+    Current reviews all, first; finished reviews newest first, ten to a page.
+    """
+    mine = (
         Membership.objects.filter(user=request.user)
         .select_related("review__host", "review__lead_organisation")
-        .order_by("-review__start_date", "review__title")
+        .order_by("-review__start_date", "review__title", "pk")
     )
-    coordinates = may_coordinate(request.user, roles=[m.role for m in memberships])
-    current, finished = [], []
-    for membership in memberships:
-        review = membership.review
-        review.remember_role(request.user, membership.role)
-        entry = {
-            "review": review,
-            "role": membership.get_role_display(),
-            "next_step": review.next_step_for(membership.role),
-        }
-        (finished if review.is_finished else current).append(entry)
+    # One query for how many are finished and whether the person coordinates any review.
+    finished_only = Q(review__status=Review.Status.ISSUED)
+    counts = mine.aggregate(
+        finished=Count("pk", filter=finished_only),
+        coordinating=Count("pk", filter=Q(role=Role.COORDINATOR)),
+    )
+    paginator = Paginator(mine.filter(finished_only), FINISHED_PER_PAGE)
+    paginator.count = counts["finished"]  # known already (a cached property: no count query)
+    finished = paginator.get_page(request.GET.get("page"))
+    # And one for the current reviews with this page of finished ones.
+    shown = list(mine.filter(~finished_only | Q(pk__in=finished.object_list.values("pk"))))
+    coordinates = may_coordinate(
+        request.user, roles=[Role.COORDINATOR] if counts["coordinating"] else []
+    )
     return render(
         request,
         "reviews/your_reviews.html",
         {
-            "current": current,
-            "finished": finished,
+            "current": [_entry(request, m) for m in shown if not m.review.is_finished],
+            "finished": [_entry(request, m) for m in shown if m.review.is_finished],
+            "finished_page": finished,
             "may_coordinate": coordinates,
             # The regional view: coordinators, and people given a regional role.
             "may_see_regional": coordinates or bool(regions_granted(request.user)),
         },
     )
+
+
+def _entry(request: HttpRequest, membership: Membership) -> dict[str, object]:
+    review = membership.review
+    review.remember_role(request.user, membership.role)
+    return {
+        "review": review,
+        "role": membership.get_role_display(),
+        "next_step": review.next_step_for(membership.role),
+    }
 
 
 @require_safe
@@ -94,6 +116,11 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
 def form_data(request: HttpRequest) -> QueryDict | None:
     """What a form is bound to: the POST, even an empty one (so it says what is missing), or None."""
     return request.POST if request.method == "POST" else None
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The request is htmx's (a part of a page to swap in place), not a page of its own."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def form_files(request: HttpRequest) -> MultiValueDict | None:

@@ -126,9 +126,11 @@ def test_a_reviewer_adds_a_finding_and_audits_a_criterion_with_the_keyboard_alon
     # Open "Add a finding", choose the kind and the key line of enquiry, type it and add it.
     keys.tab_to_text("Add a finding")
     page.keyboard.press("Enter")
+    # Opening it fetches the form into place (as a person would, wait until it shows).
+    expect(page.locator("#finding-add form")).to_be_visible()
     keys.tab_to("el.type === 'radio'")
     page.keyboard.press("Space")  # the first kind: Strength
-    expect(page.locator("#findings-body form input[type=radio]").first).to_be_checked()
+    expect(page.locator("#finding-add form input[type=radio]").first).to_be_checked()
     keys.tab_to("el.tagName === 'SELECT'")
     page.keyboard.press("ArrowDown")  # from "Overall" to the first key line of enquiry
     keys.tab_to("el.tagName === 'TEXTAREA'")

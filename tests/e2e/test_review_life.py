@@ -489,12 +489,12 @@ def reviewer_adds_a_finding(page: Page, *, kind: str, kloe: str, text: str, firs
     if first:
         check_accessibility(page, "findings, empty")
     page.get_by_text("Add a finding", exact=True).click()
-    form = page.locator("#findings-body form").first
+    form = page.locator("#finding-add form")
     if first:
         form.get_by_role("button", name="Add the finding").click()
         expect(page.get_by_role("link", name="Choose whether this is a strength")).to_be_visible()
         check_accessibility(page, "add a finding, with errors")
-        form = page.locator("#findings-body form").first
+        form = page.locator("#finding-add form")
     form.get_by_label(kind, exact=True).check()
     _select_containing(form.get_by_label("Key line of enquiry"), kloe)
     form.get_by_label("Finding", exact=True).fill(text)

@@ -29,7 +29,7 @@ def _findings_url(base: str, world) -> str:
 
 def _add_inline(page: Page, text: str, kind: str) -> None:
     page.get_by_text("Add a finding", exact=True).click()
-    form = page.locator("#findings-body form").first
+    form = page.locator("#finding-add form")
     form.get_by_label(kind, exact=True).check()
     form.get_by_label("Finding", exact=True).fill(text)
     form.get_by_role("button", name="Add the finding").click()
@@ -137,6 +137,7 @@ def test_a_finding_can_be_added_with_the_keyboard_alone_and_a_draft_survives_a_r
     page.goto(_findings_url(base, world))
     _tab_to(page, "document.activeElement.textContent.trim() === 'Add a finding'")
     page.keyboard.press("Enter")
+    expect(page.locator("#finding-add form")).to_be_visible()  # fetched into place on opening
     _tab_to(page, "document.activeElement.type === 'radio'")
     page.keyboard.press("Space")  # the first kind: Strength
     _tab_to(page, "document.activeElement.tagName === 'TEXTAREA'")
@@ -144,7 +145,7 @@ def test_a_finding_can_be_added_with_the_keyboard_alone_and_a_draft_survives_a_r
     page.wait_for_timeout(600)  # the draft is kept as the person types
     page.reload()
     page.get_by_text("Add a finding", exact=True).click()
-    textarea = page.locator("#findings-body form textarea").first
+    textarea = page.locator("#finding-add form textarea")
     expect(textarea).to_have_value("Typed with the keyboard alone.")
     textarea.focus()
     _tab_to(page, "document.activeElement.textContent.trim() === 'Add the finding'")

@@ -80,7 +80,53 @@ def test_your_reviews_query_count_does_not_grow_with_reviews(
         MembershipFactory(review=ReviewFactory(), user=reviewer, role=Role.REVIEWER)
     large = count_queries()
     assert small == large
-    assert large <= 7  # includes whether they may set up reviews
+    assert large <= 8  # whether they may set up reviews, and how many reviews are finished
+
+
+def test_finished_reviews_are_listed_ten_to_a_page_most_recent_first(
+    world, django_assert_max_num_queries
+) -> None:
+    import datetime as dt
+
+    host_lead = world.people["host_lead"]
+    client = world.client("host_lead")
+    url = reverse("reviews:your-reviews")
+
+    def add_finished(count: int, first_year: int) -> None:
+        for i in range(count):
+            review = ReviewFactory(
+                host=world.host_org,
+                lead_organisation=world.lead_org,
+                status=Review.Status.ISSUED,
+                title=f"Finished review {first_year + i}",
+                start_date=dt.date(first_year + i, 3, 1),
+            )
+            MembershipFactory(review=review, user=host_lead, role=Role.HOST_LEAD)
+
+    add_finished(3, 1990)
+    with django_assert_max_num_queries(8):
+        few = client.get(url).content.decode()
+    assert "Pages of finished reviews" not in few  # three fit on one page
+    assert few.index("Finished review 1992") < few.index("Finished review 1990")
+
+    add_finished(22, 1993)  # 25 finished reviews, 1990 to 2014
+    with django_assert_max_num_queries(8):
+        first = client.get(url).content.decode()
+    assert world.review.title in first  # the current review is always listed
+    assert "1 to 10 of 25, the most recent first." in first
+    assert "Finished review 2014" in first and "Finished review 2005" in first
+    assert "Finished review 2004" not in first
+    assert 'href="?page=2#finished" rel="next"' in first
+    assert 'rel="prev"' not in first
+
+    last = client.get(url, {"page": 3}).content.decode()
+    assert world.review.title in last
+    assert "21 to 25 of 25" in last
+    assert "Finished review 1990" in last and "Finished review 1995" not in last
+    assert 'href="?page=2#finished" rel="prev"' in last and 'rel="next"' not in last
+    # A page that does not exist shows the last one; nonsense shows the first.
+    assert "21 to 25 of 25" in client.get(url, {"page": 99}).content.decode()
+    assert "1 to 10 of 25" in client.get(url, {"page": "x"}).content.decode()
 
 
 def test_overview_query_count_does_not_grow_with_the_team(world) -> None:

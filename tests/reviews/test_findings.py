@@ -352,3 +352,63 @@ def test_an_htmx_save_after_a_timeout_goes_to_the_sign_in_page_whole(world, kloe
     client.force_login(world.people["reviewer"])
     page = client.get(reverse("reviews:finding-edit", args=[world.review.pk, finding.pk]))
     assert "Inline words." in page.content.decode()
+
+
+def test_the_add_form_is_fetched_when_opened_and_linked_without_javascript(world, kloes) -> None:
+    client = world.client("reviewer")
+    create = reverse("reviews:finding-create", args=[world.review.pk])
+    page = _page(client, world.review)
+    # The page carries no form fields for a new finding: opening "Add a finding" fetches them.
+    assert 'id="finding-add"' in page and f'hx-get="{create}"' in page
+    assert 'name="text"' not in page
+    # Without JavaScript, the same place links to the form's own page.
+    assert f'href="{create}">Open the form to add a finding</a>' in page
+    full = client.get(create).content.decode()
+    assert "<html" in full and 'name="text"' in full
+    part = client.get(create, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part
+    assert part.lstrip().startswith("<form") and 'name="text"' in part
+    assert f'hx-post="{create}"' in part and "Thresholds and policies" in part
+
+
+def test_a_mistake_in_place_shows_the_form_open_with_the_words_kept(world, kloes) -> None:
+    body = (
+        world.client("reviewer")
+        .post(
+            reverse("reviews:finding-create", args=[world.review.pk]),
+            _data(kind="", text="Typed before the mistake."),
+            headers={"HX-Request": "true"},
+        )
+        .content.decode()
+    )
+    assert '<details class="govuk-details" id="finding-add" open>' in body
+    assert "govuk-error-summary" in body
+    assert "Typed before the mistake." in body
+
+
+def test_each_findings_buttons_share_one_form_and_say_where_they_go(world, kloes) -> None:
+    finding = Finding.objects.create(review=world.review, kind="strength", text="Words.")
+    url = lambda name: reverse(name, args=[world.review.pk, finding.pk])  # noqa: E731
+    lead = _page(world.client("lead_reviewer"), world.review)
+    assert f'formaction="{url("reviews:finding-reorder")}" name="direction" value="up"' in lead
+    assert f'formaction="{url("reviews:finding-reorder")}" name="direction" value="down"' in lead
+    assert f'formaction="{url("reviews:finding-agree")}" name="agreed" value="yes"' in lead
+    assert f'href="{url("reviews:finding-history")}"' in lead
+    assert lead.count('<form class="govuk-button-group"') == 1
+    reviewer = _page(world.client("reviewer"), world.review)
+    assert "Move up" in reviewer and f'href="{url("reviews:finding-merge")}"' in reviewer
+    assert url("reviews:finding-agree") not in reviewer  # only the lead reviewer agrees
+    coordinator = _page(world.client("coordinator"), world.review)
+    assert "Words." in coordinator and "Move up" not in coordinator  # reads, does not change
+
+
+def test_the_list_shows_how_many_evidence_notes_and_which_themes(world, kloes) -> None:
+    from reviews.models import Theme
+
+    finding = Finding.objects.create(review=world.review, kind="strength", text="Words.")
+    notes = [EvidenceNote.objects.create(review=world.review, text=f"N{i}") for i in range(3)]
+    finding.evidence_notes.set(notes)
+    finding.themes.set(Theme.objects.filter(name__in=["Consent", "Thresholds"]))
+    page = _page(world.client("reviewer"), world.review)
+    assert "3 evidence notes" in page
+    assert "Themes: Thresholds, Consent" in page  # in the order the list of themes keeps

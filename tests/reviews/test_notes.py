@@ -145,3 +145,19 @@ def test_evidence_notes_go_with_the_retention_policy_and_findings_stay(world) ->
 )
 def test_simple_markup_escapes_first(text, html) -> None:
     assert render(text) == html
+
+
+def test_the_add_note_form_is_fetched_when_opened_and_linked_without_javascript(
+    world, setup
+) -> None:
+    client = world.client("reviewer")
+    create = reverse("reviews:note-create", args=[world.review.pk])
+    page = client.get(reverse("reviews:notes", args=[world.review.pk])).content.decode()
+    assert f'hx-get="{create}"' in page and 'name="text"' not in page
+    assert f'href="{create}">Open the form to add an evidence note</a>' in page
+    part = client.get(create, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part and part.lstrip().startswith("<form")
+    assert f'action="{create}"' in part and 'name="text"' in part
+    # Host roles never get the form, nor the way to it.
+    host = world.client("host_lead").get(reverse("reviews:notes", args=[world.review.pk]))
+    assert host.status_code == 403

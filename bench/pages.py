@@ -21,6 +21,8 @@ def main_pages(review_id: int, case_id: int) -> dict[str, str]:
         "documents": reverse("reviews:documents", args=r),
         "team": reverse("reviews:team", args=r),
         "audit trail": reverse("reviews:review-trail", args=r),
+        "feedback letter": reverse("reports:letter", args=r),
+        "issued letters": reverse("reports:versions", args=r),
     }
 
 

@@ -14,7 +14,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from accounts.models import User
 from audits.dataset import SIZES, bench_email, generate
@@ -38,9 +37,6 @@ def _counts(label: str, size) -> dict[str, int]:
     case = Case.objects.filter(review_id=result.bench_review_id).order_by("reference").first()
     counts = {}
     pages = main_pages(result.bench_review_id, case.pk)
-    # The letter's pages (not yet in bench/run.py's timed set): the draft and the issued versions.
-    pages["feedback letter"] = reverse("reports:letter", args=[result.bench_review_id])
-    pages["issued letters"] = reverse("reports:versions", args=[result.bench_review_id])
     for name, url in pages.items():
         client = clients["coord" if name in AS_COORDINATOR else "lead"]
         client.get(url)  # the first request of a session writes "last seen"; measure the second

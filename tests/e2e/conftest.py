@@ -128,6 +128,8 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # On to the second step before looking at it (a loaded machine can be slow to answer).
+    page.wait_for_url(lambda url: "/account/sign-in/" not in url)
     enter_second_factor(page, email)
 
 
@@ -152,4 +154,7 @@ def enter_second_factor(page: Page, email: str) -> None:
             current_code(device.key)
         )
         page.get_by_role("button", name="Continue").click()
+    # Signed in only once the answer has come back: a test that goes straight on to another page
+    # must not cut the code's submission short.
+    page.wait_for_url(lambda url: "/account/two-factor/" not in url)
     page.wait_for_load_state()

@@ -21,8 +21,11 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install everything and run the whole test suite (set DATABASE_URL=postgres://... for PostgreSQL)
+# The suite runs on every core (pytest-xdist; each worker has its own test database, live server and
+# browser). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## screenshots: retake the README's screenshots (docs/screenshots/) with the browser test of a review's life
 screenshots: install chromium

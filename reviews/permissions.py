@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import rules
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from reviews.models import Framework, Membership, Review, Role
@@ -141,7 +141,14 @@ def get_review_for(
         if queryset is not None
         else Review.objects.select_related("host", "lead_organisation")
     )
-    review = qs.filter(pk=pk).first()
+    if user.is_authenticated:
+        # The person's role comes with the review (one query, not two on every page of a review).
+        role = Membership.objects.filter(review=OuterRef("pk"), user=user).values("role")[:1]
+        review = qs.annotate(viewer_role=Subquery(role)).filter(pk=pk).first()
+        if review is not None:
+            review.remember_role(user, review.viewer_role)
+    else:
+        review = qs.filter(pk=pk).first()
     if review is None or review.role_of(user) is None:
         raise Http404("No review found")
     if not can(user, right, review):

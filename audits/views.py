@@ -50,6 +50,7 @@ from audits.permissions import (
     get_tool_for,
     manages_tools,
 )
+from reviews.links import PkUrls
 from reviews.models import Review, Role
 from reviews.permissions import can, get_review_for, rights_for
 
@@ -93,12 +94,16 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
             )
             .order_by("reference")
         )
+        links = PkUrls(review.pk, audit="audits:case-audit")
+        for case in sample:
+            case.audit_url = links(case.pk)["audit"]
         context["sample"] = sample
         context["progress"] = _progress(sample)
         context["reserves"] = Case.objects.filter(
             review=review, sample_status=SampleStatus.RESERVE
         ).count()
         context["auditors"] = services.auditors_of(review) if rights["manage_sample"] else []
+        context["auditor_choices"] = [(u.pk, u.full_name) for u in context["auditors"]]
         context["last_draw"] = review.sample_draws.select_related("drawn_by").first()
     else:
         context["shared"] = (

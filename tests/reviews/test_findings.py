@@ -388,7 +388,10 @@ def test_a_mistake_in_place_shows_the_form_open_with_the_words_kept(world, kloes
 
 def test_each_findings_buttons_share_one_form_and_say_where_they_go(world, kloes) -> None:
     finding = Finding.objects.create(review=world.review, kind="strength", text="Words.")
-    url = lambda name: reverse(name, args=[world.review.pk, finding.pk])  # noqa: E731
+
+    def url(name: str) -> str:
+        return reverse(name, args=[world.review.pk, finding.pk])
+
     lead = _page(world.client("lead_reviewer"), world.review)
     assert f'formaction="{url("reviews:finding-reorder")}" name="direction" value="up"' in lead
     assert f'formaction="{url("reviews:finding-reorder")}" name="direction" value="down"' in lead

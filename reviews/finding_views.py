@@ -96,18 +96,19 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("kloe", "").isdigit():
         initial["kloe"] = request.GET["kloe"]
-    form: FindingForm | None = FindingForm(
+    form = FindingForm(
         bound_data(request), review=review, may_agree=rights["agree_findings"], initial=initial
     )
-    if request.method == "POST" and form and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         finding = work.create_finding(
             review=review, data=form.cleaned_data, author=request.user, request=request
         )
         if not is_htmx(request):
             messages.success(request, "Finding added.")
             return redirect(_list_url(review, finding))
-        form = None  # added in place: the list again, with "Add a finding" closed
-    if is_htmx(request) and request.method == "POST":
+        # Added in place: the list again, with "Add a finding" closed.
+        return render(request, "reviews/partials/findings_body.html", _page(review, rights, None))
+    if is_htmx(request) and request.method == "POST":  # mistakes: the form open, words kept
         return render(request, "reviews/partials/findings_body.html", _page(review, rights, form))
     if is_htmx(request):  # "Add a finding" opened on the findings page
         return render(
@@ -200,14 +201,10 @@ def _form_after_conflict(
 def _finding_partial(
     request: HttpRequest, review: Review, finding: Finding, rights: dict[str, bool]
 ) -> HttpResponse:
-    finding = Finding.objects.for_page().get(pk=finding.pk)
-    sections = build_sections(
-        review, list(Finding.objects.filter(review=review).for_page()), rights
-    )
-    for section in sections:
-        for item in section["findings"]:
-            if item.pk == finding.pk:
-                finding = item
+    # The whole list, for the finding's recommendation number; then the finding from it.
+    items = list(Finding.objects.filter(review=review).for_page())
+    build_sections(review, items, rights)
+    finding = next(item for item in items if item.pk == finding.pk)
     return render(
         request,
         "reviews/partials/finding.html",

@@ -803,7 +803,8 @@ class FindingQuerySet(models.QuerySet["Finding"]):
             .values("n")
         )
         return (
-            self.select_related("kloe", "author")
+            # Not the key line of enquiry: the page gives each finding the numbered one it reads once.
+            self.select_related("author")
             .annotate(note_count=Coalesce(models.Subquery(notes), 0))
             .prefetch_related(
                 models.Prefetch(

@@ -119,8 +119,10 @@ def form_data(request: HttpRequest) -> QueryDict | None:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    """The request is htmx's (a part of a page to swap in place), not a page of its own."""
-    return request.headers.get("HX-Request") == "true"
+    """The request is htmx's (a part of a page to swap in place), not a page of its own.
+
+    django-htmx's middleware reads the request's headers into ``request.htmx``."""
+    return bool(getattr(request, "htmx", False))
 
 
 def form_files(request: HttpRequest) -> MultiValueDict | None:

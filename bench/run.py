@@ -51,6 +51,7 @@ def _env(args: argparse.Namespace, static_root: Path) -> dict[str, str]:
         "MEDIA_ROOT": args.media_root,
         "LOG_LEVEL": "WARNING",
         "CACHE_URL": args.cache_url,
+        "STACK_ROOM": "false" if getattr(args, "no_stack_room", False) else "true",
     }
 
 
@@ -274,6 +275,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--media-root", default=str(ROOT / "media"))
     parser.add_argument("--cache-url", default="locmem://")
+    parser.add_argument(
+        "--pages", default="", help="only these pages (names as printed, comma-separated)"
+    )
+    parser.add_argument(
+        "--no-stack-room",
+        action="store_true",
+        help="without config.stack.StackRoomMiddleware, to measure what it saves",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
@@ -302,8 +311,15 @@ def main() -> None:
     }
     _remove_write_targets(review_id)
     pages = _pages(review_id)
+    if args.pages:
+        chosen = [name.strip() for name in args.pages.split(",")]
+        unknown = [name for name in chosen if name not in pages]
+        if unknown:
+            raise SystemExit(f"No such page: {', '.join(unknown)}. Pages: {', '.join(pages)}")
+        pages = {name: pages[name] for name in chosen}
     results: dict = {
         "label": args.label,
+        "stack_room": not args.no_stack_room,
         "workers": args.workers,
         "seconds": args.seconds,
         "cpus": os.cpu_count(),

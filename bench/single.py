@@ -38,6 +38,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--media-root", default=str(ROOT / "media"))
     parser.add_argument("--cache-url", default="locmem://")
+    parser.add_argument(
+        "--no-stack-room",
+        action="store_true",
+        help="without config.stack.StackRoomMiddleware, to measure what it saves",
+    )
     args = parser.parse_args()
     env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
     subprocess.run(  # noqa: S603

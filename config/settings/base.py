@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request runs with room on CPython's frame stack (config/stack.py explains why).
+    "config.stack.StackRoomMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,6 +233,11 @@ AXES_VERBOSE = False
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# STACK_ROOM=false leaves out config.stack.StackRoomMiddleware: only for measuring what it saves
+# (bench/single.py --no-stack-room, bench/run.py --no-stack-room), or on a Python with CPython's fix.
+if not env_bool("STACK_ROOM", True):
+    MIDDLEWARE.remove("config.stack.StackRoomMiddleware")
 
 # BENCHMARK_VIEWS=true adds /bench/minimal, a signed-in view that does nothing: the ceiling the
 # benchmark scripts (bench/) compare every page with. Off in production.

@@ -181,7 +181,10 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
             team.append(person)
         elif m.role == Role.HOST_LEAD:
             host_leads.append(person)
-    days = list(ReviewDay.objects.filter(review=review).values_list("date", flat=True))
+    days = list(
+        # By date, without ReviewDay's default ordering (which joins the review to sort by it).
+        ReviewDay.objects.filter(review=review).order_by("date").values_list("date", flat=True)
+    )
     sessions = Counter(
         dict(
             Session.objects.filter(review=review, cancelled_at__isnull=True)

@@ -49,8 +49,7 @@ def build_sections(
 
     With ``rights`` that allow working on findings, each finding gets the ``links`` of its actions.
     """
-    framework = review.framework
-    kloes: list[Kloe] = framework.numbered_kloes() if framework else []
+    kloes: list[Kloe] = review.numbered_kloes()
     by_kloe: dict[int | None, list[Finding]] = {}
     numbers = {k.pk: k for k in kloes}
     links = None

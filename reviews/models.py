@@ -168,6 +168,18 @@ class Review(models.Model):
         """The review's own copy of its key lines of enquiry (a snapshot taken when it was created)."""
         return Framework.objects.filter(review=self).first()
 
+    def numbered_kloes(self) -> list[Kloe]:
+        """The key lines of enquiry of the review's own framework, in order, each with ``number``.
+
+        One query (the framework itself is not read), then kept on this object: a page's filter form,
+        its edit forms and its list share them."""
+        cached = self.__dict__.get("_numbered_kloes")
+        if cached is None:
+            cached = list(Kloe.objects.filter(framework__review=self).order_by("position", "pk"))
+            number_kloes(cached)
+            self.__dict__["_numbered_kloes"] = cached
+        return list(cached)
+
     def in_dates(self, day: datetime.date) -> bool:
         if self.start_date and day < self.start_date:
             return False

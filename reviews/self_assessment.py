@@ -31,8 +31,7 @@ def load(review: Review) -> tuple[SelfAssessment, list[Row]]:
     assessment = SelfAssessment.objects.filter(review=review).first() or SelfAssessment(
         review=review, version=0
     )
-    framework = review.framework
-    kloes = framework.numbered_kloes() if framework else []
+    kloes = review.numbered_kloes()
     entries: dict[int, SelfAssessmentEntry] = {}
     if assessment.pk:
         entries = {e.kloe_id: e for e in assessment.entries.all()}

@@ -64,14 +64,8 @@ class NotesChoiceField(forms.ModelMultipleChoiceField):
 
 
 def numbered_kloes_for(review: Review) -> list[Kloe]:
-    """The review's KLOEs, numbered. Read once per review object: a page's filter form, its edit
-    forms and its list share them (two queries, not two per form)."""
-    cached = review.__dict__.get("_numbered_kloes")
-    if cached is None:
-        framework = review.framework
-        cached = framework.numbered_kloes() if framework is not None else []
-        review.__dict__["_numbered_kloes"] = cached
-    return list(cached)
+    """The review's KLOEs, numbered (``Review.numbered_kloes``: one query per review object)."""
+    return review.numbered_kloes()
 
 
 def _text_field(label: str, help_text: str = "", rows: int = 6) -> forms.CharField:

@@ -906,6 +906,18 @@ class Finding(models.Model):
         """How an urgent recommendation reads in the letter: "Immediately: ..."."""
         return self.get_urgency_display() if self.urgency else ""
 
+    @property
+    def reader_label(self) -> str:
+        """What a screen reader hears after "Change", "Agree" and the like, telling this finding's
+        buttons from the others': "recommendation 3", or the kind and its first words ("strength:
+        Leaders know their front door well and act…"). Never the database key."""
+        number = getattr(self, "number", None)
+        if self.kind == self.Kind.RECOMMENDATION and number:
+            return f"recommendation {number}"
+        words = [w for w in self.text.replace("**", "").split() if w not in {"-", "*"}]
+        start = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        return f"{self.get_kind_display().lower()}: {start}"
+
 
 def number_recommendations(findings: list[Finding]) -> None:
     """Number the recommendations across the review (1, 2, 3 ...) in the order given."""

@@ -138,7 +138,9 @@ def test_a_reviewer_adds_a_finding_and_audits_a_criterion_with_the_keyboard_alon
     keys.tab_to_text("Add the finding")
     page.keyboard.press("Enter")
     expect(
-        page.locator(".app-finding").get_by_text("Screening decisions are timely")
+        page.locator(".app-finding").get_by_text(
+            "Screening decisions are timely and recorded with reasons.", exact=True
+        )
     ).to_be_visible()
     finding = Finding.objects.get(review=world.review)
     assert finding.kind == "strength" and finding.kloe.heading == "Thresholds and policies"

@@ -642,7 +642,7 @@ def lead_reviewer_agrees_the_findings(page: Page, review: Review) -> None:
     page.get_by_role("link", name="Findings").first.click()
     check_accessibility(page, "findings, three")
     for finding in Finding.objects.filter(review=review):
-        page.get_by_role("button", name=f"Agree finding {finding.pk}").click()
+        page.locator(f"#finding-{finding.pk}").get_by_role("button", name="Agree").click()
     expect(page.locator(".app-finding").filter(has_text="Agreed")).to_have_count(3)
     check_accessibility(page, "findings, agreed")
     strength = Finding.objects.get(review=review, kind="strength")

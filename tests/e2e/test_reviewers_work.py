@@ -53,8 +53,8 @@ def test_two_reviewers_add_findings_and_a_conflicting_edit_shows_both_texts(
         sign_in(lead, base, "lead_reviewer@example.org", TEST_PASSWORD)
         lead.goto(_findings_url(base, world))
         _add_inline(lead, "Consent is not always recorded.", "Area for consideration")
-        expect(lead.get_by_text("Partners value the MASH.")).to_be_visible()
-        expect(lead.get_by_text("Consent is not always recorded.")).to_be_visible()
+        expect(lead.get_by_text("Partners value the MASH.", exact=True)).to_be_visible()
+        expect(lead.get_by_text("Consent is not always recorded.", exact=True)).to_be_visible()
 
         finding = Finding.objects.get(text="Partners value the **MASH**.")
         # The lead reviewer opens the finding to change it...
@@ -68,7 +68,7 @@ def test_two_reviewers_add_findings_and_a_conflicting_edit_shows_both_texts(
         page.locator(f"#finding-{finding.pk}").get_by_role(
             "button", name="Save the finding"
         ).click()
-        expect(page.get_by_text("Partners value the MASH highly.")).to_be_visible()
+        expect(page.get_by_text("Partners value the MASH highly.", exact=True)).to_be_visible()
 
         lead_text.fill("Partners and schools value the MASH.")
         lead.locator(f"#finding-{finding.pk}").get_by_role(
@@ -87,7 +87,9 @@ def test_two_reviewers_add_findings_and_a_conflicting_edit_shows_both_texts(
         # Saving again after reading both keeps the lead reviewer's combined words.
         conflict.locator("textarea").fill("Partners, and schools, value the MASH highly.")
         conflict.get_by_role("button", name="Save the finding").click()
-        expect(lead.get_by_text("Partners, and schools, value the MASH highly.")).to_be_visible()
+        expect(
+            lead.get_by_text("Partners, and schools, value the MASH highly.", exact=True)
+        ).to_be_visible()
     finally:
         lead_context.close()
 
@@ -159,7 +161,7 @@ def test_a_finding_can_be_added_with_the_keyboard_alone_and_a_draft_survives_a_r
     _tab_to(page, "document.activeElement.textContent.trim() === 'Add the finding'")
     page.keyboard.press("Enter")
     expect(
-        page.locator(".app-finding").get_by_text("Typed with the keyboard alone.")
+        page.locator(".app-finding").get_by_text("Typed with the keyboard alone.", exact=True)
     ).to_be_visible()
     assert Finding.objects.get().text == "Typed with the keyboard alone."
     check_accessibility(page, "findings with one finding")

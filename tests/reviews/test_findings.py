@@ -405,6 +405,24 @@ def test_each_findings_buttons_share_one_form_and_say_where_they_go(world, kloes
     assert "Words." in coordinator and "Move up" not in coordinator  # reads, does not change
 
 
+def test_a_screen_reader_hears_which_finding_each_button_is_for(world, kloes) -> None:
+    """Buttons say "Agree recommendation 1", "Change strength: <its first words>", never the key."""
+    strength = Finding.objects.create(
+        review=world.review,
+        kind="strength",
+        text="- **Leaders** know their front door well and act on what they find out.",
+    )
+    recommendation = Finding.objects.create(
+        review=world.review, kind="recommendation", text="Review oversight of contacts."
+    )
+    lead = _page(world.client("lead_reviewer"), world.review)
+    heard = "Leaders know their front door well and act…"  # the first eight words
+    assert f'Change<span class="govuk-visually-hidden"> strength: {heard}</span>' in lead
+    assert f'History<span class="govuk-visually-hidden"> of strength: {heard}</span>' in lead
+    assert 'Agree<span class="govuk-visually-hidden"> recommendation 1</span>' in lead
+    assert f"finding {strength.pk}<" not in lead and f"finding {recommendation.pk}<" not in lead
+
+
 def test_the_list_shows_how_many_evidence_notes_and_which_themes(world, kloes) -> None:
     from reviews.models import Theme
 

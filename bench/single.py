@@ -4,7 +4,8 @@
 
 The same production settings as bench/run.py, through Django's test client (no HTTP, no gunicorn):
 the cost of the page itself, for comparing the two data sizes when the machine is too busy for the
-load runs to be steady. Prints one line of JSON per page: median and 95th percentile in milliseconds.
+load runs to be steady. Prints one line of JSON per page: median and 95th percentile in milliseconds,
+and the median number of minor page faults a request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,10 +40,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--media-root", default=str(ROOT / "media"))
     parser.add_argument("--cache-url", default="locmem://")
-    parser.add_argument(
+    room = parser.add_mutually_exclusive_group()
+    room.add_argument(
         "--no-stack-room",
         action="store_true",
         help="without config.stack.StackRoomMiddleware, to measure what it saves",
+    )
+    room.add_argument(
+        "--compare-stack-room",
+        action="store_true",
+        help="each page with and without the room (config/stack.py), in alternating blocks",
     )
     args = parser.parse_args()
     env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
@@ -75,19 +83,60 @@ def main() -> None:
             "coord" if name in AS_COORDINATOR else "lead"
         ]
         client.get(url)
-        times = []
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (name, response.status_code)
-        times.sort()
-        result = {
-            "page": name,
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-        }
+        if args.compare_stack_room:
+            result = {"page": name, **_compare_stack_room(client, url, args.requests)}
+        else:
+            times, faults = _requests(client, url, args.requests)
+            result = {
+                "page": name,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                # Minor page faults a request (median): in the hundreds when a loop sits on a
+                # boundary of CPython's frame stack (config/stack.py).
+                "page_faults": int(statistics.median(faults)),
+            }
         print(json.dumps(result), flush=True)
+
+
+def _requests(client, url: str, count: int) -> tuple[list[float], list[int]]:
+    """Milliseconds (sorted) and minor page faults of ``count`` requests, one at a time."""
+    times, faults = [], []
+    for _ in range(count):
+        faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before)
+        assert response.status_code == 200, (url, response.status_code)
+    return sorted(times), faults
+
+
+def _compare_stack_room(client, url: str, count: int) -> dict[str, float]:
+    """The page with and without config.stack's room, in alternating blocks in this one process, so
+    that the machine's drift falls on both alike."""
+    import config.stack
+
+    with_room = config.stack.call_with_room
+    runs: dict[str, tuple[list[float], list[int]]] = {"with": ([], []), "without": ([], [])}
+    for block in range(6):
+        for mode in ("with", "without") if block % 2 == 0 else ("without", "with"):
+            config.stack.call_with_room = with_room if mode == "with" else _plain_call
+            times, faults = _requests(client, url, max(1, count // 3))
+            runs[mode][0].extend(times)
+            runs[mode][1].extend(faults)
+    config.stack.call_with_room = with_room
+    medians = {mode: statistics.median(times) for mode, (times, _) in runs.items()}
+    return {
+        "with_room_ms": round(medians["with"], 1),
+        "without_room_ms": round(medians["without"], 1),
+        "ratio": round(medians["with"] / medians["without"], 2),
+        "page_faults_with": int(statistics.median(runs["with"][1])),
+        "page_faults_without": int(statistics.median(runs["without"][1])),
+    }
+
+
+def _plain_call(call, arg):
+    return call(arg)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,16 @@
 """Run each request with room on CPython's frame stack: a workaround for CPython gh-142183.
 
-CPython (3.11 and later) keeps Python frames in chunks of memory: 16 KB, then a new chunk when one is
-full. A chunk is freed as soon as the first frame in it returns. So when a loop deep in a request keeps
-calling a function whose frame lands just past the end of a chunk, every call maps a new chunk and
-every return unmaps it again: two system calls and fresh zeroed pages per call. Django's template
-engine renders each variable and tag through a few such calls, so a page whose loop happens to sit at
-that depth renders several times slower. Measured here (``bench/single.py`` with and
-without ``--no-stack-room``; docs/performance.md): the findings page of a 40-finding review took 29 ms one request at a time, and
-17 ms when its request started on a fresh chunk; the same template rendered outside a request took
-6 ms. Which page is hit depends only on how deep the server's own call stack is, so it changes with
-the server, the middleware and the template, not with the data.
+CPython (3.11 and later) keeps Python frames in chunks of memory: 16 KB, then a new chunk when one
+is full. A chunk is freed as soon as the first frame in it returns. So when a loop deep in a request
+keeps calling a function whose frame lands just past the end of a chunk, every call maps a new chunk
+and every return unmaps it again: two system calls and fresh zeroed pages per call. Django's
+template engine renders each variable and tag through a few such calls, so the template of a page
+whose loop happens to sit at that depth renders several times slower. Measured here
+(``bench/single.py --compare-stack-room``; docs/performance.md): the findings page of a 40-finding
+review took 28 ms one request at a time without the room and 18 ms with it (one case audit: 30
+against 17 ms); rendered outside a request, its template took 6 ms. Which page is hit depends only
+on how deep the server's own call stack is, so it changes with the server, the middleware and the
+template, not with the data.
 
 CPython's fix keeps one spare chunk per thread (gh-145789, merged in March 2026 for 3.15; a given 3.13
 or 3.14 release has it only if it came with the backport). 3.11, which we run on, will not get it, and

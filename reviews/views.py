@@ -60,7 +60,14 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
     paginator.count = counts["finished"]  # known already (a cached property: no count query)
     finished = paginator.get_page(request.GET.get("page"))
     # And one for the current reviews with this page of finished ones.
-    shown = list(mine.filter(~finished_only | Q(pk__in=finished.object_list.values("pk"))))
+    # Both conditions are on the membership, so PostgreSQL starts from the person's memberships and
+    # looks each review up by key: a condition on the review's status here made it scan every review.
+    shown = list(
+        mine.filter(
+            Q(pk__in=mine.exclude(finished_only).values("pk"))
+            | Q(pk__in=finished.object_list.values("pk"))
+        )
+    )
     coordinates = may_coordinate(
         request.user, roles=[Role.COORDINATOR] if counts["coordinating"] else []
     )

@@ -604,6 +604,9 @@ class ReviewDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "date"], name="one_day_per_date_per_review"),
         ]
+        # The timetable's clash check looks for other reviews' sessions on the same dates: without
+        # it, PostgreSQL read every review day there has ever been (docs/performance.md).
+        indexes = [models.Index(fields=["date"], name="reviewday_date")]
 
     def __str__(self) -> str:
         return f"{self.date:%A %-d %B %Y}"

@@ -195,7 +195,7 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     )
     documents = Document.objects.filter(review=review).count()
     framework = review.framework
-    kloes = framework.numbered_kloes() if framework else []
+    kloes = review.numbered_kloes()
     numbered = {k.pk: k for k in kloes}
     all_findings = list(
         Finding.objects.filter(review=review)

@@ -20,7 +20,7 @@ from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
 from reviews.services import StaleEdit
 from reviews.views import is_htmx
-from reviews.work_forms import EvidenceNoteForm, NoteFilterForm, numbered_kloes_for
+from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
 
 
 def _notes_url(review: Review) -> str:
@@ -46,7 +46,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
         if data.get("author"):
             items = items.filter(author_id=data["author"])
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    numbers = {k.pk: k.number for k in numbered_kloes_for(review)}
+    numbers = {k.pk: k.number for k in review.numbered_kloes()}
     for note in page:
         for kloe in note.kloes.all():
             kloe.number = numbers.get(kloe.pk, "")

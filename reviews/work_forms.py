@@ -63,11 +63,6 @@ class NotesChoiceField(forms.ModelMultipleChoiceField):
         return f"{author}: {obj.text[:90]}"
 
 
-def numbered_kloes_for(review: Review) -> list[Kloe]:
-    """The review's KLOEs, numbered (``Review.numbered_kloes``: one query per review object)."""
-    return review.numbered_kloes()
-
-
 def _text_field(label: str, help_text: str = "", rows: int = 6) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -122,7 +117,7 @@ class FindingForm(GovukFormMixin, VersionedForm):
     def __init__(self, *args: Any, review: Review, may_agree: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.review = review
-        kloes = numbered_kloes_for(review)
+        kloes = review.numbered_kloes()
         self.fields["kloe"].queryset = Kloe.objects.filter(framework__review=review)
         self.fields["kloe"].choices = [("", self.fields["kloe"].empty_label)] + [
             (k.pk, str(k)) for k in kloes
@@ -204,7 +199,7 @@ class EvidenceNoteForm(GovukFormMixin, VersionedForm):
         self.fields["session"].label_from_instance = lambda s: (
             f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}"
         )
-        kloes = numbered_kloes_for(review)
+        kloes = review.numbered_kloes()
         number_kloes(kloes)
         self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
         self.fields["kloes"].choices = [(k.pk, str(k)) for k in kloes]
@@ -225,7 +220,7 @@ class NoteFilterForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kloe"].choices = [("", "All")] + [
-            (k.pk, str(k)) for k in numbered_kloes_for(review)
+            (k.pk, str(k)) for k in review.numbered_kloes()
         ]
         self.fields["session"].choices = [("", "All")] + [
             (s.pk, f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}")

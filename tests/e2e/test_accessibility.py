@@ -171,7 +171,14 @@ def test_a_reviewer_adds_a_finding_and_audits_a_criterion_with_the_keyboard_alon
     ).to_have_value("partly")
     keys.tab_to("el.tagName === 'TEXTAREA'")
     page.keyboard.type("Strengths named; the family's own words are missing.")
-    with page.expect_response(lambda r: "/criteria/" in r.url and r.request.method == "POST"):
+    # The save that carries the comment (the answer's own save may still be on its way back).
+    with page.expect_response(
+        lambda r: (
+            "/criteria/" in r.url
+            and r.request.method == "POST"
+            and "Strengths" in (r.request.post_data or "")
+        )
+    ):
         keys.tab_to("el.type === 'radio'")  # leaving the comment saves it
     answer = CaseAudit.objects.get().answers.get(criterion__number=1)
     assert answer.answer == "partly"

@@ -485,7 +485,10 @@ def reviewer_adds_a_note(page: Page, review: Review, *, kloe: str, text: str, fi
 
 
 def reviewer_adds_a_finding(page: Page, *, kind: str, kloe: str, text: str, first: bool) -> None:
-    page.get_by_role("link", name="Findings").first.click()
+    # The findings page again even when already on it: wait for the new page, or "Add a finding" may
+    # be opened on the old one just before it goes.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Findings").first.click()
     if first:
         check_accessibility(page, "findings, empty")
     page.get_by_text("Add a finding", exact=True).click()

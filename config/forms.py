@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -13,12 +14,33 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 _MAX_DB_INT = 2**63 - 1
 
+# Kept in typed text: tab and newline. Everything else of Unicode's control (Cc), surrogate (Cs),
+# private-use (Co) and unassigned (Cn) categories is dropped: XML (Word, Excel, the PDF's tags) cannot
+# hold most of them, and none is anything a person means to type.
+_KEPT_CONTROLS = frozenset({"\n", "\t"})
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+
+
+def without_control_characters(value: str) -> str:
+    """``value`` with Windows and old Mac line ends as newlines and no other control characters."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch
+        for ch in value
+        if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in _DROPPED_CATEGORIES
+    )
+
 
 class GovukFormMixin:
     """Give a form the GOV.UK helper: no <form> tag (templates write it), errors in the summary.
 
     Also guards choices of database rows: a number too big for the database (typed or forged) is an
-    invalid choice, not a server error (Django lets SQLite's OverflowError through).
+    invalid choice, not a server error (Django lets SQLite's OverflowError through); and drops control
+    characters from every text field but passwords (a vertical tab in a case reference made the Word
+    letter and the spreadsheets fail).
+
+    Labels, legends and hints are escaped when they are shown (``templates/gds/`` overrides the GOV.UK
+    pack's templates, which mark them as safe), so a label built from someone's text cannot carry markup.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -29,10 +51,25 @@ class GovukFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, forms.ModelChoiceField):
                 _guard_row_choice(field)
+            elif isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                _drop_control_characters(field)
             elif isinstance(field, forms.IntegerField) and field.max_value is None:
                 # A number beyond what the database holds is a validation error, not an overflow.
                 field.validators.append(MaxValueValidator(_MAX_DB_INT))
                 field.validators.append(MinValueValidator(-_MAX_DB_INT - 1))
+
+
+def _drop_control_characters(field: forms.CharField) -> None:
+    original = field.to_python
+
+    def to_python(value: Any) -> Any:
+        if isinstance(value, str):
+            value = without_control_characters(value)
+        return original(value)
+
+    field.to_python = to_python  # type: ignore[method-assign]
 
 
 def _guard_row_choice(field: forms.ModelChoiceField) -> None:
@@ -65,9 +102,12 @@ class GovukDateField(DateInputField):
     """
 
     def compress(self, data_list):  # type: ignore[no-untyped-def]
-        day, month, year = data_list
-        if not (day and month and year):
+        if not data_list or all(part in (None, "") for part in data_list):
             return None
+        day, month, year = data_list
+        if day in (None, "") or month in (None, "") or year in (None, ""):
+            # Part of a date (or a 0 day or month, which the original let through as "no date").
+            raise ValidationError("Enter a real date, for example 27 3 2026", code="invalid_date")
         try:
             return date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError):

@@ -12,19 +12,14 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from config.forms import without_control_characters
+
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_KEEP = {"\n", "\t"}
 
 
 def clean_text(value: str) -> str:
     """Normalise typed text: Unicode NFC, Windows line ends, no control characters but tab/newline."""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = "".join(
-        ch
-        for ch in value
-        if ch in _KEEP or unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn"}
-    )
-    return value.strip()
+    return without_control_characters(unicodedata.normalize("NFC", value)).strip()
 
 
 def _inline(line: str) -> str:

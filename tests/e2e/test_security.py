@@ -88,3 +88,43 @@ def test_the_timeout_warning_meets_wcag_2_2_1_and_staying_signed_in_extends_the_
     assert extended >= 28 and extended > left + 2, (left, extended)
     page.reload()
     expect(page.get_by_role("heading", name=world.review.title)).to_be_visible()
+
+
+def test_htmx_acts_only_for_elements_the_service_rendered_for_this_person(
+    page: Page, live_server, world
+) -> None:
+    """Markup that reached a page from someone's text (had escaping failed) cannot drive htmx: its
+    requests, which would carry the page's CSRF token, are cancelled in the browser; even with the
+    attacker's own key copied into it. The service's own htmx controls still work."""
+    from django.urls import reverse
+
+    from config.context_processors import htmx_key
+
+    base = live_server.url
+    review = world.review
+    sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
+    page.goto(f"{base}{reverse('reviews:notes', args=[review.pk])}")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+
+    target = reverse("reviews:note-create", args=[review.pk])
+    attackers_key = htmx_key(world.people["coordinator"])
+    page.evaluate(
+        """([target, key]) => {
+            for (const [verb, withKey] of [["hx-post", false], ["hx-get", false], ["hx-post", true]]) {
+                const element = document.createElement("div");
+                element.setAttribute(verb, target + "?injected=" + verb + withKey);
+                element.setAttribute("hx-trigger", "load");
+                if (withKey) element.setAttribute("data-hx-key", key);
+                document.querySelector("main").appendChild(element);
+                htmx.process(element);
+            }
+        }""",
+        [target, attackers_key],
+    )
+    # The page's own control: opening "Add an evidence note" loads the form with htmx.
+    with page.expect_response(lambda response: target in response.url):
+        page.locator("#note-add summary").click()
+    expect(page.locator("#note-add form")).to_be_visible()
+    injected = [line for line in sent if "injected=" in line]
+    assert not injected, f"htmx sent requests for injected markup: {injected}"

@@ -230,9 +230,16 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
-    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, for the lockout and the audit trail: one function (trail.services.client_ip,
+# with django-ipware) for both. TRUSTED_PROXY_COUNT is how many reverse proxies in front of the app
+# each add to X-Forwarded-For (1 for the nginx of docs/deploy.md); the client is the address the
+# outermost trusted proxy wrote there, counted from the right, so addresses a client writes into the
+# header itself are never believed. 0 (the default): no proxy, X-Forwarded-For is ignored and
+# REMOTE_ADDR is the client. AXES_PROXY_COUNT is the older name, still read.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "trail.services.client_ip"
 
 # STACK_ROOM=false leaves out config.stack.StackRoomMiddleware: only for measuring what it saves
 # (bench/single.py --no-stack-room, bench/run.py --no-stack-room), or on a Python with CPython's fix.

@@ -39,6 +39,14 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         },
     )
 
+    def get_users(self, email):  # type: ignore[no-untyped-def]
+        """The account with this address in its one normal form (as sign-in finds it)."""
+        from accounts.models import User, normalise_email
+
+        for user in User.objects.filter(email=normalise_email(email), is_active=True):
+            if user.has_usable_password():
+                yield user
+
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     pass

@@ -271,12 +271,36 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in paths (calendar addresses, invitation and password-reset links) are written as
+    # [secret] by every handler (config/log_redaction.py); gunicorn's access log by its logger class.
+    "filters": {"redact_secret_paths": {"()": "config.log_redaction.RedactSecretPaths"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # Lockouts are in the audit trail; axes's own chatter is only for warnings. WeasyPrint logs each
     # step of every PDF at INFO; only its warnings are worth reading.
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "filters": ["redact_secret_paths"],
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_secret_paths"]},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 
 from config.forms import GovukFormMixin
@@ -38,6 +40,14 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
             "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
         },
     )
+
+    def get_users(self, email):  # type: ignore[no-untyped-def]
+        """The account with this address in its one normal form (as sign-in finds it)."""
+        from accounts.models import User, normalise_email
+
+        for user in User.objects.filter(email=normalise_email(email), is_active=True):
+            if user.has_usable_password():
+                yield user
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
@@ -99,3 +109,55 @@ class TwoFactorSetupForm(GovukFormMixin, forms.Form):
             )
         cleaned["key"] = key
         return cleaned
+
+
+class StepUpForm(GovukFormMixin, forms.Form):
+    """Before a sensitive change, the person signed in proves it is still them: their password and,
+    when two-factor sign-in is on, a code their authenticator app shows now.
+
+    The password goes through ``authenticate``: a wrong one counts towards the sign-in lockout, so a
+    session left open is no way to guess the password, and a locked account cannot step up."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, request, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.request = request
+        if not settings.TWO_FACTOR_REQUIRED:
+            del self.fields["code"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        found = authenticate(self.request, username=user.email, password=password)
+        if found is None or found.pk != user.pk:
+            raise forms.ValidationError(
+                "Your password is not right. Enter the password you sign in with"
+            )
+        return password
+
+    def clean_code(self) -> str:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        code = self.cleaned_data["code"].replace(" ", "").strip()
+        for device in TOTPDevice.objects.filter(user=self.request.user, confirmed=True):
+            allowed, _ = device.verify_is_allowed()
+            if allowed and device.verify_token(code):
+                return code
+        raise forms.ValidationError(
+            "That code is not right, or has already been used. Enter the code your app shows now"
+        )

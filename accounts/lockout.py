@@ -4,8 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.models import normalise_email
+
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """Count failures per account whatever the case of the email address typed."""
+    """Count failures per account whatever the case or the Unicode spelling of the address typed
+    (the same normalisation as the account's stored address, ``accounts.models.normalise_email``)."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return str(username).strip().lower()[:254]
+    return normalise_email(str(username))[:254]

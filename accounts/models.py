@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -56,13 +57,27 @@ class Organisation(models.Model):
         return [line.strip() for line in self.address.splitlines() if line.strip()]
 
 
+def normalise_email(email: str | None) -> str:
+    """The one form of an email address the service stores, looks up and counts lockouts by.
+
+    NFKC folds compatibility characters (full-width letters, the long s) into their plain letters, and
+    casefolding then makes upper and lower case one: ``EAſTVALE@ＥＸＡＭＰＬＥ.ORG`` and
+    ``eastvale@example.org`` are one account, whatever the database's own idea of case.
+    """
+    return unicodedata.normalize("NFKC", str(email or "")).strip().casefold()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        return normalise_email(email)
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -78,7 +93,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -112,9 +127,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.signals import password_changed as changed
+
+            changed.send(sender=type(self), user=self)
+
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Sessions are tied to the password and to ``session_epoch``: changing either ends them all."""

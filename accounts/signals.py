@@ -4,9 +4,15 @@ import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts.middleware import LAST_SEEN, SIGNED_IN_AT
+
+# Sent with ``user=`` after a person's password is saved changed (a reset by email, a change, the
+# administration site, ``changepassword``), and after their second factor is reset. Apps above
+# accounts listen (reviews rotates the person's calendar address): accounts imports none of them.
+password_changed = Signal()
+second_factor_reset = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_session_clock")

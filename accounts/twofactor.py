@@ -86,6 +86,9 @@ def reset_devices(user: User) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     user.end_all_sessions()
+    from accounts.signals import second_factor_reset
+
+    second_factor_reset.send(sender=type(user), user=user)
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -52,6 +52,9 @@ def timetable_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _calendar_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    # A person's timetable, fetched by a secret address with nobody signed in: no shared cache (a
+    # proxy, a CDN) keeps it, and neither does the calendar app's disk cache.
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

@@ -355,8 +355,15 @@ __all__ = [
 
 
 def reset_member_second_factor(
-    *, review: Review, person: User, by: User, request: HttpRequest | None = None
+    *,
+    review: Review,
+    person: User,
+    by: User,
+    request: HttpRequest | None = None,
+    site_url: str = "",
 ) -> None:
+    """Remove the person's second factor (they set up a new one at their next sign-in), sign them out
+    everywhere, record it, and tell them by email: if they did not ask for it, they say so."""
     reset_devices(person)
     record(
         action=Event.Action.TWO_FACTOR_RESET,
@@ -365,4 +372,14 @@ def reset_member_second_factor(
         obj=person,
         review_id=review.pk,
         detail={"person": person.email},
+    )
+    send_email(
+        template="second_factor_reset",
+        context={
+            "person": person,
+            "by": by,
+            "review": review,
+            "sign_in_url": site_url + reverse(settings.LOGIN_URL),
+        },
+        to=[person.email],
     )

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from reviews.models import Membership
+from accounts.signals import password_changed, second_factor_reset
+from reviews.models import CalendarFeed, Membership
 from trail.models import Event
 from trail.services import record
 
@@ -34,3 +35,12 @@ def _membership_deleted(sender: Any, instance: Membership, **kwargs: Any) -> Non
         obj=instance,
         detail={"change": "removed", "person": instance.user.email, "role": instance.role},
     )
+
+
+@receiver(password_changed, dispatch_uid="reviews_calendar_rotated_on_password_change")
+@receiver(second_factor_reset, dispatch_uid="reviews_calendar_rotated_on_second_factor_reset")
+def _rotate_calendar_address(sender: Any, user: Any, **kwargs: Any) -> None:
+    """Whoever had the old password or phone may have copied the secret calendar address too."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is not None:
+        feed.reset()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from accounts.twofactor import has_confirmed_device
 from reviews import services
 from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
 from reviews.models import Invitation, Membership, Role
@@ -155,6 +160,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "reviews/invitation_accept.html", {**context, "wrong_person": True})
     if existing and not signed_in:
         return render(request, "reviews/invitation_accept.html", {**context, "sign_in_first": True})
+    if signed_in and settings.TWO_FACTOR_REQUIRED and not request.user.is_verified():
+        # This page is open to people not signed in, so the two-factor gate does not stop here:
+        # a password alone must not add the review to an account. Second factor first, then back.
+        target = (
+            "accounts:two-factor"
+            if has_confirmed_device(request.user)
+            else "accounts:two-factor-setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
 
     form = None if existing else AcceptNewAccountForm(form_data(request), email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):

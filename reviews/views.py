@@ -6,8 +6,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.forms import StepUpForm
 from reviews import services
 from reviews.forms import ReviewForm
 from reviews.models import Membership, Review, Role
@@ -182,19 +183,37 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    """The coordinator resets a team member's second factor (lost phone); recorded in the trail."""
+    """The coordinator resets a team member's second factor (lost phone), after proving it is them
+    (their password and a current code); the person is told by email, and the trail records it."""
     review = get_review_for(request.user, pk, "manage_team")
     membership = get_object_or_404(review.memberships.select_related("user"), pk=membership_pk)
-    reset_member_second_factor(
-        review=review, person=membership.user, by=request.user, request=request
-    )
-    messages.success(
+    form = StepUpForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
+        reset_member_second_factor(
+            review=review,
+            person=membership.user,
+            by=request.user,
+            request=request,
+            site_url=site_url(request),
+        )
+        messages.success(
+            request,
+            f"{membership.user.full_name} will set up two-factor sign-in again next time they sign "
+            "in. They have been sent an email about it.",
+        )
+        return redirect(review)
+    return render(
         request,
-        f"{membership.user.full_name} will set up two-factor sign-in again next time they sign in.",
+        "reviews/member_reset_two_factor.html",
+        {
+            "review": review,
+            "review_rights": rights_for(request.user, review),
+            "member": membership,
+            "form": form,
+        },
     )
-    return redirect(review)
 
 
 @require_safe

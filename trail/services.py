@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
+from ipware.ip import get_client_ip
 
 from trail.models import Event
 
@@ -14,11 +16,28 @@ if TYPE_CHECKING:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: the lockout (``AXES_CLIENT_IP_CALLABLE``) and the trail both ask here.
+
+    With ``TRUSTED_PROXY_COUNT`` = N proxies in front of the app, each adding the address it saw to
+    ``X-Forwarded-For``, the client is the N-th address from the right of that header (what the
+    outermost trusted proxy saw); anything further left was written by the client and is never
+    believed. django-ipware's ``proxy_count`` counts the proxies *listed in* the header, one fewer
+    than N (the nearest proxy is ``REMOTE_ADDR``), and is checked loosely so that extra addresses a
+    client prepends move nothing. Without the setting the header is ignored: ``REMOTE_ADDR``.
+    """
     if request is None:
         return None
-    # django-axes has already worked out the client's address (trusting proxies only as configured).
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return address or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
+    if proxies > 0:
+        address, _routable = get_client_ip(
+            request,
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if address:
+            return address
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(

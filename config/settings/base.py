@@ -230,9 +230,16 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
-    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, for the lockout and the audit trail: one function (trail.services.client_ip,
+# with django-ipware) for both. TRUSTED_PROXY_COUNT is how many reverse proxies in front of the app
+# each add to X-Forwarded-For (1 for the nginx of docs/deploy.md); the client is the address the
+# outermost trusted proxy wrote there, counted from the right, so addresses a client writes into the
+# header itself are never believed. 0 (the default): no proxy, X-Forwarded-For is ignored and
+# REMOTE_ADDR is the client. AXES_PROXY_COUNT is the older name, still read.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "trail.services.client_ip"
 
 # STACK_ROOM=false leaves out config.stack.StackRoomMiddleware: only for measuring what it saves
 # (bench/single.py --no-stack-room, bench/run.py --no-stack-room), or on a Python with CPython's fix.
@@ -264,12 +271,36 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in paths (calendar addresses, invitation and password-reset links) are written as
+    # [secret] by every handler (config/log_redaction.py); gunicorn's access log by its logger class.
+    "filters": {"redact_secret_paths": {"()": "config.log_redaction.RedactSecretPaths"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # Lockouts are in the audit trail; axes's own chatter is only for warnings. WeasyPrint logs each
     # step of every PDF at INFO; only its warnings are worth reading.
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "filters": ["redact_secret_paths"],
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_secret_paths"]},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

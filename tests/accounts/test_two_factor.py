@@ -112,7 +112,9 @@ def test_the_coordinator_resets_a_members_second_factor_and_it_is_recorded(world
     url = reverse("reviews:member-reset-two-factor", args=[world.review.pk, membership.pk])
 
     assert world.client("lead_reviewer").post(url).status_code == 403
-    response = world.client("coordinator").post(url, follow=True)
+    response = world.client("coordinator").post(
+        url, {"password": TEST_PASSWORD, "code": current_code()}, follow=True
+    )
     assert (
         f"{escape(reviewer.full_name)} will set up two-factor sign-in again"
         in response.content.decode()

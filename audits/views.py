@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib import messages
@@ -53,21 +52,10 @@ from audits.permissions import (
 from reviews.links import PkUrls
 from reviews.models import Review, Role
 from reviews.permissions import can, get_review_for, rights_for
+from trail.models import Event
+from trail.services import record_read
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-# Who read which case-level page or download, for the review's data protection record.
-access_log = logging.getLogger("audits.access")
-
-
-def _log_access(request: HttpRequest, what: str, review: Review, **details: Any) -> None:
-    access_log.info(
-        "%s user=%s review=%s %s",
-        what,
-        request.user.pk,
-        review.pk,
-        " ".join(f"{k}={v}" for k, v in details.items()),
-    )
 
 
 def _context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
@@ -195,6 +183,7 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def case_list(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_case_list")
+    record_read(request, Event.Action.CASE_LIST_VIEWED, review)
     cases = Case.objects.filter(review=review).select_related("assigned_to", "audit")
     return render(
         request,
@@ -317,7 +306,7 @@ def sample_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def case_audit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_audit_for_reading(request.user, pk, case_pk)
-    _log_access(request, "case-audit-viewed", review, case=case.pk)
+    record_read(request, Event.Action.CASE_AUDIT_VIEWED, case)
     return _render_case(request, review, case)
 
 
@@ -751,7 +740,7 @@ def alert_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
     review, alert = get_alert_for(request.user, pk, alert_pk)
-    _log_access(request, "safeguarding-alert-viewed", review, alert=alert.pk)
+    record_read(request, Event.Action.SAFEGUARDING_ALERT_VIEWED, alert)
     recipients = list(alert.recipients.select_related("user"))
     mine = next((r for r in recipients if r.user_id == request.user.pk), None)
     return render(
@@ -840,7 +829,7 @@ def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     if table not in ("summary", "matrix") or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
     headers, rows = services.export_table(review, table)
-    _log_access(request, "audit-export-downloaded", review, table=table, format=fmt)
+    record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
     name = f"case-audit-{table}-review-{review.pk}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(

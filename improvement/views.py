@@ -29,6 +29,8 @@ from reviews.permissions import (
     rights_for,
 )
 from reviews.services import StaleEdit, save_versioned
+from trail.models import Event
+from trail.services import record_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -209,6 +211,7 @@ def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_action_plan")
     if fmt not in ("docx", "xlsx") or not review.letter_is_issued:
         raise Http404("No action plan to download")
+    record_read(request, Event.Action.ACTION_PLAN_EXPORTED, review, format=fmt)
     plan = services.load_plan(review)
     if fmt == "docx":
         response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
@@ -269,6 +272,7 @@ def previous_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def authority_history(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_authority_for(request.user, pk)
+    record_read(request, Event.Action.AUTHORITY_HISTORY_VIEWED, organisation)
     return render(
         request,
         "improvement/authority_history.html",
@@ -303,6 +307,7 @@ def external_review_letter(request: HttpRequest, pk: int, external: int) -> File
     item = get_object_or_404(ExternalReview, organisation=organisation, pk=external)
     if not item.letter:
         raise Http404("No letter was uploaded")
+    record_read(request, Event.Action.EXTERNAL_LETTER_DOWNLOADED, item)
     return FileResponse(
         item.letter.open("rb"),
         as_attachment=True,
@@ -335,6 +340,7 @@ def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
     view = regional.build(request.user)
+    record_read(request, Event.Action.REGIONAL_EXPORTED, format=fmt, reviews=len(view.reviews))
     if fmt == "csv":
         response = HttpResponse(regional.to_csv(view), content_type="text/csv; charset=utf-8")
     else:

@@ -21,6 +21,8 @@ from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleF
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
 from reports.render import compose_letter, letter_docx, letter_pdf, presentation_pdf
 from reviews.permissions import get_review_for, rights_for
+from trail.models import Event
+from trail.services import record_read
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
@@ -179,6 +181,7 @@ def _draft_response(data: bytes, content_type: str, filename: str) -> HttpRespon
 @require_safe
 def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
+    record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
     return _draft_response(
         letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
@@ -188,6 +191,7 @@ def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
+    record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="docx")
     composed = compose_letter(review)
     return _draft_response(letter_docx(composed), DOCX, _filename(review, "draft-letter", "docx"))
 
@@ -195,6 +199,7 @@ def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def presentation(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
+    record_read(request, Event.Action.PRESENTATION_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
     return _draft_response(
         presentation_pdf(composed),

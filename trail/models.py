@@ -49,6 +49,20 @@ class Event(models.Model):
         RETENTION_DELETED = "retention_deleted", "Deleted under the retention policy"
         ACTION_PLAN_CHANGED = "action_plan_changed", "Action plan changed"
         EXTERNAL_REVIEW_CHANGED = "external_review_changed", "External review recorded"
+        # Reads of sensitive material (trail.services.record_read).
+        DRAFT_LETTER_DOWNLOADED = "draft_letter_downloaded", "Draft letter downloaded"
+        PRESENTATION_DOWNLOADED = "presentation_downloaded", "Feedback slides downloaded"
+        CASE_LIST_VIEWED = "case_list_viewed", "Case list viewed"
+        CASE_AUDIT_VIEWED = "case_audit_viewed", "Case audit viewed"
+        SAFEGUARDING_ALERT_VIEWED = "safeguarding_alert_viewed", "Safeguarding alert viewed"
+        CASE_AUDITS_EXPORTED = "case_audits_exported", "Case audits exported"
+        ACTION_PLAN_EXPORTED = "action_plan_exported", "Action plan exported"
+        AUTHORITY_HISTORY_VIEWED = "authority_history_viewed", "Authority history viewed"
+        EXTERNAL_LETTER_DOWNLOADED = (
+            "external_letter_downloaded",
+            "External review letter downloaded",
+        )
+        REGIONAL_EXPORTED = "regional_exported", "Regional learning exported"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # No database constraint and nothing cascades: a record outlives the person and the object.

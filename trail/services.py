@@ -72,6 +72,15 @@ def record(
     )
 
 
+def record_read(
+    request: HttpRequest, action: str, obj: models.Model | None = None, **detail: Any
+) -> Event:
+    """Record that the signed-in person opened or downloaded sensitive material: who (the request's
+    user), what (``action``, ``obj`` and ``detail``), which review (``obj``'s) and from where. Call it
+    once the view has authorised the read. One INSERT."""
+    return record(action=action, request=request, obj=obj, detail={"path": request.path, **detail})
+
+
 def _review_id_of(obj: models.Model) -> int | None:
     if obj._meta.label == "reviews.Review":
         return obj.pk

@@ -44,6 +44,7 @@ from audits.models import (
     answer_counts,
     compile_reference_pattern,
 )
+from config.xmltext import xml_safe, xml_safe_value
 from reviews.models import Review, Role
 from trail.models import Event
 from trail.services import record
@@ -948,12 +949,12 @@ def to_xlsx(headers: list[str], rows: list[list[Any]], *, title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.title = xml_safe(title)[:31]
+    sheet.append([xml_safe_value(v) for v in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([xml_safe_value(v) for v in row])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.pdf import BASE_URL, html_to_pdf
+from config.xmltext import xml_safe
 from reports import blocks as markup
 from reports import wording as w
 from reports.compose import LetterData, Section, gather
@@ -259,8 +260,8 @@ def letter_docx(letter: ComposedLetter) -> bytes:
 
     doc = Document()
     props = doc.core_properties
-    props.title = letter.title
-    props.author = letter.author
+    props.title = xml_safe(letter.title)
+    props.author = xml_safe(letter.author)
     props.language = "en-GB"
     style = doc.styles["Normal"]
     style.font.name = "Arial"
@@ -275,10 +276,10 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         doc.add_picture(io.BytesIO(logo[LOGO_URL][0]), height=Cm(2))
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    head.add_run(org.name).bold = True
+    head.add_run(xml_safe(org.name)).bold = True
     for line in [*org.address_lines, org.telephone and f"Telephone {org.telephone}", org.website]:
         if line:
-            head.add_run("\n" + line)
+            head.add_run(xml_safe("\n" + line))
 
     refs = doc.add_paragraph()
     review = letter.review
@@ -289,7 +290,7 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     ):
         if value:
             refs.add_run(f"{label}: ").bold = True
-            refs.add_run(value + "\n")
+            refs.add_run(xml_safe(value + "\n"))
     addressee = doc.add_paragraph()
     for line in [
         review.addressee_name,
@@ -298,21 +299,21 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         *review.host.address_lines,
     ]:
         if line:
-            addressee.add_run(line + "\n")
-    doc.add_paragraph(letter.salutation)
-    doc.add_heading(letter.title, level=1)
+            addressee.add_run(xml_safe(line + "\n"))
+    doc.add_paragraph(xml_safe(letter.salutation))
+    doc.add_heading(xml_safe(letter.title), level=1)
 
     for section in letter.sections:
         if section.heading_shown:
-            doc.add_heading(section.full_title, level=section.level)
+            doc.add_heading(xml_safe(section.full_title), level=section.level)
         _docx_blocks(doc, section.blocks, heading_level=section.level + 1)
 
     doc.add_paragraph("Yours sincerely")
     sign = doc.add_paragraph()
-    sign.add_run(org.director_name or "").bold = True
+    sign.add_run(xml_safe(org.director_name or "")).bold = True
     for line in (org.director_title, org.name):
         if line:
-            sign.add_run("\n" + line)
+            sign.add_run(xml_safe("\n" + line))
 
     rows = letter.annex_rows
     if rows:
@@ -335,8 +336,8 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         tr_pr.append(repeat)
         for row in rows:
             cells = table.add_row().cells
-            cells[0].text = f"{row['number']}. {row['title']}"
-            cells[1].text = row["commentary"] or ""
+            cells[0].text = xml_safe(f"{row['number']}. {row['title']}")
+            cells[1].text = xml_safe(row["commentary"] or "")
             cells[2].text = "–" if row["percent"] is None else f"{row['percent']}%"
         for tr in table.rows:
             no_split = OxmlElement("w:cantSplit")
@@ -349,11 +350,11 @@ def letter_docx(letter: ComposedLetter) -> bytes:
 def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) -> None:
     for block in blocks:
         if block.kind == "h":
-            doc.add_heading(markup.plain(block.text), level=min(heading_level, 9))
+            doc.add_heading(xml_safe(markup.plain(block.text)), level=min(heading_level, 9))
         elif block.kind == "p":
             paragraph = doc.add_paragraph()
             for text, bold in markup.inline_runs(block.text):
-                paragraph.add_run(text).bold = bold
+                paragraph.add_run(xml_safe(text)).bold = bold
         else:
             style = "List Bullet" if block.kind == "ul" else "List Number"
             # Word's "List Number" continues across the document, as the letter numbers its
@@ -361,4 +362,4 @@ def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) ->
             for item in block.items:
                 paragraph = doc.add_paragraph(style=style)
                 for text, bold in markup.inline_runs(item):
-                    paragraph.add_run(text).bold = bold
+                    paragraph.add_run(xml_safe(text)).bold = bold

@@ -7,11 +7,14 @@ template, and the Word file is written from the same sections and blocks, so all
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
+import weasyprint
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -152,7 +155,11 @@ def letter_pdf(letter: ComposedLetter) -> bytes:
 
 
 def presentation_pdf(letter: ComposedLetter) -> bytes:
-    html = render_to_string(
+    return html_to_pdf(_presentation_html(letter), extra=_logo(letter), tagged=True)
+
+
+def _presentation_html(letter: ComposedLetter) -> str:
+    return render_to_string(
         "reports/print/presentation.html",
         {
             "letter": letter,
@@ -160,7 +167,46 @@ def presentation_pdf(letter: ComposedLetter) -> bytes:
             "logo_url": LOGO_URL if _has_logo(letter) else "",
         },
     )
-    return html_to_pdf(html, extra=_logo(letter), tagged=True)
+
+
+# --- Drafts: rendered once per content ------------------------------------------------------------
+#
+# A draft PDF is asked for again and again while nothing in it changes, and rendering a long letter
+# takes seconds. It is kept in the cache under the hash of everything that goes into it: the HTML
+# (the composed sections, annex, letterhead and template, all rendered), the logo's bytes, the
+# renderer's version and DRAFT_RENDER_VERSION. Any change gives another hash, so a stale PDF is
+# never served; old entries just expire.
+
+# Bump when the print stylesheets or fonts change in a way the HTML does not show (with hashed
+# static file names, as after collectstatic, the HTML shows it by itself).
+DRAFT_RENDER_VERSION = "1"
+DRAFT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def draft_letter_pdf(letter: ComposedLetter) -> bytes:
+    return _cached_pdf("letter", letter_html(letter), _logo(letter))
+
+
+def draft_presentation_pdf(letter: ComposedLetter) -> bytes:
+    return _cached_pdf("presentation", _presentation_html(letter), _logo(letter))
+
+
+def draft_cache_key(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None) -> str:
+    digest = hashlib.sha256()
+    for part in (DRAFT_RENDER_VERSION, weasyprint.__version__, kind, html):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for url, (body, mime) in sorted((extra or {}).items()):
+        digest.update(f"{url}\0{mime}\0".encode() + hashlib.sha256(body).digest())
+    return f"reports:draft-pdf:{digest.hexdigest()}"
+
+
+def _cached_pdf(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None) -> bytes:
+    key = draft_cache_key(kind, html, extra)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html, extra=extra, tagged=True)
+        cache.set(key, pdf, DRAFT_CACHE_SECONDS)
+    return pdf
 
 
 # --- The feedback presentation ---------------------------------------------------------------------

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
-from reports.render import compose_letter, letter_docx, letter_pdf, presentation_pdf
+from reports.render import (
+    compose_letter,
+    draft_letter_pdf,
+    draft_presentation_pdf,
+    letter_docx,
+)
 from reviews.permissions import get_review_for, rights_for
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -181,7 +186,7 @@ def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     composed = compose_letter(review)
     return _draft_response(
-        letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
+        draft_letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
     )
 
 
@@ -197,7 +202,7 @@ def presentation(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     composed = compose_letter(review)
     return _draft_response(
-        presentation_pdf(composed),
+        draft_presentation_pdf(composed),
         "application/pdf",
         _filename(review, "feedback-presentation", "pdf"),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,6 +56,7 @@ from reviews.models import Review, Role
 from reviews.permissions import can, get_review_for, rights_for
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+CASES_PER_PAGE = 100  # a case list can hold tens of thousands of cases
 
 # Who read which case-level page or download, for the review's data protection record.
 access_log = logging.getLogger("audits.access")
@@ -195,11 +197,23 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def case_list(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_case_list")
-    cases = Case.objects.filter(review=review).select_related("assigned_to", "audit")
+    cases = (
+        Case.objects.filter(review=review)
+        .select_related("assigned_to", "audit")
+        .order_by("reference", "pk")
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "audits/case_list.html",
-        _context(request, review, cases=cases, statuses=SampleStatus),
+        _context(
+            request,
+            review,
+            cases=page,
+            page=page,
+            page_numbers=page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            statuses=SampleStatus,
+        ),
     )
 
 

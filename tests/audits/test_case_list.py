@@ -185,3 +185,46 @@ def test_a_case_list_at_the_row_limit_is_imported(world) -> None:
     response = _import(world.client("host_lead"), world.review, text="reference,type\n" + rows)
     assert response.status_code == 302
     assert Case.objects.count() == services.MAX_CASE_LIST_ROWS
+
+
+def _many_cases(review, count: int, start: int = 0) -> None:
+    Case.objects.bulk_create(
+        Case(review=review, reference=f"NM-{i:05d}", case_type="contact")
+        for i in range(start, start + count)
+    )
+
+
+def test_a_long_case_list_is_shown_a_hundred_cases_a_page(world) -> None:
+    _many_cases(world.review, 250)
+    client = world.client("coordinator")
+    url = reverse("audits:case-list", args=[world.review.pk])
+    first = client.get(url).content.decode()
+    assert "250 cases: 1 to 100 shown (page 1 of 3)" in first
+    assert "NM-00000" in first and "NM-00099" in first and "NM-00100" not in first
+    assert 'class="govuk-pagination"' in first and 'href="?page=2" rel="next"' in first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "250 cases: 101 to 200 shown (page 2 of 3)" in second
+    assert "NM-00100" in second and "NM-00199" in second
+    assert "NM-00099" not in second and "NM-00200" not in second
+    assert 'aria-label="Page 2" aria-current="page"' in second
+    assert 'href="?page=1" rel="prev"' in second
+    # A page number that is not one gives a page, not an error.
+    assert "NM-00200" in client.get(url, {"page": "999"}).content.decode()
+    assert client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_the_case_list_page_costs_the_same_queries_at_any_size(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client("coordinator")
+    url = reverse("audits:case-list", args=[world.review.pk])
+    _many_cases(world.review, 120)
+    client.get(url)  # warm up (session, permissions)
+    with CaptureQueriesContext(connection) as small:
+        size = len(client.get(url).content)
+    _many_cases(world.review, 3000, start=120)
+    with CaptureQueriesContext(connection) as large:
+        large_size = len(client.get(url).content)
+    assert len(large) == len(small)
+    assert large_size < size * 1.2  # one page of cases, not the whole list

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,7 +11,9 @@ from audits.models import (
     CaseAudit,
     CaseType,
     Criterion,
+    ReferencePatternError,
     SampleDraw,
+    compile_reference_pattern,
 )
 from audits.services import personal_details_in
 from config.forms import GovukFormMixin
@@ -77,12 +78,10 @@ class ReferenceRuleForm(GovukFormMixin, forms.ModelForm):
     def clean_reference_pattern(self) -> str:
         pattern = self.cleaned_data["reference_pattern"].strip()
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise forms.ValidationError(
-                f"The pattern is not a valid regular expression: {error}"
-            ) from error
-        if re.fullmatch(pattern, "A B") or re.fullmatch(pattern, "Jane Smith"):
+            matcher = compile_reference_pattern(pattern)
+        except ReferencePatternError as error:
+            raise forms.ValidationError(str(error)) from error
+        if matcher.fullmatch("A B") or matcher.fullmatch("Jane Smith"):
             raise forms.ValidationError(
                 "The pattern must not allow spaces: references must never hold a name"
             )

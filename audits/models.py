@@ -7,8 +7,9 @@ Only the host's case reference is stored, never a name.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import re2
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -23,6 +24,32 @@ if TYPE_CHECKING:
 
 DEFAULT_REFERENCE_PATTERN = r"^[A-Za-z0-9/-]{1,30}$"
 DEFAULT_REFERENCE_RULE = "letters, digits, - and / only, at most 30 characters"
+# RE2 matches in time linear in the text (no backtracking), so a pattern such as ^(a+)+$ cannot stall
+# an import; it has no back-references or look-arounds, and refuses patterns that need them.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the form says what is wrong; nothing to write to stderr
+_RE2_OPTIONS.max_mem = 1 << 20  # a pattern needing more than 1 MB of automaton is refused
+
+
+class ReferencePatternError(ValueError):
+    """A case-reference pattern that cannot be used; the message is in plain words."""
+
+
+def compile_reference_pattern(pattern: str) -> Any:
+    """The pattern compiled with RE2 (never Python's backtracking ``re``), or ReferencePatternError."""
+    try:
+        return re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error as error:
+        detail = error.args[0] if error.args else ""
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise ReferencePatternError(
+            "The pattern cannot be used. It must be a regular expression without back-references "
+            "(like \\1) or look-arounds (like (?=...) or (?<!...))"
+            + (f"; the problem is: {detail}" if detail else "")
+        ) from error
+
+
 DEFAULT_GRADES = "Outstanding\nGood\nRequires improvement\nInadequate"
 
 

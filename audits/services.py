@@ -37,11 +37,14 @@ from audits.models import (
     CriterionAnswer,
     ModeratedAnswer,
     Moderation,
+    ReferencePatternError,
     SafeguardingAlert,
     SampleDraw,
     SampleStatus,
     answer_counts,
+    compile_reference_pattern,
 )
+from config.xmltext import xml_safe, xml_safe_value
 from reviews.models import Review, Role
 from trail.models import Event
 from trail.services import record
@@ -63,6 +66,11 @@ COLUMNS = {
 }
 REQUIRED_COLUMNS = ("reference", "case_type")
 MAX_REFERENCE_LENGTH = Case._meta.get_field("reference").max_length
+# One import's work is bounded: a case list is a few hundred to a few thousand cases; a longer one
+# is split into several imports. Longer cells are cut before they are looked at.
+MAX_CASE_LIST_ROWS = 5000
+MAX_CASE_LIST_CHARACTERS = 2 * 1024 * 1024
+_MAX_CELL = 500
 
 _TYPE_WORDS = {
     **{t.value: t.value for t in CaseType},
@@ -115,8 +123,26 @@ def reference_rule(review: Review) -> tuple[str, str]:
 def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
     """Check every row of a CSV case list. Line numbers count the header as line 1."""
     result = ParsedCaseList()
+    if len(text) > MAX_CASE_LIST_CHARACTERS:
+        result.errors.append(
+            (
+                0,
+                "The case list is too long: it must be smaller than 2 MB. Split it into smaller lists",
+            )
+        )
+        return result
     pattern, rule = reference_rule(review)
-    matcher = re.compile(pattern)
+    try:
+        matcher = compile_reference_pattern(pattern)
+    except ReferencePatternError:
+        result.errors.append(
+            (
+                0,
+                "The review's case reference rule cannot be used: ask the coordinator to change it "
+                "on the case audit settings page",
+            )
+        )
+        return result
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header: dict[str, int] | None = None
     seen: dict[str, int] = {}
@@ -149,9 +175,23 @@ def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
                 return result
             continue
 
+        if len(result.rows) >= MAX_CASE_LIST_ROWS:
+            # Nothing half-imported: no row of an over-long list can be imported.
+            result.rows.clear()
+            result.errors = [
+                (
+                    0,
+                    f"The case list has more than {MAX_CASE_LIST_ROWS:,} cases. Import at most "
+                    f"{MAX_CASE_LIST_ROWS:,} cases at a time: split the list into smaller lists",
+                )
+            ]
+            return result
+
         def cell(name: str, cells: list[str] = cells, header: dict[str, int] = header) -> str:
             index = header.get(name)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            return (
+                cells[index][:_MAX_CELL].strip() if index is not None and index < len(cells) else ""
+            )
 
         reference = cell("reference")
         type_text = cell("case_type")
@@ -909,12 +949,12 @@ def to_xlsx(headers: list[str], rows: list[list[Any]], *, title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.title = xml_safe(title)[:31]
+    sheet.append([xml_safe_value(v) for v in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([xml_safe_value(v) for v in row])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

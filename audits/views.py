@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,6 +57,7 @@ from trail.models import Event
 from trail.services import record_read
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+CASES_PER_PAGE = 100  # a case list can hold tens of thousands of cases
 
 
 def _context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
@@ -184,11 +186,23 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
 def case_list(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_case_list")
     record_read(request, Event.Action.CASE_LIST_VIEWED, review)
-    cases = Case.objects.filter(review=review).select_related("assigned_to", "audit")
+    cases = (
+        Case.objects.filter(review=review)
+        .select_related("assigned_to", "audit")
+        .order_by("reference", "pk")
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "audits/case_list.html",
-        _context(request, review, cases=cases, statuses=SampleStatus),
+        _context(
+            request,
+            review,
+            cases=page,
+            page=page,
+            page_numbers=page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            statuses=SampleStatus,
+        ),
     )
 
 

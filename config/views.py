@@ -58,4 +58,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
             "reason": str(exception or "")[:300],
         },
     )
-    return HttpResponse(loader.render_to_string("403.html", request=request), status=403)
+    # An exception may carry words for the person (``user_message``); its own text is for the trail.
+    context = {"reason": getattr(exception, "user_message", "")}
+    return HttpResponse(loader.render_to_string("403.html", context, request=request), status=403)

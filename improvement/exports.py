@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from config.xmltext import xml_safe, xml_safe_value
 from improvement.models import Action
 from improvement.services import Plan, PlanItem
 
@@ -22,7 +23,8 @@ HEADERS = [
 
 
 def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text people typed."""
+    """Neutralise spreadsheet formulas in text people typed; keep only what XML can hold."""
+    value = xml_safe_value(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -72,7 +74,7 @@ def to_xlsx(plan: Plan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Action plan"
-    sheet.append([title_of(plan)])
+    sheet.append([xml_safe(title_of(plan))])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"As at {plan.today:%d %B %Y}"])
     sheet.append([])
@@ -104,13 +106,15 @@ def to_docx(plan: Plan) -> bytes:
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
-    document.core_properties.title = title_of(plan)
+    document.core_properties.title = xml_safe(title_of(plan))
     document.core_properties.language = "en-GB"
-    document.add_heading(title_of(plan), level=0)
+    document.add_heading(xml_safe(title_of(plan)), level=0)
     review = plan.review
     document.add_paragraph(
-        f"{review.host.name}. Response to the {review.kind_label.lower()} led by "
-        f"{review.lead_organisation.name}. Progress as at {plan.today:%d %B %Y}."
+        xml_safe(
+            f"{review.host.name}. Response to the {review.kind_label.lower()} led by "
+            f"{review.lead_organisation.name}. Progress as at {plan.today:%d %B %Y}."
+        )
     )
     counts = plan.counts
     document.add_paragraph(
@@ -125,8 +129,8 @@ def to_docx(plan: Plan) -> bytes:
             continue
         document.add_heading(heading, level=1)
         for item in items:
-            document.add_heading(item.label, level=2)
-            document.add_paragraph(item.finding.text)
+            document.add_heading(xml_safe(item.label), level=2)
+            document.add_paragraph(xml_safe(item.finding.text))
             if not item.actions:
                 document.add_paragraph("No actions yet.")
                 continue
@@ -156,7 +160,7 @@ def to_docx(plan: Plan) -> bytes:
                     _latest(action),
                 )
                 for cell, text in zip(cells, values, strict=True):
-                    cell.text = text
+                    cell.text = xml_safe(text)
                     for paragraph in cell.paragraphs:
                         for run in paragraph.runs:
                             run.font.size = Pt(9)

@@ -19,6 +19,7 @@ from django.db.models import Count, QuerySet
 
 from audits.models import CriterionAnswer, answer_counts
 from audits.services import Counts
+from config.xmltext import xml_safe_value
 from reviews.models import Finding, Review, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
 
@@ -292,7 +293,8 @@ HEADERS = [
 
 
 def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text people typed."""
+    """Neutralise spreadsheet formulas in text people typed; keep only what XML can hold."""
+    value = xml_safe_value(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -7,15 +7,19 @@ template, and the Word file is written from the same sections and blocks, so all
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
+import weasyprint
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.pdf import BASE_URL, html_to_pdf
+from config.xmltext import xml_safe
 from reports import blocks as markup
 from reports import wording as w
 from reports.compose import LetterData, Section, gather
@@ -151,7 +155,11 @@ def letter_pdf(letter: ComposedLetter) -> bytes:
 
 
 def presentation_pdf(letter: ComposedLetter) -> bytes:
-    html = render_to_string(
+    return html_to_pdf(_presentation_html(letter), extra=_logo(letter), tagged=True)
+
+
+def _presentation_html(letter: ComposedLetter) -> str:
+    return render_to_string(
         "reports/print/presentation.html",
         {
             "letter": letter,
@@ -159,7 +167,46 @@ def presentation_pdf(letter: ComposedLetter) -> bytes:
             "logo_url": LOGO_URL if _has_logo(letter) else "",
         },
     )
-    return html_to_pdf(html, extra=_logo(letter), tagged=True)
+
+
+# --- Drafts: rendered once per content ------------------------------------------------------------
+#
+# A draft PDF is asked for again and again while nothing in it changes, and rendering a long letter
+# takes seconds. It is kept in the cache under the hash of everything that goes into it: the HTML
+# (the composed sections, annex, letterhead and template, all rendered), the logo's bytes, the
+# renderer's version and DRAFT_RENDER_VERSION. Any change gives another hash, so a stale PDF is
+# never served; old entries just expire.
+
+# Bump when the print stylesheets or fonts change in a way the HTML does not show (with hashed
+# static file names, as after collectstatic, the HTML shows it by itself).
+DRAFT_RENDER_VERSION = "1"
+DRAFT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def draft_letter_pdf(letter: ComposedLetter) -> bytes:
+    return _cached_pdf("letter", letter_html(letter), _logo(letter))
+
+
+def draft_presentation_pdf(letter: ComposedLetter) -> bytes:
+    return _cached_pdf("presentation", _presentation_html(letter), _logo(letter))
+
+
+def draft_cache_key(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None) -> str:
+    digest = hashlib.sha256()
+    for part in (DRAFT_RENDER_VERSION, weasyprint.__version__, kind, html):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for url, (body, mime) in sorted((extra or {}).items()):
+        digest.update(f"{url}\0{mime}\0".encode() + hashlib.sha256(body).digest())
+    return f"reports:draft-pdf:{digest.hexdigest()}"
+
+
+def _cached_pdf(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None) -> bytes:
+    key = draft_cache_key(kind, html, extra)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html, extra=extra, tagged=True)
+        cache.set(key, pdf, DRAFT_CACHE_SECONDS)
+    return pdf
 
 
 # --- The feedback presentation ---------------------------------------------------------------------
@@ -259,8 +306,8 @@ def letter_docx(letter: ComposedLetter) -> bytes:
 
     doc = Document()
     props = doc.core_properties
-    props.title = letter.title
-    props.author = letter.author
+    props.title = xml_safe(letter.title)
+    props.author = xml_safe(letter.author)
     props.language = "en-GB"
     style = doc.styles["Normal"]
     style.font.name = "Arial"
@@ -275,10 +322,10 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         doc.add_picture(io.BytesIO(logo[LOGO_URL][0]), height=Cm(2))
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    head.add_run(org.name).bold = True
+    head.add_run(xml_safe(org.name)).bold = True
     for line in [*org.address_lines, org.telephone and f"Telephone {org.telephone}", org.website]:
         if line:
-            head.add_run("\n" + line)
+            head.add_run(xml_safe("\n" + line))
 
     refs = doc.add_paragraph()
     review = letter.review
@@ -289,7 +336,7 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     ):
         if value:
             refs.add_run(f"{label}: ").bold = True
-            refs.add_run(value + "\n")
+            refs.add_run(xml_safe(value + "\n"))
     addressee = doc.add_paragraph()
     for line in [
         review.addressee_name,
@@ -298,21 +345,21 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         *review.host.address_lines,
     ]:
         if line:
-            addressee.add_run(line + "\n")
-    doc.add_paragraph(letter.salutation)
-    doc.add_heading(letter.title, level=1)
+            addressee.add_run(xml_safe(line + "\n"))
+    doc.add_paragraph(xml_safe(letter.salutation))
+    doc.add_heading(xml_safe(letter.title), level=1)
 
     for section in letter.sections:
         if section.heading_shown:
-            doc.add_heading(section.full_title, level=section.level)
+            doc.add_heading(xml_safe(section.full_title), level=section.level)
         _docx_blocks(doc, section.blocks, heading_level=section.level + 1)
 
     doc.add_paragraph("Yours sincerely")
     sign = doc.add_paragraph()
-    sign.add_run(org.director_name or "").bold = True
+    sign.add_run(xml_safe(org.director_name or "")).bold = True
     for line in (org.director_title, org.name):
         if line:
-            sign.add_run("\n" + line)
+            sign.add_run(xml_safe("\n" + line))
 
     rows = letter.annex_rows
     if rows:
@@ -335,8 +382,8 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         tr_pr.append(repeat)
         for row in rows:
             cells = table.add_row().cells
-            cells[0].text = f"{row['number']}. {row['title']}"
-            cells[1].text = row["commentary"] or ""
+            cells[0].text = xml_safe(f"{row['number']}. {row['title']}")
+            cells[1].text = xml_safe(row["commentary"] or "")
             cells[2].text = "–" if row["percent"] is None else f"{row['percent']}%"
         for tr in table.rows:
             no_split = OxmlElement("w:cantSplit")
@@ -349,11 +396,11 @@ def letter_docx(letter: ComposedLetter) -> bytes:
 def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) -> None:
     for block in blocks:
         if block.kind == "h":
-            doc.add_heading(markup.plain(block.text), level=min(heading_level, 9))
+            doc.add_heading(xml_safe(markup.plain(block.text)), level=min(heading_level, 9))
         elif block.kind == "p":
             paragraph = doc.add_paragraph()
             for text, bold in markup.inline_runs(block.text):
-                paragraph.add_run(text).bold = bold
+                paragraph.add_run(xml_safe(text)).bold = bold
         else:
             style = "List Bullet" if block.kind == "ul" else "List Number"
             # Word's "List Number" continues across the document, as the letter numbers its
@@ -361,4 +408,4 @@ def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) ->
             for item in block.items:
                 paragraph = doc.add_paragraph(style=style)
                 for text, bold in markup.inline_runs(item):
-                    paragraph.add_run(text).bold = bold
+                    paragraph.add_run(xml_safe(text)).bold = bold

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
-from reports.render import compose_letter, letter_docx, letter_pdf, presentation_pdf
+from reports.render import (
+    compose_letter,
+    draft_letter_pdf,
+    draft_presentation_pdf,
+    letter_docx,
+)
 from reviews.permissions import get_review_for, rights_for
 from trail.models import Event
 from trail.services import record_read
@@ -184,7 +189,7 @@ def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
     return _draft_response(
-        letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
+        draft_letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
     )
 
 
@@ -202,7 +207,7 @@ def presentation(request: HttpRequest, pk: int) -> HttpResponse:
     record_read(request, Event.Action.PRESENTATION_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
     return _draft_response(
-        presentation_pdf(composed),
+        draft_presentation_pdf(composed),
         "application/pdf",
         _filename(review, "feedback-presentation", "pdf"),
     )

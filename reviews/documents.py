@@ -1,48 +1,58 @@
 """What a document upload really is, judged by its content and never by its name.
 
 Accepted: PDF; Word, Excel and PowerPoint, both the current (Office Open XML) formats and the older
-binary ones. Anything else, including macro-enabled Office files, is refused with a message that says
-why.
+binary (OLE) ones. Anything else, including any Office file that carries VBA macros, is refused with a
+message that says why. An Office Open XML file's type is that of its main part; an archive that
+unpacks to far more than a document would (or claims to unpack to less than it does) is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import zipfile
 from dataclasses import dataclass
 from typing import IO
+from xml.etree import ElementTree
+
+import olefile
 
 from reviews.models import Document
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
-_OOXML = {
-    "word/document.xml": (
+# The content type of a package's main part (the target of its officeDocument relationship).
+_OOXML_MAIN = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
         Document.FileType.WORD,
         ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     ),
-    "xl/workbook.xml": (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
         Document.FileType.EXCEL,
         ".xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     ),
-    "ppt/presentation.xml": (
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": (
         Document.FileType.POWERPOINT,
         ".pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
     ),
+}
+_OFFICE_DOCUMENT_RELATIONSHIPS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",  # strict
 }
 
 _OLE = [
-    ("WordDocument", Document.FileType.WORD, ".doc", "application/msword"),
-    ("Workbook", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
-    ("Book", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
-    ("PowerPoint Document", Document.FileType.POWERPOINT, ".ppt", "application/vnd.ms-powerpoint"),
+    ("worddocument", Document.FileType.WORD, ".doc", "application/msword"),
+    ("workbook", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
+    ("book", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
+    ("powerpoint document", Document.FileType.POWERPOINT, ".ppt", "application/vnd.ms-powerpoint"),
 ]
+# Where the older binary formats keep VBA macros: Word's "Macros", Excel's "_VBA_PROJECT_CUR", and
+# the "VBA" storage inside either.
+_OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "vba"}
 
 WRONG_TYPE = "The file must be a PDF, Word, Excel or PowerPoint document"
 
@@ -59,6 +69,19 @@ class Inspected:
     size: int
     sha256: str
 
+
+MACROS = (
+    "The file contains macros (small programs that could run on the computer of whoever opens it). "
+    "Save it again without macros, as a .docx, .xlsx or .pptx file, and upload that copy"
+)
+TOO_MANY_PARTS = (
+    "The file could not be checked safely: it holds far more parts than an office document would. "
+    "Save it again from Word, Excel or PowerPoint and upload that copy"
+)
+DAMAGED = (
+    "The file could not be read: it may be damaged or protected with a password. Save it again "
+    "from Word, Excel or PowerPoint, without a password, and upload that copy"
+)
 
 ARCHIVE_BOMB = (
     "The file could not be checked safely: it unpacks to far more than an office document would. "
@@ -94,41 +117,153 @@ def _kind(upload: IO[bytes], head: bytes) -> tuple[str, str, str] | None:
     if head.startswith(b"PK\x03\x04"):
         return _ooxml_kind(upload)
     if head.startswith(OLE_MAGIC):
-        data = upload.read()
-        for stream, file_type, extension, content_type in _OLE:
-            if stream.encode("utf-16-le") + b"\x00\x00" in data:
-                return file_type, extension, content_type
+        return _ole_kind(upload)
+    return None
+
+
+def _ole_kind(upload: IO[bytes]) -> tuple[str, str, str] | None:
+    """A legacy Office file (OLE compound file): its type by its root streams; VBA refused."""
+    try:
+        with olefile.OleFileIO(upload) as ole:
+            entries = ole.listdir(streams=True, storages=True)
+    except Exception:  # noqa: BLE001 - olefile raises many kinds of error for a damaged file
+        return None
+    if any(name.lower() in _OLE_MACRO_STORAGES for path in entries for name in path):
+        raise UploadRefused(MACROS)
+    roots = {path[0].lower() for path in entries if len(path) == 1}
+    for stream, file_type, extension, content_type in _OLE:
+        if stream in roots:
+            return file_type, extension, content_type
     return None
 
 
 # Limits that real Office files sit far inside, and that a zip bomb (a small file that unpacks to
-# gigabytes) does not.
-_MAX_ENTRIES = 10_000
-_MAX_UNPACKED = 1024 * 1024 * 1024  # 1 GB in all
-_MAX_RATIO = 200  # unpacked size / packed size, per entry of any size
-_MAX_CONTENT_TYPES = 1024 * 1024
+# gigabytes) does not. They hold whatever the archive's own size.
+_MAX_ENTRIES = 5_000
+_MAX_UNPACKED = 200 * 1024 * 1024  # 200 MB in all, declared and actually read
+_MAX_RATIO = 100  # unpacked size / packed size, of the whole archive and of each part
+_RATIO_FLOOR = 10 * 1024 * 1024  # below this, a high ratio is harmless (small XML parts)
+_MAX_PACKAGE_XML = 1024 * 1024  # [Content_Types].xml and _rels/.rels
+_CHUNK = 1024 * 1024
 
 
 def _ooxml_kind(upload: IO[bytes]) -> tuple[str, str, str] | None:
+    """An Office Open XML package: its type by the content type of its main part; macros refused.
+
+    The main part is the one the package's ``_rels/.rels`` officeDocument relationship points to,
+    and its content type is the one ``[Content_Types].xml`` gives that part: the names of other
+    parts, or other content types the file lists, do not decide it.
+    """
+    upload.seek(0, 2)
+    packed = max(upload.tell(), 1)
+    upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-            if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > _MAX_UNPACKED:
+            if len(entries) > _MAX_ENTRIES:
+                raise UploadRefused(TOO_MANY_PARTS)
+            declared = sum(e.file_size for e in entries)
+            if declared > _MAX_UNPACKED or (
+                declared > _RATIO_FLOOR and declared > _MAX_RATIO * packed
+            ):
                 raise UploadRefused(ARCHIVE_BOMB)
             if any(
-                e.file_size > 1024 * 1024 and e.file_size > _MAX_RATIO * max(e.compress_size, 1)
+                e.file_size > _RATIO_FLOOR and e.file_size > _MAX_RATIO * max(e.compress_size, 1)
                 for e in entries
             ):
                 raise UploadRefused(ARCHIVE_BOMB)
-            names = {e.filename for e in entries}
-            if "[Content_Types].xml" not in names:
+            names = {e.filename.lower(): e.filename for e in entries}
+            if any(name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+                raise UploadRefused(MACROS)
+            if "[content_types].xml" not in names or "_rels/.rels" not in names:
                 return None
-            if archive.getinfo("[Content_Types].xml").file_size > _MAX_CONTENT_TYPES:
-                raise UploadRefused(ARCHIVE_BOMB)
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, KeyError):
+            types = _package_xml(archive, names["[content_types].xml"])
+            relationships = _package_xml(archive, names["_rels/.rels"])
+            _read_every_part_within_the_limit(archive, entries)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError):
         return None
-    for part, (file_type, extension, content_type, main_type) in _OOXML.items():
-        if part in names and main_type in types:
-            return file_type, extension, content_type
+    except (RuntimeError, NotImplementedError):  # encrypted, or an unknown compression method
+        raise UploadRefused(DAMAGED) from None
+    if types is None or relationships is None:
+        return None
+    defaults, overrides = _content_types(types)
+    if any(_is_macro_type(t) for t in (*defaults.values(), *overrides.values())):
+        raise UploadRefused(MACROS)
+    main = _main_part(relationships)
+    if main is None or main.lower() not in names:
+        return None
+    main_type = overrides.get("/" + main.lower()) or defaults.get(main.rsplit(".", 1)[-1].lower())
+    if main_type is None:
+        return None
+    return _OOXML_MAIN.get(main_type.strip().lower())
+
+
+def _package_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    """A small package part, parsed; None when it is too big, has a DTD or is not XML."""
+    if archive.getinfo(name).file_size > _MAX_PACKAGE_XML:
+        raise UploadRefused(ARCHIVE_BOMB)
+    with archive.open(name) as part:
+        data = part.read(_MAX_PACKAGE_XML + 1)  # a lying header cannot make this read more
+    if len(data) > _MAX_PACKAGE_XML or b"<!DOCTYPE" in data.upper():
+        return None
+    try:
+        return ElementTree.fromstring(data)  # noqa: S314 - bounded, and no DTD (so no entities)
+    except ElementTree.ParseError:
+        return None
+
+
+def _read_every_part_within_the_limit(
+    archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]
+) -> None:
+    """Unpack every part, counting what really comes out: a header that understates a part's size
+    fails its checksum (zipfile stops at the declared size), and the total is bounded anyway."""
+    budget = _MAX_UNPACKED
+    for entry in entries:
+        if entry.is_dir():
+            continue
+        try:
+            with archive.open(entry) as part:
+                while chunk := part.read(_CHUNK):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise UploadRefused(ARCHIVE_BOMB)
+        except (zipfile.BadZipFile, EOFError, OSError):  # a checksum that fails: the header lies
+            raise UploadRefused(DAMAGED) from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _content_types(types: ElementTree.Element) -> tuple[dict[str, str], dict[str, str]]:
+    """[Content_Types].xml: the defaults by extension and the overrides by part name (lower case,
+    as part names compare without regard to case)."""
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for element in types:
+        content_type = (element.get("ContentType") or "").strip()
+        if _local(element.tag) == "Default":
+            defaults.setdefault((element.get("Extension") or "").lower(), content_type)
+        elif _local(element.tag) == "Override":
+            part = (element.get("PartName") or "").strip().lower()
+            overrides.setdefault("/" + part.lstrip("/"), content_type)
+    return defaults, overrides
+
+
+def _is_macro_type(content_type: str) -> bool:
+    lowered = content_type.lower()
+    return "macroenabled" in lowered or "vbaproject" in lowered
+
+
+def _main_part(relationships: ElementTree.Element) -> str | None:
+    """The package-relative name of the part the officeDocument relationship points to."""
+    for element in relationships:
+        if _local(element.tag) != "Relationship":
+            continue
+        if (element.get("Type") or "").strip() not in _OFFICE_DOCUMENT_RELATIONSHIPS:
+            continue
+        if (element.get("TargetMode") or "").lower() == "external":
+            return None
+        target = posixpath.normpath("/" + (element.get("Target") or "").strip().lstrip("/"))
+        return target.lstrip("/") or None
     return None

@@ -92,10 +92,31 @@ def _shared_with_host(review: Review, role: str | None) -> bool:
     return role in _TEAM or review.status == Review.Status.ACCURACY_CHECK
 
 
+def _before_issue(review: Review, role: str | None) -> bool:
+    """The issued letter rests on the team's work: once it is issued, that work no longer changes."""
+    return not review.is_finished
+
+
+class LetterIssued(PermissionDenied):
+    """A write refused because the review's letter is issued (the 403 page says so in these words)."""
+
+    user_message = (
+        "The letter has been issued, so this review's evidence notes, findings, case list, sample, "
+        "case audits, moderation and analysis can no longer change."
+    )
+
+
 # Rights that also depend on where the review is, not only on the role.
 CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "view_letter_draft": _shared_with_host,
     "comment_on_letter": _shared_with_host,
+    # Writes to the work the letter rests on stop when it is issued (pages only show it read-only).
+    "edit_findings": _before_issue,
+    "agree_findings": _before_issue,
+    "audit_cases": _before_issue,
+    "moderate": _before_issue,
+    "manage_sample": _before_issue,
+    "upload_case_list": _before_issue,
 }
 
 
@@ -152,6 +173,8 @@ def get_review_for(
     if review is None or review.role_of(user) is None:
         raise Http404("No review found")
     if not can(user, right, review):
+        if CONDITIONS.get(right) is _before_issue and review.role_of(user) in RIGHTS[right]:
+            raise LetterIssued(f"The letter is issued: no more changes ({right}).")
         raise PermissionDenied(f"Your role on this review does not allow this ({right}).")
     return review
 

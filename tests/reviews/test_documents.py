@@ -10,38 +10,26 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reviews.documents import OLE_MAGIC
 from reviews.models import Document, DocumentDownload, DocumentRequest
+from tests.reviews.office_files import (
+    EXCEL_MACRO_MAIN,
+    EXCEL_MAIN,
+    POWERPOINT_MAIN,
+    WORD_MACRO_MAIN,
+    WORD_MAIN,
+    compound_file,
+    ooxml,
+    understate_size,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _ooxml(part: str, main_type: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            f'<Types><Override PartName="/{part}" ContentType="{main_type}"/></Types>',
-        )
-        archive.writestr(part, "<x/>")
-    return buffer.getvalue()
-
-
-DOCX = _ooxml(
-    "word/document.xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-)
-XLSX = _ooxml(
-    "xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-)
-PPTX = _ooxml(
-    "ppt/presentation.xml",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-)
-XLSM = _ooxml("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-OLD_DOC = (
-    OLE_MAGIC + b"\x00" * 100 + "WordDocument".encode("utf-16-le") + b"\x00\x00" + b"\x00" * 50
-)
+DOCX = ooxml("word/document.xml", WORD_MAIN)
+XLSX = ooxml("xl/workbook.xml", EXCEL_MAIN)
+PPTX = ooxml("ppt/presentation.xml", POWERPOINT_MAIN)
+XLSM = ooxml("xl/workbook.xml", EXCEL_MACRO_MAIN)
+OLD_DOC = compound_file(["WordDocument"])
 
 
 @pytest.fixture
@@ -107,7 +95,6 @@ def test_accepted_files_are_stored_under_a_server_chosen_name_with_their_sha256(
     ("name", "content"),
     [
         ("notes.pdf", b"just some text, not a PDF"),
-        ("macro.xlsx", XLSM),
         ("archive.docx", b"PK\x03\x04broken"),
     ],
 )
@@ -185,7 +172,6 @@ def test_every_download_is_recorded_with_who_and_when(world, wanted) -> None:
 def _zip_bomb() -> bytes:
     """A small .docx-shaped archive whose parts unpack to about 200 MB."""
     import io
-    import zipfile
 
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -213,4 +199,170 @@ def test_a_zip_bomb_dressed_as_a_word_document_is_refused_without_unpacking_it(
     assert len(bomb) < 1024 * 1024  # small on the wire
     page = _upload(world, wanted, "threshold-document.docx", bomb).content.decode()
     assert "unpacks to far more than an office document would" in page
+    assert not Document.objects.exists()
+
+
+# Hostile Office files: macros, a type named by the wrong part, archives that unpack to too much.
+
+MACROS = "The file contains macros"
+
+
+def _real_docx() -> bytes:
+    from docx import Document as WordDocument
+
+    document = WordDocument()
+    document.add_paragraph("Threshold document")
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def _real_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A1"] = "Contacts"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "file_type", "extension"),
+    [
+        ("saved-by-word.docx", _real_docx(), "word", ".docx"),
+        ("saved.xlsx", _real_xlsx(), "excel", ".xlsx"),
+    ],
+)
+def test_files_saved_by_office_libraries_are_accepted(
+    world, wanted, name, content, file_type, extension
+) -> None:
+    assert _upload(world, wanted, name, content).status_code == 302
+    document = Document.objects.get()
+    assert document.file_type == file_type and document.file.name.endswith(extension)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.doc", compound_file(["WordDocument"], (("Macros", "VBA"),))),
+        ("figures.xls", compound_file(["Workbook"], (("_VBA_PROJECT_CUR", "VBA"),))),
+        ("slides.ppt", compound_file(["PowerPoint Document"], (("VBA",),))),
+    ],
+)
+def test_a_legacy_office_file_with_vba_macros_is_refused(world, wanted, name, content) -> None:
+    page = _upload(world, wanted, name, content).content.decode()
+    assert MACROS in page
+    assert not Document.objects.exists()
+
+
+def test_a_legacy_office_file_is_judged_by_its_streams_not_by_bytes_that_look_like_a_name(
+    world, wanted
+) -> None:
+    fake = OLD_DOC[:512] + b"\x00" * 100 + "WordDocument".encode("utf-16-le") + b"\x00\x00"
+    page = _upload(world, wanted, "old.doc", fake).content.decode()
+    assert "The file must be a PDF, Word, Excel or PowerPoint document" in page
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # The main part is macro-enabled; [Content_Types].xml also names the plain Word type.
+        ooxml(
+            "word/document.xml",
+            WORD_MACRO_MAIN,
+            other_types={"word/glossary.xml": WORD_MAIN},
+            parts={"word/glossary.xml": b"<x/>"},
+        ),
+        # The main part says plain Word, but the package carries a VBA project.
+        ooxml(
+            "word/document.xml",
+            WORD_MAIN,
+            defaults={"bin": "application/vnd.ms-office.vbaProject"},
+            parts={"word/vbaProject.bin": b"\x00" * 64},
+        ),
+        # A VBA project part under another name, declared by its content type only.
+        ooxml(
+            "word/document.xml",
+            WORD_MAIN,
+            other_types={"word/code.dat": "application/vnd.ms-office.vbaProject"},
+            parts={"word/code.dat": b"\x00" * 64},
+        ),
+        ooxml("xl/workbook.xml", EXCEL_MACRO_MAIN),
+    ],
+    ids=["docm-naming-docx-too", "vbaproject-bin", "vbaproject-type", "xlsm"],
+)
+def test_an_office_file_with_macros_is_refused_whatever_else_it_declares(
+    world, wanted, content
+) -> None:
+    page = _upload(world, wanted, "letter.docx", content).content.decode()
+    assert MACROS in page
+    assert not Document.objects.exists()
+
+
+def test_an_office_files_type_is_that_of_its_main_part(world, wanted) -> None:
+    # The main part is a spreadsheet; a Word part is present (and declared) but not the document.
+    content = ooxml(
+        "xl/workbook.xml",
+        EXCEL_MAIN,
+        other_types={"word/document.xml": WORD_MAIN},
+        parts={"word/document.xml": b"<x/>"},
+    )
+    assert _upload(world, wanted, "looks-like-word.docx", content).status_code == 302
+    document = Document.objects.get()
+    assert document.file_type == "excel" and document.file.name.endswith(".xlsx")
+
+
+def test_an_office_file_whose_main_part_is_not_an_office_document_is_refused(world, wanted) -> None:
+    content = ooxml(
+        "payload.xml",
+        "application/xml",
+        other_types={"word/document.xml": WORD_MAIN},
+        parts={"word/document.xml": b"<x/>"},
+    )
+    page = _upload(world, wanted, "letter.docx", content).content.decode()
+    assert "The file must be a PDF, Word, Excel or PowerPoint document" in page
+    assert not Document.objects.exists()
+
+
+def _many_parts(count: int, size: int) -> bytes:
+    block = b"\0" * size
+    return ooxml(
+        "word/document.xml",
+        WORD_MAIN,
+        parts={f"word/media/part{i}.xml": block for i in range(count)},
+    )
+
+
+def test_a_small_archive_of_many_one_megabyte_parts_that_unpacks_too_far_is_refused(
+    world, wanted
+) -> None:
+    # No part is over 1 MB (the old per-part check), but together they unpack to 250 MB.
+    bomb = _many_parts(250, 1024 * 1024)
+    assert len(bomb) < 1024 * 1024
+    page = _upload(world, wanted, "threshold-document.docx", bomb).content.decode()
+    assert "unpacks to far more than an office document would" in page
+    assert not Document.objects.exists()
+
+
+def test_an_archive_that_unpacks_to_a_hundred_times_its_size_is_refused(world, wanted) -> None:
+    bomb = _many_parts(40, 1024 * 1024)  # 40 MB from about 50 KB
+    page = _upload(world, wanted, "threshold-document.docx", bomb).content.decode()
+    assert "unpacks to far more than an office document would" in page
+    assert not Document.objects.exists()
+
+
+def test_an_archive_whose_headers_understate_a_part_is_refused(world, wanted) -> None:
+    honest = ooxml("word/document.xml", WORD_MAIN, parts={"word/styles.xml": b"\0" * 5_000_000})
+    lying = understate_size(honest, "word/styles.xml", 1000)
+    page = _upload(world, wanted, "letter.docx", lying).content.decode()
+    assert "The file could not be read" in page
+    assert not Document.objects.exists()
+
+
+def test_an_archive_with_too_many_parts_is_refused(world, wanted) -> None:
+    crowded = _many_parts(5_001, 0)
+    page = _upload(world, wanted, "letter.docx", crowded).content.decode()
+    assert "it holds far more parts than an office document would" in page
     assert not Document.objects.exists()

@@ -279,8 +279,8 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
     def usable_by(self, user: User) -> FrameworkQuerySet:
         """The defaults, and the copies made by people of this person's organisation."""
         shared = Q(is_default=True)
-        if user.is_authenticated and user.organisation_id:
-            shared |= Q(organisation_id=user.organisation_id)
+        if user.is_authenticated and user.organisation_id is not None:
+            shared |= Q(organisation_id=user.organisation_id, is_default=False)
         return self.templates().filter(shared)
 
 
@@ -331,6 +331,20 @@ class Framework(models.Model):
         if self.review_id:
             return reverse("reviews:review-framework", kwargs={"pk": self.review_id})
         return reverse("reviews:framework-detail", kwargs={"pk": self.pk})
+
+    def may_be_edited_by(self, user: User) -> bool:
+        """Only people of the organisation that owns this template may change it. The defaults (and
+        any template with no organisation) are read-only to everyone, and a person with no
+        organisation owns nothing (None never matches None). A review's own copy is changed through
+        the review (its ``schedule`` right), not here."""
+        return (
+            not self.is_default
+            and self.review_id is None
+            and self.organisation_id is not None
+            and user.is_authenticated
+            and user.organisation_id is not None
+            and self.organisation_id == user.organisation_id
+        )
 
     def numbered_kloes(self) -> list[Kloe]:
         """The KLOEs in order, each with ``number`` set: "1", "2" or, within groups, "1.1", "1.2"."""

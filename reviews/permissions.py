@@ -186,15 +186,29 @@ def require_coordinator(user: User) -> None:
 def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     """A framework template this coordinator may use (404 otherwise); ``edit``: one they may change.
 
-    Defaults are read-only for everyone (copy one to adapt it); a copy belongs to its organisation.
+    Defaults are read-only for everyone (copy one to adapt it); a copy belongs to its organisation and
+    only that organisation's people may change it (``Framework.may_be_edited_by``).
     """
     require_coordinator(user)
     framework = Framework.objects.usable_by(user).filter(pk=pk).first()
     if framework is None:
         raise Http404("No framework found")
-    if edit and framework.is_default:
-        raise PermissionDenied("The default frameworks cannot be changed: make a copy.")
+    if edit and not framework.may_be_edited_by(user):
+        raise PermissionDenied(
+            "Only your organisation's own frameworks can be changed. The default frameworks cannot "
+            "be changed: make a copy."
+        )
     return framework
+
+
+def require_organisation(user: User, what: str) -> None:
+    """Library copies (frameworks, audit tools) belong to an organisation: a person with none (for
+    example someone who joined by invitation, before an administrator set their organisation) cannot
+    keep one."""
+    if user.organisation_id is None:
+        raise PermissionDenied(
+            f"You need an organisation to keep a copy of {what}: ask an administrator to set yours."
+        )
 
 
 # Beyond one review: an authority's history and the regional view ---------------------------------

@@ -23,7 +23,6 @@ from accounts.models import User
 from accounts.twofactor import reset_devices
 from reviews.documents import Inspected
 from reviews.models import (
-    HOST_ROLES,
     Document,
     DocumentDownload,
     DocumentRequest,
@@ -198,7 +197,12 @@ class InvitationUnusable(Exception):
 def accept_invitation(
     *, invitation: Invitation, user: User | None = None, new_account: dict[str, str] | None = None
 ) -> User:
-    """Accept once: add the role to ``user``, or create the account from ``new_account``."""
+    """Accept once: add the role to ``user``, or create the account from ``new_account``.
+
+    An invitation gives a role on one review, never membership of an organisation: a new account has
+    no organisation (an administrator, or in time the organisation's own coordinators, sets it). Host
+    staff see their authority's reviews through their memberships of those reviews, not through it.
+    """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable:
@@ -210,7 +214,7 @@ def accept_invitation(
                 new_account["password"],
                 full_name=new_account["full_name"],
                 job_title=new_account.get("job_title", ""),
-                organisation=invitation.review.host if invitation.role in HOST_ROLES else None,
+                organisation=None,
             )
         Membership.objects.get_or_create(
             review=invitation.review, user=user, defaults={"role": invitation.role}

@@ -200,10 +200,39 @@ class Review(models.Model):
         """Seed the role cache when the role is already known (lists fetch it with the review)."""
         self.__dict__.setdefault("_role_cache", {})[user.pk] = role
 
+    def coordinator_may_set_status(self, new: str) -> bool:
+        """The coordinator moves a review between the stages before the letter (scoping, preparation,
+        fieldwork, drafting). The later stages follow events, never a hand on the form: sharing the
+        draft starts the factual accuracy check, issuing the letter marks it issued. So from those
+        stages the status can only be left as it is."""
+        if new == self.status:
+            return True
+        return self.status in COORDINATOR_STATUSES and new in COORDINATOR_STATUSES
+
+    @property
+    def host_is_settled(self) -> bool:
+        """The host authority can no longer be changed (except by an administrator, in the admin
+        site): the review is past its first stage (scoping), or someone from the host (host lead
+        contact or host staff) has joined it. Moving it then would hand that person, and the team,
+        another authority's review."""
+        if self.status != self.Status.SCOPING:
+            return True
+        return self.memberships.filter(role__in=HOST_ROLES).exists()
+
     def next_step_for(self, role: str | None) -> str:
         """The next thing a person in this role should do, in plain words."""
         return NEXT_STEPS.get((self.status, role), NEXT_STEPS.get((self.status, None), ""))
 
+
+# The stages a coordinator moves a review between by hand (the later ones follow events).
+COORDINATOR_STATUSES = frozenset(
+    {
+        Review.Status.SCOPING,
+        Review.Status.PREPARATION,
+        Review.Status.FIELDWORK,
+        Review.Status.DRAFTING,
+    }
+)
 
 # The next thing to do, by status and role. (status, None) is the fallback for that status.
 _S, _R = Review.Status, Role

@@ -101,9 +101,61 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     return review
 
 
-def update_review(*, form: forms.ModelForm) -> Review:
-    form.instance.status = form.cleaned_data["status"]
-    return save_versioned(form)
+def _trail_value(value: Any) -> Any:
+    """A field's value as the trail keeps it: plain JSON, long text cut short."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def update_review(
+    *, form: forms.ModelForm, user: User, request: HttpRequest | None = None
+) -> Review:
+    """Save the coordinator's edit of a review and record it in the trail, in the same transaction:
+    who, and each changed field (old → new); a change of status gets its own record (from, to).
+
+    The form has refused what the coordinator may not do (a status the events set, a host once the
+    review has started)."""
+    review: Review = form.instance
+    with transaction.atomic():
+        before = Review.objects.select_for_update().get(pk=review.pk)
+        review.status = form.cleaned_data["status"]
+        saved = save_versioned(form)
+        changed = {}
+        for name in [*form.Meta.fields, "status"]:
+            old, new = getattr(before, name), getattr(saved, name)
+            if old != new:
+                changed[name] = {"from": _trail_value(old), "to": _trail_value(new)}
+        if changed:
+            record(
+                action=Event.Action.REVIEW_CHANGED,
+                request=request,
+                actor=user,
+                obj=saved,
+                detail={"change": "details edited", "changed": changed},
+            )
+        if before.status != saved.status:
+            record_status_change(
+                review=saved, old=before.status, new=saved.status, user=user, request=request
+            )
+    return saved
+
+
+def record_status_change(
+    *, review: Review, old: str, new: str, user: User | None, request: HttpRequest | None = None
+) -> None:
+    """One trail record for a change of a review's status: who, from, to. The caller holds the
+    transaction of the change itself (the coordinator's edit, sharing the draft, issuing)."""
+    record(
+        action=Event.Action.REVIEW_CHANGED,
+        request=request,
+        actor=user,
+        obj=review,
+        detail={"change": "status", "from": old, "to": new},
+    )
 
 
 # Frameworks --------------------------------------------------------------------------------------
@@ -352,6 +404,7 @@ __all__ = [
     "resend_invitation",
     "revoke_invitation",
     "save_framework",
+    "record_status_change",
     "save_session",
     "store_document",
     "update_review",

@@ -35,6 +35,7 @@ from reviews.models import (
     Session,
 )
 from reviews.schedule import attendees
+from reviews.signals import attribute_change
 from trail.models import Event
 from trail.services import record
 
@@ -96,7 +97,9 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     framework: Framework = form.cleaned_data["framework"]
     with transaction.atomic():
         review = form.save()
-        Membership.objects.create(review=review, user=user, role=Role.COORDINATOR)
+        attribute_change(
+            Membership(review=review, user=user, role=Role.COORDINATOR), by=user
+        ).save()
         framework.copy(name=framework.name, organisation=review.lead_organisation, review=review)
     return review
 
@@ -226,8 +229,11 @@ def revoke_invitation(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at", "updated_at"])
 
 
-def change_role(*, membership: Membership, role: str) -> None:
-    """Change a member's role; the review always keeps at least one coordinator."""
+def change_role(
+    *, membership: Membership, role: str, by: User, request: HttpRequest | None = None
+) -> None:
+    """Change a member's role; the review always keeps at least one coordinator. Recorded in the
+    trail in the same transaction: who changed whose role, from what to what."""
     with transaction.atomic():
         coordinators = Membership.objects.select_for_update().filter(
             review=membership.review_id, role=Role.COORDINATOR
@@ -238,7 +244,11 @@ def change_role(*, membership: Membership, role: str) -> None:
             and coordinators.count() <= 1
         ):
             raise ValidationError("The review needs at least one coordinator")
+        if membership.role == role:
+            return
+        membership._previous_role = membership.role  # type: ignore[attr-defined]
         membership.role = role
+        attribute_change(membership, by=by, request=request)
         membership.save(update_fields=["role", "updated_at"])
 
 
@@ -268,9 +278,11 @@ def accept_invitation(
                 job_title=new_account.get("job_title", ""),
                 organisation=None,
             )
-        Membership.objects.get_or_create(
-            review=invitation.review, user=user, defaults={"role": invitation.role}
-        )
+        if not Membership.objects.filter(review=invitation.review, user=user).exists():
+            # Recorded as the person's own doing: they accepted the invitation.
+            attribute_change(
+                Membership(review=invitation.review, user=user, role=invitation.role), by=user
+            ).save()
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])

@@ -84,6 +84,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     "edit_action_plan": frozenset({Role.HOST_LEAD}),
     # Start a follow-up review from this one (copies the team and the framework).
     "create_follow_up": frozenset({Role.COORDINATOR}),
+    # Follow the link to the host authority's history (see CONDITIONS and
+    # ``may_see_authority_history``, which decides: this only says whether to offer the link).
+    "see_host_history": _ALL,
 }
 
 
@@ -92,10 +95,16 @@ def _shared_with_host(review: Review, role: str | None) -> bool:
     return role in _TEAM or review.status == Review.Status.ACCURACY_CHECK
 
 
+def _related_to_host(review: Review, role: str | None) -> bool:
+    """The host's people always; the team once the letter is issued (``_related_reviews``)."""
+    return role in HOST_ROLES or review.letter_is_issued
+
+
 # Rights that also depend on where the review is, not only on the role.
 CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "view_letter_draft": _shared_with_host,
     "comment_on_letter": _shared_with_host,
+    "see_host_history": _related_to_host,
 }
 
 

@@ -120,3 +120,12 @@ def test_setting_up_a_review_does_not_name_an_authority_in_the_regional_view(wor
     _set_up_review_at(world, world.other_org)
     text = world.client("coordinator").get(url).content.decode()
     assert "Westbridge City Council" not in text and "Authority A" in text
+
+
+def test_the_review_pages_offer_the_history_link_only_to_those_it_opens_for(world) -> None:
+    overview = reverse("reviews:review-overview", args=[world.review.pk])
+    link = "History of Northmoor"
+    assert link in world.client("host_lead").get(overview).content.decode()
+    assert link not in world.client("reviewer").get(overview).content.decode()
+    issue(world.review)
+    assert link in world.client("reviewer").get(overview).content.decode()

@@ -250,7 +250,9 @@ def regional_reviews_for(user: User) -> QuerySet[Review]:
 
     People with a regional role: reviews hosted by their regions' authorities. Coordinators: reviews
     hosted by the authorities of any region their own organisation belongs to, and every review led by
-    their own organisation. Anyone else: none.
+    their own organisation (the organisation an administrator set: an invitation never sets one, and a
+    person with none gets nothing from it). Anyone else: none. Which authorities are named rather than
+    lettered is ``named_authorities_for``.
     """
     from improvement.models import Region
 

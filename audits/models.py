@@ -87,9 +87,12 @@ class AuditToolQuerySet(models.QuerySet["AuditTool"]):
         return self.filter(review__isnull=True)
 
     def visible_to(self, user: User) -> AuditToolQuerySet:
-        return self.library().filter(
-            Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id)
-        )
+        """The shipped tools, and the tools of this person's own organisation (none when they have no
+        organisation: a missing organisation never matches another missing one)."""
+        shared = Q(organisation__isnull=True)
+        if user.is_authenticated and user.organisation_id is not None:
+            shared |= Q(organisation_id=user.organisation_id)
+        return self.library().filter(shared)
 
 
 class AuditTool(models.Model):
@@ -142,6 +145,18 @@ class AuditTool(models.Model):
     @property
     def is_shipped(self) -> bool:
         return self.organisation_id is None and self.review_id is None
+
+    def may_be_edited_by(self, user: User) -> bool:
+        """Only people of the organisation that owns this library tool may change it. Shipped tools
+        (no organisation) and reviews' snapshots are read-only to everyone, and a person with no
+        organisation owns nothing (None never matches None)."""
+        return (
+            self.review_id is None
+            and self.organisation_id is not None
+            and user.is_authenticated
+            and user.organisation_id is not None
+            and self.organisation_id == user.organisation_id
+        )
 
     @property
     def grades(self) -> list[str]:

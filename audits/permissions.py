@@ -61,12 +61,16 @@ def manages_tools(user: User) -> bool:
 
 
 def get_tool_for(user: User, pk: Any, *, edit: bool = False) -> AuditTool:
-    """A library tool this coordinator may see (shipped or their organisation's) or edit (their own)."""
+    """A library tool this coordinator may see (shipped or their organisation's) or edit (their own
+    organisation's: ``AuditTool.may_be_edited_by``; shipped tools never)."""
     if not manages_tools(user):
         raise PermissionDenied("Only coordinators keep audit tools.")
     tool = AuditTool.objects.visible_to(user).filter(pk=pk).first()
     if tool is None:
         raise Http404("No audit tool found")
-    if edit and tool.organisation_id != user.organisation_id:
-        raise PermissionDenied("Tools shipped with the service cannot be edited: make a copy.")
+    if edit and not tool.may_be_edited_by(user):
+        raise PermissionDenied(
+            "Only your organisation's own tools can be changed. Tools shipped with the service, and "
+            "other organisations' tools, cannot be edited: make a copy."
+        )
     return tool

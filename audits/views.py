@@ -886,7 +886,7 @@ def tool_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "tool": tool,
             "criteria": tool.criteria.all(),
-            "editable": tool.organisation_id == request.user.organisation_id,
+            "editable": tool.may_be_edited_by(request.user),
         },
     )
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
-from improvement.models import Action, ExternalReview, ProgressUpdate, Region, RegionalAccess
+from improvement.models import ExternalReview, Region, RegionalAccess
 from reviews.models import Theme
+from trail.admin import RecordedAdmin
+from trail.models import Event
 
 
 class RegionalAccessInline(admin.TabularInline):
@@ -33,23 +35,13 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalReview)
-class ExternalReviewAdmin(admin.ModelAdmin):
+class ExternalReviewAdmin(RecordedAdmin):
+    trail_action = Event.Action.EXTERNAL_REVIEW_CHANGED
     list_display = ["organisation", "kind", "date"]
     list_filter = ["kind"]
     list_select_related = ["organisation"]
 
 
-class ProgressUpdateInline(admin.TabularInline):
-    model = ProgressUpdate
-    extra = 0
-    readonly_fields = ["date", "text", "status", "author", "created_at"]
-    can_delete = False
-
-
-@admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
-    list_display = ["what", "review", "owner", "due_date", "status"]
-    list_filter = ["status"]
-    list_select_related = ["review"]
-    readonly_fields = ["review", "finding", "created_by"]
-    inlines = [ProgressUpdateInline]
+# Action plans (actions and their progress) are not in the admin site: they are the content of a
+# review, for the people on it (need to know), and are changed only through the service, where every
+# change is recorded. A superuser who needs to see one is put on the review's team.

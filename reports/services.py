@@ -30,7 +30,7 @@ from reports.render import compose_letter, letter_docx, letter_pdf
 from reports.styles import style_for
 from reviews.markup import clean_text
 from reviews.models import Membership, Review, Role
-from reviews.services import send_email
+from reviews.services import record_status_change, send_email
 from trail.models import Event
 from trail.services import record
 
@@ -188,7 +188,11 @@ def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
             action=Event.Action.REVIEW_CHANGED,
             request=request,
             obj=review,
-            detail={"change": "letter shared for factual accuracy check"},
+            detail={
+                "change": "letter shared for factual accuracy check",
+                "from": review.status,
+                "to": Review.Status.ACCURACY_CHECK,
+            },
         )
     url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
     _mail(  # after the change is committed (the block above)
@@ -269,7 +273,12 @@ def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
     An issued version is never changed; a later change to the letter is issued as a new version.
     """
     with transaction.atomic():
+        before = Review.objects.values_list("status", flat=True).get(pk=review.pk)
         version = freeze_version(review=review, user=user)
+        if before != Review.Status.ISSUED:
+            record_status_change(
+                review=review, old=before, new=Review.Status.ISSUED, user=user, request=request
+            )
         record(
             action=Event.Action.LETTER_ISSUED,
             request=request,

@@ -15,6 +15,7 @@ from accounts.models import Organisation, User
 from config.forms import GovukDateField, GovukFormMixin
 from reviews.documents import UploadRefused, inspect_upload
 from reviews.models import (
+    COORDINATOR_STATUSES,
     TEAM_ROLES,
     DocumentRequest,
     Framework,
@@ -139,6 +140,36 @@ class ReviewForm(GovukFormMixin, VersionedForm):
             self.fields["status"] = forms.ChoiceField(
                 label="Status", choices=Review.Status.choices, initial=self.instance.status
             )
+
+    def clean_host(self) -> Organisation:
+        host = self.cleaned_data["host"]
+        review = self.instance
+        if review.pk and host.pk != review.host_id and review.host_is_settled:
+            raise ValidationError(
+                "The host authority cannot be changed once the review has started (it is past "
+                "scoping, or someone from the host has joined it). If it must change, ask an "
+                "administrator."
+            )
+        return host
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if not self.instance.coordinator_may_set_status(status):
+            if self.instance.status == Review.Status.ACCURACY_CHECK:
+                raise ValidationError(
+                    "The status cannot be changed by hand during the factual accuracy check: it "
+                    "moves to “Letter issued” when the lead reviewer issues the letter."
+                )
+            if self.instance.status not in COORDINATOR_STATUSES:
+                raise ValidationError(
+                    "The letter has been issued: the status can no longer be changed."
+                )
+            raise ValidationError(
+                "Choose scoping, preparation, fieldwork or drafting the letter. The factual "
+                "accuracy check starts when the lead reviewer shares the draft letter, and "
+                "“Letter issued” when they issue it."
+            )
+        return status
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reviews import services
 from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
 from reviews.models import Framework
-from reviews.permissions import get_framework_for, get_review_for, require_coordinator, rights_for
+from reviews.permissions import (
+    get_framework_for,
+    get_review_for,
+    require_coordinator,
+    require_organisation,
+    rights_for,
+)
 from reviews.views import form_data
 
 
@@ -27,13 +33,18 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/framework_detail.html",
-        {"framework": framework, "kloes": framework.numbered_kloes()},
+        {
+            "framework": framework,
+            "kloes": framework.numbered_kloes(),
+            "editable": framework.may_be_edited_by(request.user),
+        },
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk)
+    require_organisation(request.user, "a framework")
     form = FrameworkCopyForm(
         form_data(request), initial={"name": f"{framework.name} (our version)"}
     )

@@ -200,10 +200,39 @@ class Review(models.Model):
         """Seed the role cache when the role is already known (lists fetch it with the review)."""
         self.__dict__.setdefault("_role_cache", {})[user.pk] = role
 
+    def coordinator_may_set_status(self, new: str) -> bool:
+        """The coordinator moves a review between the stages before the letter (scoping, preparation,
+        fieldwork, drafting). The later stages follow events, never a hand on the form: sharing the
+        draft starts the factual accuracy check, issuing the letter marks it issued. So from those
+        stages the status can only be left as it is."""
+        if new == self.status:
+            return True
+        return self.status in COORDINATOR_STATUSES and new in COORDINATOR_STATUSES
+
+    @property
+    def host_is_settled(self) -> bool:
+        """The host authority can no longer be changed (except by an administrator, in the admin
+        site): the review is past its first stage (scoping), or someone from the host (host lead
+        contact or host staff) has joined it. Moving it then would hand that person, and the team,
+        another authority's review."""
+        if self.status != self.Status.SCOPING:
+            return True
+        return self.memberships.filter(role__in=HOST_ROLES).exists()
+
     def next_step_for(self, role: str | None) -> str:
         """The next thing a person in this role should do, in plain words."""
         return NEXT_STEPS.get((self.status, role), NEXT_STEPS.get((self.status, None), ""))
 
+
+# The stages a coordinator moves a review between by hand (the later ones follow events).
+COORDINATOR_STATUSES = frozenset(
+    {
+        Review.Status.SCOPING,
+        Review.Status.PREPARATION,
+        Review.Status.FIELDWORK,
+        Review.Status.DRAFTING,
+    }
+)
 
 # The next thing to do, by status and role. (status, None) is the fallback for that status.
 _S, _R = Review.Status, Role
@@ -279,8 +308,8 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
     def usable_by(self, user: User) -> FrameworkQuerySet:
         """The defaults, and the copies made by people of this person's organisation."""
         shared = Q(is_default=True)
-        if user.is_authenticated and user.organisation_id:
-            shared |= Q(organisation_id=user.organisation_id)
+        if user.is_authenticated and user.organisation_id is not None:
+            shared |= Q(organisation_id=user.organisation_id, is_default=False)
         return self.templates().filter(shared)
 
 
@@ -331,6 +360,20 @@ class Framework(models.Model):
         if self.review_id:
             return reverse("reviews:review-framework", kwargs={"pk": self.review_id})
         return reverse("reviews:framework-detail", kwargs={"pk": self.pk})
+
+    def may_be_edited_by(self, user: User) -> bool:
+        """Only people of the organisation that owns this template may change it. The defaults (and
+        any template with no organisation) are read-only to everyone, and a person with no
+        organisation owns nothing (None never matches None). A review's own copy is changed through
+        the review (its ``schedule`` right), not here."""
+        return (
+            not self.is_default
+            and self.review_id is None
+            and self.organisation_id is not None
+            and user.is_authenticated
+            and user.organisation_id is not None
+            and self.organisation_id == user.organisation_id
+        )
 
     def numbered_kloes(self) -> list[Kloe]:
         """The KLOEs in order, each with ``number`` set: "1", "2" or, within groups, "1.1", "1.2"."""

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import rules
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from reviews.models import Framework, Membership, Review, Role
+from reviews.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
@@ -84,6 +84,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     "edit_action_plan": frozenset({Role.HOST_LEAD}),
     # Start a follow-up review from this one (copies the team and the framework).
     "create_follow_up": frozenset({Role.COORDINATOR}),
+    # Follow the link to the host authority's history (see CONDITIONS and
+    # ``may_see_authority_history``, which decides: this only says whether to offer the link).
+    "see_host_history": _ALL,
 }
 
 
@@ -106,6 +109,11 @@ class LetterIssued(PermissionDenied):
     )
 
 
+def _related_to_host(review: Review, role: str | None) -> bool:
+    """The host's people always; the team once the letter is issued (``_related_reviews``)."""
+    return role in HOST_ROLES or review.letter_is_issued
+
+
 # Rights that also depend on where the review is, not only on the role.
 CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "view_letter_draft": _shared_with_host,
@@ -117,6 +125,7 @@ CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "moderate": _before_issue,
     "manage_sample": _before_issue,
     "upload_case_list": _before_issue,
+    "see_host_history": _related_to_host,
 }
 
 
@@ -209,15 +218,29 @@ def require_coordinator(user: User) -> None:
 def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     """A framework template this coordinator may use (404 otherwise); ``edit``: one they may change.
 
-    Defaults are read-only for everyone (copy one to adapt it); a copy belongs to its organisation.
+    Defaults are read-only for everyone (copy one to adapt it); a copy belongs to its organisation and
+    only that organisation's people may change it (``Framework.may_be_edited_by``).
     """
     require_coordinator(user)
     framework = Framework.objects.usable_by(user).filter(pk=pk).first()
     if framework is None:
         raise Http404("No framework found")
-    if edit and framework.is_default:
-        raise PermissionDenied("The default frameworks cannot be changed: make a copy.")
+    if edit and not framework.may_be_edited_by(user):
+        raise PermissionDenied(
+            "Only your organisation's own frameworks can be changed. The default frameworks cannot "
+            "be changed: make a copy."
+        )
     return framework
+
+
+def require_organisation(user: User, what: str) -> None:
+    """Library copies (frameworks, audit tools) belong to an organisation: a person with none (for
+    example someone who joined by invitation, before an administrator set their organisation) cannot
+    keep one."""
+    if user.organisation_id is None:
+        raise PermissionDenied(
+            f"You need an organisation to keep a copy of {what}: ask an administrator to set yours."
+        )
 
 
 # Beyond one review: an authority's history and the regional view ---------------------------------
@@ -250,7 +273,9 @@ def regional_reviews_for(user: User) -> QuerySet[Review]:
 
     People with a regional role: reviews hosted by their regions' authorities. Coordinators: reviews
     hosted by the authorities of any region their own organisation belongs to, and every review led by
-    their own organisation. Anyone else: none.
+    their own organisation (the organisation an administrator set: an invitation never sets one, and a
+    person with none gets nothing from it). Anyone else: none. Which authorities are named rather than
+    lettered is ``named_authorities_for``.
     """
     from improvement.models import Region
 
@@ -268,33 +293,69 @@ def regional_reviews_for(user: User) -> QuerySet[Review]:
     return Review.objects.filter(scope, status=Review.Status.ISSUED).distinct()
 
 
-def named_authorities_for(user: User) -> set[int]:
-    """Authorities this person may see named in regional figures: those hosting a review they are on."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(user=user).values_list("review__host_id", flat=True).distinct()
+def _related_reviews(user: User) -> QuerySet[Review]:
+    """The reviews through which this person has a real relationship with their host authority.
+
+    - A host role (host lead contact, host staff) on a review: they are that authority's people.
+    - A team role (coordinator, lead reviewer, reviewer) on a review whose final letter was issued
+      while they were on its team (their membership began no later than the letter's first issue).
+      Creating a review, joining one, or moving its status on by hand does not count: only the
+      letter that the lead reviewer issues at the end of a real review does.
+
+    (A live review's team reads what it needs on the review's own pages; a follow-up reaches the
+    review it follows up through its own link.)
+    """
+    host_roles = Q(memberships__user=user, memberships__role__in=HOST_ROLES)
+    issued_while_on_team = Q(
+        memberships__user=user,
+        memberships__role__in=TEAM_ROLES,
+        memberships__created_at__lte=F("letter_issued_at"),
+        status=Review.Status.ISSUED,
+        letter_issued_at__isnull=False,
     )
+    return Review.objects.filter(host_roles | issued_while_on_team)
+
+
+def named_authorities_for(user: User) -> set[int]:
+    """Authorities this person may see named in regional figures (others are lettered): those they
+    have a real relationship with through a review (``_related_reviews``). A regional role lets a
+    person count a region's reviews, not name its authorities; setting up a review names nobody."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(_related_reviews(user).values_list("host_id", flat=True).distinct())
 
 
 def may_see_authority_history(user: User, organisation: Organisation) -> bool:
-    """The authority's own staff on any of its reviews (host roles), anyone on one of its reviews'
-    teams, and people with a regional role for a region it belongs to."""
+    """An authority's history (its reviews, their recommendations and actions, the external reviews
+    recorded) is for people with a real relationship with it:
+
+    - its people on any of its reviews (a host role: host lead contact or host staff);
+    - the team of one of its reviews, once that review's letter was issued while they were on it
+      (``_related_reviews``): not the coordinator who merely picked it as the host of a new review;
+    - people an administrator gave a regional role for a region it belongs to.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
-    if Membership.objects.filter(user=user, review__host=organisation).exists():
+    if _related_reviews(user).filter(host=organisation).exists():
         return True
     granted = regions_granted(user)
     return bool(granted) and organisation.regions.filter(pk__in=granted).exists()
 
 
 def may_record_external_review(user: User, organisation: Organisation) -> bool:
-    """Host lead contacts of the authority's reviews, and coordinators of its reviews."""
+    """Host lead contacts of the authority's reviews, and coordinators of its reviews who may see
+    its history (``may_see_authority_history``: an issued review they were on)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return Membership.objects.filter(
-        user=user, review__host=organisation, role__in=[Role.HOST_LEAD, Role.COORDINATOR]
-    ).exists()
+    if Membership.objects.filter(
+        user=user, review__host=organisation, role=Role.HOST_LEAD
+    ).exists():
+        return True
+    return (
+        _related_reviews(user)
+        .filter(host=organisation, memberships__user=user, memberships__role=Role.COORDINATOR)
+        .exists()
+    )
 
 
 def get_authority_for(user: User, pk: Any, *, record: bool = False) -> Organisation:

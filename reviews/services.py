@@ -23,7 +23,6 @@ from accounts.models import User
 from accounts.twofactor import reset_devices
 from reviews.documents import Inspected
 from reviews.models import (
-    HOST_ROLES,
     Document,
     DocumentDownload,
     DocumentRequest,
@@ -36,6 +35,7 @@ from reviews.models import (
     Session,
 )
 from reviews.schedule import attendees
+from reviews.signals import attribute_change
 from trail.models import Event
 from trail.services import record
 
@@ -97,14 +97,68 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     framework: Framework = form.cleaned_data["framework"]
     with transaction.atomic():
         review = form.save()
-        Membership.objects.create(review=review, user=user, role=Role.COORDINATOR)
+        attribute_change(
+            Membership(review=review, user=user, role=Role.COORDINATOR), by=user
+        ).save()
         framework.copy(name=framework.name, organisation=review.lead_organisation, review=review)
     return review
 
 
-def update_review(*, form: forms.ModelForm) -> Review:
-    form.instance.status = form.cleaned_data["status"]
-    return save_versioned(form)
+def _trail_value(value: Any) -> Any:
+    """A field's value as the trail keeps it: plain JSON, long text cut short."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def update_review(
+    *, form: forms.ModelForm, user: User, request: HttpRequest | None = None
+) -> Review:
+    """Save the coordinator's edit of a review and record it in the trail, in the same transaction:
+    who, and each changed field (old → new); a change of status gets its own record (from, to).
+
+    The form has refused what the coordinator may not do (a status the events set, a host once the
+    review has started)."""
+    review: Review = form.instance
+    with transaction.atomic():
+        before = Review.objects.select_for_update().get(pk=review.pk)
+        review.status = form.cleaned_data["status"]
+        saved = save_versioned(form)
+        changed = {}
+        for name in [*form.Meta.fields, "status"]:
+            old, new = getattr(before, name), getattr(saved, name)
+            if old != new:
+                changed[name] = {"from": _trail_value(old), "to": _trail_value(new)}
+        if changed:
+            record(
+                action=Event.Action.REVIEW_CHANGED,
+                request=request,
+                actor=user,
+                obj=saved,
+                detail={"change": "details edited", "changed": changed},
+            )
+        if before.status != saved.status:
+            record_status_change(
+                review=saved, old=before.status, new=saved.status, user=user, request=request
+            )
+    return saved
+
+
+def record_status_change(
+    *, review: Review, old: str, new: str, user: User | None, request: HttpRequest | None = None
+) -> None:
+    """One trail record for a change of a review's status: who, from, to. The caller holds the
+    transaction of the change itself (the coordinator's edit, sharing the draft, issuing)."""
+    record(
+        action=Event.Action.REVIEW_CHANGED,
+        request=request,
+        actor=user,
+        obj=review,
+        detail={"change": "status", "from": old, "to": new},
+    )
 
 
 # Frameworks --------------------------------------------------------------------------------------
@@ -175,8 +229,11 @@ def revoke_invitation(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at", "updated_at"])
 
 
-def change_role(*, membership: Membership, role: str) -> None:
-    """Change a member's role; the review always keeps at least one coordinator."""
+def change_role(
+    *, membership: Membership, role: str, by: User, request: HttpRequest | None = None
+) -> None:
+    """Change a member's role; the review always keeps at least one coordinator. Recorded in the
+    trail in the same transaction: who changed whose role, from what to what."""
     with transaction.atomic():
         coordinators = Membership.objects.select_for_update().filter(
             review=membership.review_id, role=Role.COORDINATOR
@@ -187,7 +244,11 @@ def change_role(*, membership: Membership, role: str) -> None:
             and coordinators.count() <= 1
         ):
             raise ValidationError("The review needs at least one coordinator")
+        if membership.role == role:
+            return
+        membership._previous_role = membership.role  # type: ignore[attr-defined]
         membership.role = role
+        attribute_change(membership, by=by, request=request)
         membership.save(update_fields=["role", "updated_at"])
 
 
@@ -198,7 +259,12 @@ class InvitationUnusable(Exception):
 def accept_invitation(
     *, invitation: Invitation, user: User | None = None, new_account: dict[str, str] | None = None
 ) -> User:
-    """Accept once: add the role to ``user``, or create the account from ``new_account``."""
+    """Accept once: add the role to ``user``, or create the account from ``new_account``.
+
+    An invitation gives a role on one review, never membership of an organisation: a new account has
+    no organisation (an administrator, or in time the organisation's own coordinators, sets it). Host
+    staff see their authority's reviews through their memberships of those reviews, not through it.
+    """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable:
@@ -210,11 +276,13 @@ def accept_invitation(
                 new_account["password"],
                 full_name=new_account["full_name"],
                 job_title=new_account.get("job_title", ""),
-                organisation=invitation.review.host if invitation.role in HOST_ROLES else None,
+                organisation=None,
             )
-        Membership.objects.get_or_create(
-            review=invitation.review, user=user, defaults={"role": invitation.role}
-        )
+        if not Membership.objects.filter(review=invitation.review, user=user).exists():
+            # Recorded as the person's own doing: they accepted the invitation.
+            attribute_change(
+                Membership(review=invitation.review, user=user, role=invitation.role), by=user
+            ).save()
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
@@ -348,6 +416,7 @@ __all__ = [
     "resend_invitation",
     "revoke_invitation",
     "save_framework",
+    "record_status_change",
     "save_session",
     "store_document",
     "update_review",

@@ -118,7 +118,12 @@ def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     form = RoleForm(form_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role(membership=member, role=form.cleaned_data["role"])
+            services.change_role(
+                membership=member,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
         except ValidationError as refused:
             form.add_error("role", refused)
         else:

@@ -170,7 +170,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(form_data(request), instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_review(form=form)
+            services.update_review(form=form, user=request.user, request=request)
         except services.StaleEdit as stale:
             form.add_error(None, stale.message)
         else:

@@ -1,8 +1,67 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
 from trail.services import record, write_csv
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+class RecordedAdmin(admin.ModelAdmin):
+    """An admin page whose every change is recorded in the trail: who (the administrator), what, and
+    each changed field (old → new). ``trail_action`` says which kind of record."""
+
+    trail_action: str = Event.Action.REVIEW_CHANGED
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        before = type(obj).objects.filter(pk=obj.pk).first() if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        changed = {
+            name: {
+                "from": _plain(getattr(before, name, None)) if before is not None else None,
+                "to": _plain(getattr(obj, name, None)),
+            }
+            for name in form.changed_data
+            if name in {f.name for f in obj._meta.concrete_fields}
+        }
+        record(
+            action=self.trail_action,
+            request=request,
+            obj=obj,
+            detail={
+                "change": "changed in the admin site" if change else "added in the admin site",
+                "changed": changed,
+            },
+        )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        record(
+            action=self.trail_action,
+            request=request,
+            obj=obj,
+            detail={"change": "deleted in the admin site"},
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        for obj in queryset:
+            record(
+                action=self.trail_action,
+                request=request,
+                obj=obj,
+                detail={"change": "deleted in the admin site"},
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Event)

@@ -81,12 +81,17 @@ def test_host_lead_records_an_ofsted_inspection_with_its_letter(world) -> None:
     assert response.status_code == 302
     external = ExternalReview.objects.get()
     assert external.letter_name == "ofsted.pdf" and external.added_by == world.user("host_lead")
-    letter = world.client("reviewer").get(
-        reverse(
-            "improvement:external-review-letter",
-            kwargs={"pk": world.host_org.pk, "external": external.pk},
-        )
+    letter_url = reverse(
+        "improvement:external-review-letter",
+        kwargs={"pk": world.host_org.pk, "external": external.pk},
     )
+    # The host's people read it; the review team once their review's letter is issued (the history
+    # follows a real relationship with the authority, see reviews.permissions).
+    letter = world.client("host_staff").get(letter_url)
+    assert b"".join(letter.streaming_content) == PDF
+    assert world.client("reviewer").get(letter_url).status_code == 404
+    issue(world.review)
+    letter = world.client("reviewer").get(letter_url)
     assert b"".join(letter.streaming_content) == PDF
 
 

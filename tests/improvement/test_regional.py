@@ -91,6 +91,8 @@ def test_authorities_are_named_to_people_on_their_review(world, client) -> None:
     reviews = add_reviews(world, 3)
     person = UserFactory()
     Membership.objects.create(review=reviews[0], user=person, role=Role.REVIEWER)
+    # On the team when the letter was issued (a relationship with the authority, not just a seat).
+    Review.objects.filter(pk=reviews[0].pk).update(letter_issued_at=timezone.now())
     region = Region.objects.get(name="North")
     RegionalAccess.objects.create(user=person, region=region)
     client.force_login(person)

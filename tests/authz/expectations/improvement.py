@@ -1,7 +1,9 @@
 """After the letter: action plans, follow-up reviews, an authority's history, the regional view, themes.
 
 The host lead contact writes the action plan; host staff, the coordinator and the lead reviewer read it;
-reviewers do not see it (403). An authority's history is for people on any of its reviews (others 404).
+reviewers do not see it (403). An authority's history is for its people on any of its reviews and for
+the team of one of its reviews once that review's letter is issued (others 404: see
+tests/improvement/test_history_access.py for the team of a review still under way).
 The regional view and the themes are for coordinators (and people with a regional role).
 """
 
@@ -83,10 +85,12 @@ def _follow_up(world, review):
 
 
 def _authority(world, review):
+    issue(review)  # the team's relationship with the authority: an issued review they were on
     return {"pk": review.host_id}
 
 
 def _letter(world, review):
+    issue(review)
     external = ExternalReview(
         organisation=review.host,
         date=dt.date(2025, 6, 1),

@@ -37,7 +37,7 @@ from reviews.models import (
 from reviews.schedule import attendees
 from reviews.signals import attribute_change
 from trail.models import Event
-from trail.services import record
+from trail.services import record, trail_value
 
 if TYPE_CHECKING:
     from django import forms
@@ -104,16 +104,6 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     return review
 
 
-def _trail_value(value: Any) -> Any:
-    """A field's value as the trail keeps it: plain JSON, long text cut short."""
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
 def update_review(
     *, form: forms.ModelForm, user: User, request: HttpRequest | None = None
 ) -> Review:
@@ -131,7 +121,7 @@ def update_review(
         for name in [*form.Meta.fields, "status"]:
             old, new = getattr(before, name), getattr(saved, name)
             if old != new:
-                changed[name] = {"from": _trail_value(old), "to": _trail_value(new)}
+                changed[name] = {"from": trail_value(old), "to": trail_value(new)}
         if changed:
             record(
                 action=Event.Action.REVIEW_CHANGED,

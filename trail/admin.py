@@ -5,16 +5,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
-from trail.services import record, write_csv
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    return text if len(text) <= 200 else text[:199] + "…"
+from trail.services import record, trail_value, write_csv
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -28,8 +19,8 @@ class RecordedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         changed = {
             name: {
-                "from": _plain(getattr(before, name, None)) if before is not None else None,
-                "to": _plain(getattr(obj, name, None)),
+                "from": trail_value(getattr(before, name, None)) if before is not None else None,
+                "to": trail_value(getattr(obj, name, None)),
             }
             for name in form.changed_data
             if name in {f.name for f in obj._meta.concrete_fields}

@@ -81,6 +81,16 @@ def record_read(
     return record(action=action, request=request, obj=obj, detail={"path": request.path, **detail})
 
 
+def trail_value(value: Any) -> Any:
+    """A field's value as the trail keeps it in ``detail``: plain JSON, long text cut short."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _review_id_of(obj: models.Model) -> int | None:
     if obj._meta.label == "reviews.Review":
         return obj.pk

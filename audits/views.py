@@ -710,7 +710,7 @@ def case_audit_moderate(request: HttpRequest, pk: int, case_pk: int) -> HttpResp
 
 @GET_POST
 def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
-    review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
+    review, case = get_case_for(request.user, pk, case_pk, "raise_alert")
     people = User.objects.filter(
         memberships__review=review, memberships__role=Role.HOST_STAFF
     ).order_by("full_name")

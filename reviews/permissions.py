@@ -50,6 +50,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     "agree_findings": frozenset({Role.LEAD_REVIEWER}),
     # Audit the case files of the dip sample.
     "audit_cases": _AUDITORS,
+    # Raise a safeguarding alert about a case of the sample: also after the letter is issued, while the
+    # case is still held (a worry about a child must always reach people).
+    "raise_alert": _AUDITORS,
     # Read the draft letter and its presentation (the host lead contact: only while it is shared for
     # the factual accuracy check, see CONDITIONS).
     "view_letter_draft": _TEAM | {Role.HOST_LEAD},

@@ -175,3 +175,14 @@ def test_the_host_still_reads_and_the_team_still_sees_its_work_after_issue(world
     )
     assert page.status_code == 200
     assert "Save the audit" not in page.content.decode()
+
+
+def test_a_safeguarding_alert_can_still_be_raised_after_the_letter_is_issued(world, issued) -> None:
+    """A worry about a child must reach people whenever it arises: the audits are frozen, but raising
+    an alert about a case still held is not."""
+    case = issued["complete"].case
+    url = reverse("audits:alert-raise", args=[issued["review"], case.pk])
+    response = world.client("reviewer").post(url, {"concern": "The child was left at home alone."})
+    assert response.status_code == 302
+    alert = SafeguardingAlert.objects.get(case=case)
+    assert alert.raised_by == world.people["reviewer"]

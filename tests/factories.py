@@ -88,17 +88,23 @@ def current_code(key_hex: str = TEST_TOTP_KEY) -> str:
     return f"{totp(unhexlify(key_hex)):06d}"
 
 
-def next_code(key_hex: str = TEST_TOTP_KEY) -> str:
-    """The code an authenticator app with this secret will show in the next 30 seconds.
+def unused_code(email: str) -> str:
+    """A code the service accepts now from this person's authenticator app and has not seen yet.
 
-    The service accepts it now (it allows one step of clock drift, as authenticator apps need), and,
-    unlike the current code, it has not been used yet: a test that signs the same person in twice
-    uses it the second time instead of waiting up to 30 seconds for a fresh code."""
-    from binascii import unhexlify
+    The service takes one step of clock drift either way, refuses a step it has seen, and follows
+    the app's clock (django-otp moves the device's drift when a code arrives a step early or late,
+    as happens when a test's code crosses a 30-second boundary on a busy machine). So this is the
+    code of the earliest step after the last one used that the device's window holds now."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from django_otp.oath import totp
-
-    return f"{totp(unhexlify(key_hex), drift=1):06d}"
+    device = TOTPDevice.objects.get(user__email__iexact=email, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    for offset in range(-device.tolerance, device.tolerance + 1):
+        totp.drift = device.drift + offset
+        if totp.t() > device.last_t:
+            return f"{totp.token():06d}"
+    raise AssertionError(f"No unused code for {email} in this step: wait for the next one")
 
 
 def password_signs_in(email: str, password: str) -> bool:

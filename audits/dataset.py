@@ -40,7 +40,7 @@ from audits.models import (
     CriterionAnswer,
     SampleStatus,
 )
-from audits.services import shipped_tool
+from audits.services.tools import shipped_tool
 from reviews.models import (
     Document,
     DocumentRequest,

@@ -8,8 +8,11 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import User
-from audits import services
 from audits.models import Answer, Case, CaseAudit, CaseType, CriterionAnswer, SampleStatus
+from audits.services.case_audits import start_audit
+from audits.services.case_list import import_cases, parse_case_list
+from audits.services.sampling import assign_cases, draw_sample
+from audits.services.tools import choose_tool, review_tool, shipped_tool
 from reviews.models import Review
 
 FIELDWORK_TITLE = "Peer challenge of the front door in Northmoor: November 2026"
@@ -36,8 +39,8 @@ def load_audit_demo() -> str:
     review = Review.objects.filter(title=FIELDWORK_TITLE).first()
     if review is None:
         return "No fieldwork review in the demo: run load_demo first."
-    if services.review_tool(review) is None:
-        services.choose_tool(review=review, tool=services.shipped_tool())
+    if review_tool(review) is None:
+        choose_tool(review=review, tool=shipped_tool())
     if not Case.objects.filter(review=review).exists():
         lines = ["case reference,case type,date,team,outcome"]
         for i in range(36):
@@ -46,18 +49,16 @@ def load_audit_demo() -> str:
             lines.append(
                 f"NM-{24100 + i},{case_type.label},{day.isoformat()},{TEAMS[i % 3]},{OUTCOMES[case_type]}"
             )
-        parsed = services.parse_case_list(review=review, text="\n".join(lines) + "\n")
-        services.import_cases(review=review, rows=parsed.valid_rows)
+        parsed = parse_case_list(review=review, text="\n".join(lines) + "\n")
+        import_cases(review=review, rows=parsed.valid_rows)
     reviewers = list(User.objects.filter(email__in=REVIEWERS).order_by("email"))
     if not Case.objects.filter(review=review).sampled().exists():
         lead = User.objects.filter(
             memberships__review=review, memberships__role="coordinator"
         ).first()
-        services.draw_sample(
-            review=review, method="random", size=12, reserves=2, seed=SEED, user=lead
-        )
+        draw_sample(review=review, method="random", size=12, reserves=2, seed=SEED, user=lead)
         sampled = list(Case.objects.filter(review=review, sample_status=SampleStatus.SAMPLED))
-        services.assign_cases(
+        assign_cases(
             review=review,
             assignments={
                 case.pk: reviewers[i % len(reviewers)].pk for i, case in enumerate(sampled)
@@ -65,7 +66,7 @@ def load_audit_demo() -> str:
         )
     if not CaseAudit.objects.for_review(review).exists():
         for i, case in enumerate(Case.objects.filter(review=review).sampled()[:4]):
-            audit = services.start_audit(case=case, user=case.assigned_to)
+            audit = start_audit(case=case, user=case.assigned_to)
             for j, answer in enumerate(audit.answers.all()):
                 value = Answer.NOT_MET if (i + j) % 7 == 0 else Answer.MET
                 if i == 3 and j > 4:

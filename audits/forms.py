@@ -15,7 +15,7 @@ from audits.models import (
     SampleDraw,
     compile_reference_pattern,
 )
-from audits.services import personal_details_in
+from audits.services.personal_details import personal_details_in
 from config.forms import GovukFormMixin
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

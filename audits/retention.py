@@ -21,7 +21,7 @@ def _count(review: Review) -> int:
 
 @transaction.atomic
 def _purge(review: Review) -> int:
-    from audits.services import annex_figures
+    from audits.services.analysis import annex_figures
 
     if not AnnexFigures.objects.filter(review=review).exists():
         AnnexFigures.objects.create(review=review, data=annex_figures(review))

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from audits import services
 from audits.forms import (
     AlertForm,
     AuditDetailsForm,
@@ -50,6 +49,27 @@ from audits.permissions import (
     get_tool_for,
     manages_tools,
 )
+from audits.services import tools as tool_services
+from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
+from audits.services.analysis import chart_bars, summarise
+from audits.services.case_audits import (
+    NoTool,
+    save_answer,
+    save_audit_details,
+    share_audit,
+    start_audit,
+)
+from audits.services.case_list import import_cases, parse_case_list, reference_rule
+from audits.services.exports import export_table, to_csv, to_xlsx
+from audits.services.moderation import moderate
+from audits.services.sampling import (
+    SampleLocked,
+    assign_cases,
+    auditors_of,
+    draw_sample,
+    set_sample_status,
+)
+from audits.services.tools import ToolLocked, review_tool
 from reviews.links import PkUrls
 from reviews.models import Review, Role
 from reviews.permissions import can, get_review_for, rights_for
@@ -72,7 +92,7 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress across the sample for the team; shared audits and alerts for the host."""
     review = get_review_for(request.user, pk, "view")
     rights = rights_for(request.user, review)
-    context = _context(request, review, tool=services.review_tool(review))
+    context = _context(request, review, tool=review_tool(review))
     if rights["view_team_work"]:
         sample = list(
             Case.objects.filter(review=review)
@@ -92,7 +112,7 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
         context["reserves"] = Case.objects.filter(
             review=review, sample_status=SampleStatus.RESERVE
         ).count()
-        context["auditors"] = services.auditors_of(review) if rights["manage_sample"] else []
+        context["auditors"] = auditors_of(review) if rights["manage_sample"] else []
         context["auditor_choices"] = [(u.pk, u.full_name) for u in context["auditors"]]
         context["last_draw"] = review.sample_draws.select_related("drawn_by").first()
     else:
@@ -141,7 +161,7 @@ def audit_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> HttpResponse:
-    tool = services.review_tool(review)
+    tool = review_tool(review)
     tools = AuditTool.objects.visible_to(request.user)
     forms.setdefault(
         "form",
@@ -173,8 +193,8 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
     tool_form = ToolChoiceForm(request.POST, tools=AuditTool.objects.visible_to(request.user))
     if tool_form.is_valid():
         try:
-            services.choose_tool(review=review, tool=tool_form.cleaned_data["tool"])
-        except services.ToolLocked as error:
+            tool_services.choose_tool(review=review, tool=tool_form.cleaned_data["tool"])
+        except ToolLocked as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "The review now uses its own copy of this audit tool.")
@@ -213,11 +233,11 @@ def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseListForm(request.POST or None, request.FILES or None)
     parsed = None
     if request.method == "POST" and form.is_valid():
-        parsed = services.parse_case_list(review=review, text=form.cleaned_data["text"])
+        parsed = parse_case_list(review=review, text=form.cleaned_data["text"])
         import_valid = request.POST.get("import_valid") == "yes"
         if not parsed.errors or (import_valid and parsed.valid_rows):
             try:
-                count = services.import_cases(review=review, rows=parsed.valid_rows)
+                count = import_cases(review=review, rows=parsed.valid_rows)
             except IntegrityError:
                 messages.error(
                     request,
@@ -238,7 +258,7 @@ def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("audits:case-list", pk=review.pk)
         # Keep what was uploaded so that the valid rows can be imported without uploading again.
         form = CaseListForm(initial={"text": form.cleaned_data["text"]})
-    pattern, rule = services.reference_rule(review)
+    pattern, rule = reference_rule(review)
     return render(
         request,
         "audits/case_list_import.html",
@@ -253,7 +273,7 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draw = services.draw_sample(
+            draw = draw_sample(
                 review=review,
                 method=data["method"],
                 size=data.get("size") or 0,
@@ -262,7 +282,7 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
                 seed=data.get("seed"),
                 user=request.user,
             )
-        except services.SampleLocked as error:
+        except SampleLocked as error:
             messages.error(request, str(error))
             return redirect("audits:home", pk=review.pk)
         messages.success(
@@ -297,7 +317,7 @@ def sample_pick(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in statuses or not ids:
         messages.error(request, "Select at least one case, then choose what to do with them.")
         return redirect("audits:case-list", pk=review.pk)
-    changed = services.set_sample_status(review=review, case_ids=ids, status=statuses[action])
+    changed = set_sample_status(review=review, case_ids=ids, status=statuses[action])
     messages.success(request, f"{changed} case{'s' if changed != 1 else ''} updated.")
     return redirect("audits:case-list", pk=review.pk)
 
@@ -309,7 +329,7 @@ def sample_assign(request: HttpRequest, pk: int) -> HttpResponse:
     for key, value in request.POST.items():
         if key.startswith("assign-") and key[7:].isdigit():
             assignments[int(key[7:])] = int(value) if value.isdigit() else None
-    changed = services.assign_cases(review=review, assignments=assignments)
+    changed = assign_cases(review=review, assignments=assignments)
     messages.success(request, f"{changed} assignment{'s' if changed != 1 else ''} changed.")
     return redirect("audits:home", pk=review.pk)
 
@@ -368,7 +388,7 @@ def _render_case(
 ) -> HttpResponse:
     rights = rights_for(request.user, review)
     audit = CaseAudit.objects.filter(case=case).select_related("auditor", "updated_by").first()
-    tool = services.review_tool(review)
+    tool = review_tool(review)
     editable = bool(audit and rights["audit_cases"] and not review.is_finished)
     rows = []
     if audit and tool:
@@ -421,8 +441,8 @@ def _render_case(
 def case_audit_start(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     try:
-        services.start_audit(case=case, user=request.user)
-    except services.NoTool as error:
+        start_audit(case=case, user=request.user)
+    except NoTool as error:
         messages.error(request, str(error))
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
 
@@ -439,7 +459,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
     """Save the whole page: each criterion and the details with their own version check."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
-    tool = services.review_tool(review)
+    tool = review_tool(review)
     if request.htmx:
         return _save_details_in_place(request, review, case, audit, tool)
     forms: dict[int, CriterionAnswerForm] = {}
@@ -454,7 +474,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
         data = form.cleaned_data
         if data["answer"] == answer.answer and data["comment"] == answer.comment:
             continue
-        saved = services.save_answer(
+        saved = save_answer(
             answer_id=answer.pk,
             version=data["version"],
             answer=data["answer"],
@@ -472,7 +492,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
         data = details_form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
         if any(data[f] != getattr(audit, f) for f in fields):
-            saved = services.save_audit_details(
+            saved = save_audit_details(
                 audit_id=audit.pk,
                 version=data["version"],
                 user=request.user,
@@ -512,7 +532,7 @@ def _save_details_in_place(
         data = form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
         if any(data[f] != getattr(audit, f) for f in fields):
-            saved = services.save_audit_details(
+            saved = save_audit_details(
                 audit_id=audit.pk,
                 version=data["version"],
                 user=request.user,
@@ -558,13 +578,13 @@ def criterion_answer_save(
         pk=answer_pk,
         audit__case=case,
     )
-    tool = services.review_tool(review)
+    tool = review_tool(review)
     form = _answer_form(answer, tool, request.POST)
     conflict = None
     if form.is_valid():
         data = form.cleaned_data
         if (data["answer"], data["comment"]) != (answer.answer, answer.comment):
-            saved = services.save_answer(
+            saved = save_answer(
                 answer_id=answer.pk,
                 version=data["version"],
                 answer=data["answer"],
@@ -618,7 +638,7 @@ def case_audit_share(request: HttpRequest, pk: int, case_pk: int) -> HttpRespons
     review, case = get_case_for(request.user, pk, case_pk, "share_audits")
     audit = _get_audit(case)
     shared = request.POST.get("share") == "yes"
-    services.share_audit(audit=audit, user=request.user, shared=shared)
+    share_audit(audit=audit, user=request.user, shared=shared)
     messages.success(
         request,
         f"The audit of case {case.reference} is {'now shared with' if shared else 'no longer shared with'} "
@@ -673,7 +693,7 @@ def case_audit_moderate(request: HttpRequest, pk: int, case_pk: int) -> HttpResp
         if overall["agrees"] not in ("yes", "no"):
             errors.append(("overall-agrees-yes", "Say whether you agree with the audit overall"))
         if not errors:
-            services.moderate(
+            moderate(
                 audit=audit,
                 moderator=request.user,
                 agrees_overall=overall["agrees"] == "yes",
@@ -716,7 +736,7 @@ def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     ).order_by("full_name")
     form = AlertForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        alert = services.raise_alert(
+        alert = raise_alert(
             case=case,
             user=request.user,
             concern=form.cleaned_data["concern"],
@@ -736,7 +756,7 @@ def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             review,
             case=case,
             form=form,
-            recipients=services.default_alert_recipients(review),
+            recipients=default_alert_recipients(review),
         ),
     )
 
@@ -769,7 +789,7 @@ def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpRespo
     review, alert = get_alert_for(request.user, pk, alert_pk)
     if not alert.recipients.filter(user=request.user).exists():
         raise PermissionDenied("Only the people an alert is addressed to acknowledge it.")
-    services.acknowledge_alert(alert=alert, user=request.user)
+    acknowledge_alert(alert=alert, user=request.user)
     messages.success(request, "You have acknowledged the safeguarding alert.")
     return redirect(alert.get_absolute_url())
 
@@ -790,7 +810,7 @@ def _render_analysis(
     criterion_pk: int | None = None,
     form: CommentaryForm | None = None,
 ) -> HttpResponse:
-    summary = services.summarise(review)
+    summary = summarise(review)
     for row in summary.rows:
         row.form = form if row.criterion.pk == criterion_pk else None
     return render(
@@ -800,7 +820,7 @@ def _render_analysis(
             request,
             review,
             summary=summary,
-            bars=services.chart_bars(summary),
+            bars=chart_bars(summary),
             chart_height=20 + 32 * len(summary.rows),
             form=form,
         ),
@@ -842,16 +862,14 @@ def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     if table not in ("summary", "matrix") or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
-    headers, rows = services.export_table(review, table)
+    headers, rows = export_table(review, table)
     record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
     name = f"case-audit-{table}-review-{review.pk}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(
-            services.to_csv(headers, rows), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            services.to_xlsx(headers, rows, title=table.title()),
+            to_xlsx(headers, rows, title=table.title()),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'

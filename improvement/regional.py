@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, QuerySet
 
 from audits.models import CriterionAnswer, answer_counts
-from audits.services import Counts
+from audits.services.analysis import Counts
 from config.xmltext import xml_safe_value
 from reviews.models import Finding, Review, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for

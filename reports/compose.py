@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.utils import timezone
 
-from audits.services import annex_figures
+from audits.services.analysis import annex_figures
 from reports import blocks as markup
 from reports.models import Letter, SectionEdit, text_hash
 from reviews.models import (

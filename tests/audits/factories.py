@@ -5,8 +5,9 @@ from __future__ import annotations
 import factory
 
 from accounts.models import User
-from audits import services
 from audits.models import Case, CaseAudit, CaseType, SampleStatus
+from audits.services.case_audits import start_audit
+from audits.services.tools import choose_tool, review_tool, shipped_tool
 from reviews.models import Review
 
 
@@ -23,12 +24,12 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 def use_seed_002_tool(review: Review):
     """Give the review its own copy of the ten criteria of seed 002's annex."""
-    return services.choose_tool(review=review, tool=services.shipped_tool())
+    return choose_tool(review=review, tool=shipped_tool())
 
 
 def started_audit(review: Review, auditor: User, **case_kwargs) -> CaseAudit:
     """A sampled case of this review, assigned to ``auditor``, with its audit started."""
-    if services.review_tool(review) is None:
+    if review_tool(review) is None:
         use_seed_002_tool(review)
     case = CaseFactory(review=review, assigned_to=auditor, **case_kwargs)
-    return services.start_audit(case=case, user=auditor)
+    return start_audit(case=case, user=auditor)

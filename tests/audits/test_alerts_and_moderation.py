@@ -105,10 +105,10 @@ def test_an_audit_in_progress_cannot_be_moderated(world) -> None:
 
 
 def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> None:
-    from audits import services
+    from audits.services.tools import review_tool
 
     audit = started_audit(world.review, world.people["reviewer"])
-    criterion = services.review_tool(world.review).criteria.get(number=5)
+    criterion = review_tool(world.review).criteria.get(number=5)
     url = reverse("audits:commentary-save", args=[world.review.pk, criterion.pk])
     client = world.client("reviewer")
     page = client.post(
@@ -134,12 +134,12 @@ def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> No
 
 
 def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, monkeypatch) -> None:
-    from audits import services
+    from audits.services import alerts
 
     def broken(**kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(alerts, "send_mail", broken)
     audit = started_audit(world.review, world.people["reviewer"])
     response = world.client("reviewer").post(
         reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}

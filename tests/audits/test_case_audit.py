@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from audits import services
 from audits.models import CaseAudit, CriterionAnswer
+from audits.services.case_audits import save_answer
+from audits.services.personal_details import personal_details_in
+from audits.services.tools import shipped_tool
 from tests.audits.factories import started_audit
 
 
@@ -95,7 +97,7 @@ def test_a_conflicting_save_is_refused_with_both_versions_shown_and_the_users_te
 def test_the_whole_page_save_reports_a_conflict_without_losing_the_other_criteria(world) -> None:
     audit = started_audit(world.review, world.people["reviewer"])
     first, second = audit.answers.all()[:2]
-    services.save_answer(
+    save_answer(
         answer_id=first.pk,
         version=1,
         answer="met",
@@ -140,7 +142,7 @@ def test_comments_that_look_like_personal_details_are_held_until_confirmed(world
 
 
 def test_plain_commentary_is_not_flagged() -> None:
-    assert services.personal_details_in("Strategy discussion held within 24 hours; S47 NFA.") == []
+    assert personal_details_in("Strategy discussion held within 24 hours; S47 NFA.") == []
 
 
 def test_the_audit_is_completed_with_the_decision_agreement_and_grade(world) -> None:
@@ -220,7 +222,7 @@ def test_with_htmx_a_save_updates_only_the_version_and_a_conflict_swaps_in_both_
 
 
 def test_a_coordinator_adds_and_removes_criteria_on_their_own_copy(world) -> None:
-    tool = services.shipped_tool().copy(name="Ours", organisation=world.lead_org)
+    tool = shipped_tool().copy(name="Ours", organisation=world.lead_org)
     client = world.client("coordinator")
     add = reverse("audits:criterion-add", args=[tool.pk])
     assert 'value="11"' in client.get(add).content.decode()
@@ -263,7 +265,7 @@ def test_a_stale_save_of_exactly_what_is_already_saved_is_not_a_conflict(world) 
     audit = started_audit(world.review, world.people["reviewer"])
     answer = audit.answers.first()
     me, lead = world.people["reviewer"], world.people["lead_reviewer"]
-    save = services.save_answer
+    save = save_answer
     assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).ok
     assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=lead).ok
     assert not save(answer_id=answer.pk, version=1, answer="met", comment="B", user=lead).ok
@@ -275,16 +277,10 @@ def test_your_own_earlier_save_is_not_a_conflict_but_someone_elses_is(world) -> 
     audit = started_audit(world.review, world.people["reviewer"])
     answer = audit.answers.first()
     me, lead = world.people["reviewer"], world.people["lead_reviewer"]
-    assert services.save_answer(
-        answer_id=answer.pk, version=1, answer="met", comment="A", user=me
-    ).ok
+    assert save_answer(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).ok
     # My page still says version 1 (my last save's reply had not arrived): mine, so it goes through.
-    assert services.save_answer(
-        answer_id=answer.pk, version=1, answer="met", comment="AB", user=me
-    ).ok
-    assert not services.save_answer(
-        answer_id=answer.pk, version=1, answer="met", comment="C", user=lead
-    ).ok
+    assert save_answer(answer_id=answer.pk, version=1, answer="met", comment="AB", user=me).ok
+    assert not save_answer(answer_id=answer.pk, version=1, answer="met", comment="C", user=lead).ok
     answer.refresh_from_db()
     assert (answer.comment, answer.version) == ("AB", 3)
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits import services
 from audits.models import AuditPlan, Case
+from audits.services.case_list import MAX_CASE_LIST_ROWS
 
 BAD_CSV = (
     "case reference,case type,date,team,outcome\n"
@@ -170,10 +170,10 @@ def test_a_stored_rule_the_safe_engine_cannot_run_refuses_the_import_with_a_mess
 
 
 def test_a_case_list_over_the_row_limit_is_refused_and_nothing_is_imported(world) -> None:
-    rows = "".join(f"NM-{i},contact\n" for i in range(services.MAX_CASE_LIST_ROWS + 1))
+    rows = "".join(f"NM-{i},contact\n" for i in range(MAX_CASE_LIST_ROWS + 1))
     client = world.client("host_lead")
     page = _import(client, world.review, text="reference,type\n" + rows).content.decode()
-    assert f"The case list has more than {services.MAX_CASE_LIST_ROWS:,} cases" in page
+    assert f"The case list has more than {MAX_CASE_LIST_ROWS:,} cases" in page
     assert "Import the" not in page  # no "import the valid rows only" either
     response = _import(client, world.review, text="reference,type\n" + rows, import_valid="yes")
     assert response.status_code == 200
@@ -181,10 +181,10 @@ def test_a_case_list_over_the_row_limit_is_refused_and_nothing_is_imported(world
 
 
 def test_a_case_list_at_the_row_limit_is_imported(world) -> None:
-    rows = "".join(f"NM-{i},contact\n" for i in range(services.MAX_CASE_LIST_ROWS))
+    rows = "".join(f"NM-{i},contact\n" for i in range(MAX_CASE_LIST_ROWS))
     response = _import(world.client("host_lead"), world.review, text="reference,type\n" + rows)
     assert response.status_code == 302
-    assert Case.objects.count() == services.MAX_CASE_LIST_ROWS
+    assert Case.objects.count() == MAX_CASE_LIST_ROWS
 
 
 def _many_cases(review, count: int, start: int = 0) -> None:

@@ -11,8 +11,8 @@ import threading
 import pytest
 from django.db import connections
 
-from audits import services
 from audits.models import CriterionAnswer
+from audits.services.case_audits import save_answer
 from tests.audits.factories import started_audit
 from tests.concurrency import with_sqlite_retry
 from tests.conftest import build_world
@@ -30,7 +30,7 @@ def _race(answer_id: int, version: int, people: list, round_number: int) -> list
         try:
             barrier.wait(timeout=10)
             saved = with_sqlite_retry(
-                lambda: services.save_answer(
+                lambda: save_answer(
                     answer_id=answer_id,
                     version=version,
                     answer="met",

@@ -9,7 +9,6 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from audits import services
 from audits.models import (
     AuditPlan,
     Case,
@@ -21,6 +20,7 @@ from audits.models import (
     SafeguardingAlert,
     SampleDraw,
 )
+from audits.services.tools import review_tool
 from reviews.models import EvidenceNote, Finding, Review
 from tests.audits.factories import CaseFactory, started_audit
 
@@ -57,7 +57,7 @@ def issued(world):
     complete = started_audit(review, world.people["reviewer"])
     CaseAudit.objects.filter(pk=complete.pk).update(status=CaseAudit.Status.COMPLETE)
     spare = CaseFactory(review=review, sample_status="")
-    criterion = services.review_tool(review).criteria.get(number=5)
+    criterion = review_tool(review).criteria.get(number=5)
     Review.objects.filter(pk=review.pk).update(status=Review.Status.ISSUED)
     return {
         "review": review.pk,

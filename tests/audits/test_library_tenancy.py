@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from audits import services
 from audits.models import AuditTool
+from audits.services.tools import shipped_tool
 from reviews.models import Framework, Membership, Review, Role
 from tests.factories import TEST_PASSWORD
 
@@ -83,7 +83,7 @@ def _signed_in(user: User) -> Client:
 
 def test_inviting_yourself_as_host_lead_does_not_make_you_staff_of_the_host(world) -> None:
     target = world.other_org
-    tool = services.shipped_tool().copy(name="Westbridge's own tool", organisation=target)
+    tool = shipped_tool().copy(name="Westbridge's own tool", organisation=target)
     criterion = tool.criteria.first()
     framework = Framework.objects.filter(is_default=True).first()
     theirs = framework.copy(name="Westbridge's KLOEs", organisation=target)
@@ -119,7 +119,7 @@ def test_inviting_yourself_as_host_lead_does_not_make_you_staff_of_the_host(worl
 
 
 def test_a_coordinator_without_an_organisation_cannot_change_the_shipped_tools(world) -> None:
-    shipped = services.shipped_tool()
+    shipped = shipped_tool()
     name = shipped.name
     criteria = shipped.criteria.count()
     criterion = shipped.criteria.first()
@@ -167,7 +167,7 @@ def test_a_library_item_with_no_organisation_is_edited_by_nobody(world) -> None:
 
 
 def test_a_coordinator_still_edits_their_own_organisations_tools_and_frameworks(world) -> None:
-    tool = services.shipped_tool().copy(name="Eastvale's tool", organisation=world.lead_org)
+    tool = shipped_tool().copy(name="Eastvale's tool", organisation=world.lead_org)
     framework = Framework.objects.filter(is_default=True).first()
     ours = framework.copy(name="Eastvale's KLOEs", organisation=world.lead_org)
     client = world.client("coordinator")

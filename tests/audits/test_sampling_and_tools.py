@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from audits import services
 from audits.models import AuditTool, Case, CaseType, SampleDraw, SampleStatus
+from audits.services.tools import FRONT_DOOR_TOOL, choose_tool, review_tool, shipped_tool
 from tests.audits.factories import CaseFactory, started_audit, use_seed_002_tool
 
 
@@ -92,7 +92,7 @@ def test_cases_are_picked_by_hand_and_assigned_to_reviewers(world) -> None:
 
 
 def test_editing_a_tool_later_never_changes_a_reviews_audits(world) -> None:
-    shipped = services.shipped_tool()
+    shipped = shipped_tool()
     client = world.client("coordinator")
     response = client.post(reverse("audits:tool-copy", args=[shipped.pk]))
     copy = AuditTool.objects.get(name=f"Copy of {shipped.name}")
@@ -100,8 +100,8 @@ def test_editing_a_tool_later_never_changes_a_reviews_audits(world) -> None:
     assert copy.organisation == world.lead_org
     assert copy.criteria.count() == 10
 
-    services.choose_tool(review=world.review, tool=copy)
-    snapshot = services.review_tool(world.review)
+    choose_tool(review=world.review, tool=copy)
+    snapshot = review_tool(world.review)
     criterion = copy.criteria.get(number=1)
     response = client.post(
         reverse("audits:criterion-edit", args=[copy.pk, criterion.pk]),
@@ -128,7 +128,7 @@ def test_editing_a_tool_later_never_changes_a_reviews_audits(world) -> None:
 
 
 def test_shipped_tools_are_copied_never_edited(world) -> None:
-    shipped = services.shipped_tool(services.FRONT_DOOR_TOOL)
+    shipped = shipped_tool(FRONT_DOOR_TOOL)
     assert shipped.criteria.count() == 10
     assert shipped.criteria.get(number=2).title == "Consent sought or override recorded"
     response = world.client("coordinator").get(reverse("audits:tool-edit", args=[shipped.pk]))
@@ -136,11 +136,11 @@ def test_shipped_tools_are_copied_never_edited(world) -> None:
 
 
 def test_a_criterion_only_applies_to_its_case_types(world) -> None:
-    tool = services.shipped_tool().copy(organisation=world.lead_org)
+    tool = shipped_tool().copy(organisation=world.lead_org)
     criterion = tool.criteria.get(number=3)
     criterion.case_types = [CaseType.S47]
     criterion.save()
-    services.choose_tool(review=world.review, tool=tool)
+    choose_tool(review=world.review, tool=tool)
     audit = started_audit(world.review, world.people["reviewer"], case_type=CaseType.CONTACT)
     assert audit.answers.count() == 9
 
@@ -148,8 +148,8 @@ def test_a_criterion_only_applies_to_its_case_types(world) -> None:
 def test_the_tool_cannot_change_once_audits_have_started(world) -> None:
     use_seed_002_tool(world.review)
     started_audit(world.review, world.people["reviewer"])
-    other = services.shipped_tool(services.FRONT_DOOR_TOOL)
+    other = shipped_tool(FRONT_DOOR_TOOL)
     world.client("coordinator").post(
         reverse("audits:choose-tool", args=[world.review.pk]), {"tool": other.pk}
     )
-    assert services.review_tool(world.review).copied_from == services.shipped_tool()
+    assert review_tool(world.review).copied_from == shipped_tool()

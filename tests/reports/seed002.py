@@ -12,7 +12,7 @@ import datetime as dt
 from django.utils import timezone
 
 from audits.models import Answer, CaseAudit, CaseType, CriterionAnswer, CriterionCommentary
-from audits.services import review_tool
+from audits.services.tools import review_tool
 from reviews.models import (
     Finding,
     Framework,

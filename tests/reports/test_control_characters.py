@@ -11,8 +11,8 @@ from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from audits import services
 from audits.models import Case, CaseAudit, CriterionCommentary
+from audits.services.tools import review_tool
 from config.xmltext import xml_safe
 from reports.models import LetterVersion
 from reviews.models import Finding
@@ -30,7 +30,7 @@ def hostile(world):
     audit = started_audit(review, world.people["reviewer"])
     CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
     Case.objects.filter(pk=audit.case_id).update(reference=REFERENCE)
-    criterion = services.review_tool(review).criteria.get(number=5)
+    criterion = review_tool(review).criteria.get(number=5)
     CriterionCommentary.objects.create(criterion=criterion, text=COMMENTARY)
     Finding.objects.create(
         review=review, kind="strength", text="Strong\x0b partnerships.", status="agreed"

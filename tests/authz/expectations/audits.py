@@ -1,8 +1,9 @@
 """Who may do what in the audits app. Host staff see a case audit only when it is shared, and the
 safeguarding alerts addressed to them; everyone else outside the review gets 404."""
 
-from audits import services
 from audits.models import CaseAudit
+from audits.services.alerts import raise_alert
+from audits.services.tools import review_tool, shipped_tool
 from reviews.models import Membership, Role
 from tests.audits.factories import CaseFactory, started_audit, use_seed_002_tool
 from tests.authz.expect import (
@@ -31,7 +32,7 @@ def _review(world, review):
 
 
 def _case(world, review):
-    if services.review_tool(review) is None:
+    if review_tool(review) is None:
         use_seed_002_tool(review)
     return {"pk": review.pk, "case_pk": CaseFactory(review=review).pk}
 
@@ -71,14 +72,14 @@ def _answer(world, review):
 def _alert(world, review):
     audit = _audit(world, review)
     host_staff = [m.user for m in review.memberships.filter(role=Role.HOST_STAFF)]
-    alert = services.raise_alert(
+    alert = raise_alert(
         case=audit.case, user=audit.auditor, concern="Case test concern.", also_tell=host_staff
     )
     return {"pk": review.pk, "alert_pk": alert.pk}
 
 
 def _criterion(world, review):
-    tool = services.review_tool(review) or use_seed_002_tool(review)
+    tool = review_tool(review) or use_seed_002_tool(review)
     return {"pk": review.pk, "criterion_pk": tool.criteria.first().pk}
 
 
@@ -87,7 +88,7 @@ def _export(world, review):
 
 
 def _own_tool(world, review):
-    return services.shipped_tool().copy(name="Eastvale tool", organisation=world.lead_org)
+    return shipped_tool().copy(name="Eastvale tool", organisation=world.lead_org)
 
 
 def _tool(world, review):

@@ -1,0 +1,216 @@
+"""Analysis: % met per criterion, per case type, decision agreement and moderation; the letter's
+annex figures; the chart's bars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from audits.models import (
+    AnnexFigures,
+    AuditTool,
+    CaseAudit,
+    CaseType,
+    Criterion,
+    CriterionAnswer,
+    ModeratedAnswer,
+    answer_counts,
+)
+from audits.services.tools import review_tool
+from reviews.models import Review
+
+
+def percent(part: int, whole: int) -> int | None:
+    """Whole-number percentage, halves rounded up (17.5 -> 18), or None when there is nothing."""
+    if not whole:
+        return None
+    return (part * 200 + whole) // (whole * 2)
+
+
+@dataclass
+class Counts:
+    met: int = 0
+    partly: int = 0
+    not_met: int = 0
+    not_applicable: int = 0
+
+    @property
+    def applies(self) -> int:
+        """Cases where the criterion applies: answered met, partly met or not met."""
+        return self.met + self.partly + self.not_met
+
+    @property
+    def percent_met(self) -> int | None:
+        return percent(self.met, self.applies)
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    counts: Counts
+    by_type: dict[str, Counts]
+    commentary: str
+    type_cells: list[Counts | None] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    tool: AuditTool | None
+    rows: list[CriterionRow]
+    case_types: list[tuple[str, str]]
+    audits: dict[str, int]
+    agreement: dict[str, int]
+    moderation: dict[str, int]
+
+    @property
+    def audits_started(self) -> int:
+        return sum(self.audits.values())
+
+    @property
+    def agreement_answered(self) -> int:
+        return sum(v for k, v in self.agreement.items() if k)
+
+    @property
+    def moderation_rate(self) -> int | None:
+        return percent(self.moderation.get("agreed", 0), self.moderation.get("checked", 0))
+
+
+def summarise(review: Review) -> Summary:
+    """% met per criterion, per case type, decision agreement and moderation: a fixed few queries."""
+    tool = review_tool(review)
+    if tool is None:
+        return Summary(None, [], [], {}, {}, {})
+    criteria = list(tool.criteria.select_related("commentary"))
+    answers = CriterionAnswer.objects.filter(audit__case__review=review)
+    totals = {}
+    for row in answers.values("criterion_id").annotate(**answer_counts()).order_by():
+        criterion_id = row.pop("criterion_id")
+        totals[criterion_id] = Counts(**row)
+    by_type: dict[int, dict[str, Counts]] = defaultdict(dict)
+    for row in (
+        answers.values("criterion_id", "audit__case__case_type")
+        .annotate(**answer_counts())
+        .order_by()
+    ):
+        criterion_id = row.pop("criterion_id")
+        case_type = row.pop("audit__case__case_type")
+        by_type[criterion_id][case_type] = Counts(**row)
+    types_seen = {t for per in by_type.values() for t in per}
+    audits = dict(
+        CaseAudit.objects.for_review(review)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    agreement = dict(
+        CaseAudit.objects.for_review(review)
+        .values_list("decision_agreement")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    moderation = ModeratedAnswer.objects.filter(moderation__audit__case__review=review).aggregate(
+        checked=Count("pk"), agreed=Count("pk", filter=Q(agrees=True))
+    )
+    rows = []
+    for criterion in criteria:
+        commentary = getattr(criterion, "commentary", None)
+        rows.append(
+            CriterionRow(
+                criterion=criterion,
+                counts=totals.get(criterion.pk, Counts()),
+                by_type=by_type.get(criterion.pk, {}),
+                commentary=commentary.text if commentary else "",
+            )
+        )
+    case_types = [(t.value, t.label) for t in CaseType if t.value in types_seen]
+    for row in rows:
+        row.type_cells = [row.by_type.get(value) for value, _ in case_types]
+    return Summary(
+        tool=tool,
+        rows=rows,
+        case_types=case_types,
+        audits=audits,
+        agreement=agreement,
+        moderation=moderation,
+    )
+
+
+def annex_figures(review: Review) -> dict[str, Any]:
+    """The annex of the letter as plain data: % met per criterion with the team's commentary, how
+    many cases were audited (by type) and how often the team agreed with the decisions taken.
+    Three queries, whatever the size of the review.
+
+    Once case-level data has been deleted under the retention policy, the frozen figures are given.
+    """
+    if review.case_data_deleted_at is not None:
+        frozen = AnnexFigures.objects.filter(review=review).values_list("data", flat=True).first()
+        if frozen is not None:
+            return frozen
+    criteria = list(
+        Criterion.objects.filter(tool__review=review)
+        .select_related("commentary", "tool")
+        .order_by("number")
+    )
+    totals = {
+        row.pop("criterion_id"): Counts(**row)
+        for row in CriterionAnswer.objects.filter(audit__case__review=review)
+        .values("criterion_id")
+        .annotate(**answer_counts())
+        .order_by()
+    }
+    by_type: dict[str, int] = defaultdict(int)
+    agreement: dict[str, int] = defaultdict(int)
+    for case_type, decision, n in (
+        CaseAudit.objects.for_review(review)
+        .filter(status=CaseAudit.Status.COMPLETE)
+        .values_list("case__case_type", "decision_agreement")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_type[case_type] += n
+        agreement[decision] += n
+    rows = []
+    for criterion in criteria:
+        counts = totals.get(criterion.pk, Counts())
+        commentary = getattr(criterion, "commentary", None)
+        rows.append(
+            {
+                "number": str(criterion.number),
+                "title": criterion.title,
+                "commentary": commentary.text if commentary else "",
+                "met": counts.met,
+                "partly": counts.partly,
+                "not_met": counts.not_met,
+                "applies": counts.applies,
+                "percent": counts.percent_met,
+            }
+        )
+    return {
+        "tool": criteria[0].tool.name if criteria else "",
+        "cases_audited": sum(by_type.values()),
+        "case_types": [
+            {"label": t.label, "count": by_type[t.value]} for t in CaseType if by_type.get(t.value)
+        ],
+        "agreement": {key: agreement.get(key, 0) for key in ("yes", "partly", "no")},
+        "criteria": rows,
+    }
+
+
+def chart_bars(summary: Summary, *, width: int = 400) -> list[dict[str, Any]]:
+    """Bar geometry for the server-rendered SVG chart of % met per criterion."""
+    bars = []
+    for index, row in enumerate(summary.rows):
+        pct = row.counts.percent_met
+        bars.append(
+            {
+                "y": 10 + index * 32,
+                "text_y": 10 + index * 32 + 17,
+                "label": f"{row.criterion.number}. {row.criterion.title}",
+                "width": round((pct or 0) * width / 100),
+                "percent": pct,
+            }
+        )
+    return bars

@@ -1,0 +1,133 @@
+"""Auditing a case: open the audit, save answers and details without silent overwrites, share it
+with the host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audits.models import Case, CaseAudit, CriterionAnswer, SampleStatus
+from audits.services.tools import review_tool
+from trail.models import Event
+from trail.services import record
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class NoTool(Exception):
+    """The review has no audit tool yet."""
+
+
+@transaction.atomic
+def start_audit(*, case: Case, user: User) -> CaseAudit:
+    """Open the audit of a case with a blank answer for every criterion that applies to its type."""
+    tool = review_tool(case.review)
+    if tool is None:
+        raise NoTool("Choose the review's audit tool before auditing cases.")
+    audit, created = CaseAudit.objects.get_or_create(
+        case=case, defaults={"auditor": case.assigned_to or user, "updated_by": user}
+    )
+    if created:
+        CriterionAnswer.objects.bulk_create(
+            CriterionAnswer(audit=audit, criterion=criterion, updated_by=user)
+            for criterion in tool.criteria.all()
+            if criterion.applies_to(case.case_type)
+        )
+        if case.sample_status != SampleStatus.SAMPLED:
+            Case.objects.filter(pk=case.pk).update(sample_status=SampleStatus.SAMPLED)
+    return audit
+
+
+@dataclass
+class Saved:
+    """The outcome of a versioned save: ``ok``, or the row as someone else left it."""
+
+    ok: bool
+    current: Any = None
+
+
+def _versioned_update(model, *, pk: int, version: int, user: User, values: dict[str, Any]) -> Saved:
+    """UPDATE ... WHERE version = %s: the check and the write are one statement, so the database
+    decides between two people saving at once. A refused save is no conflict when the row already
+    holds exactly these values, or when the person's own latest save moved the version on (their
+    page had not caught up yet); only someone else's work is never overwritten."""
+    for _ in range(2):
+        updated = model.objects.filter(pk=pk, version=version).update(
+            **values, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+        )
+        current = model.objects.select_related("updated_by").get(pk=pk)
+        if updated == 1:
+            _record_change(current, values=values, user=user)
+        if updated == 1 or all(getattr(current, k) == v for k, v in values.items()):
+            return Saved(ok=True, current=current)
+        if current.updated_by_id != user.pk:
+            break
+        version = current.version
+    return Saved(ok=False, current=current)
+
+
+def _record_change(obj: Any, *, values: dict[str, Any], user: User) -> None:
+    """Every change to a case audit goes to the audit trail (who, what, when, the new values)."""
+    if isinstance(obj, CaseAudit):
+        review_id = Case.objects.filter(pk=obj.case_id).values_list("review_id", flat=True).first()
+    else:
+        review_id = (
+            CaseAudit.objects.filter(pk=obj.audit_id)
+            .values_list("case__review_id", flat=True)
+            .first()
+        )
+    record(
+        action=Event.Action.CASE_AUDIT_CHANGED,
+        actor=user,
+        obj=obj,
+        review_id=review_id,
+        detail={k: str(v)[:2000] for k, v in values.items()},
+    )
+
+
+def save_answer(*, answer_id: int, version: int, answer: str, comment: str, user: User) -> Saved:
+    """Save one criterion if nobody else has saved it since ``version``."""
+    return _versioned_update(
+        CriterionAnswer,
+        pk=answer_id,
+        version=version,
+        user=user,
+        values={"answer": answer, "comment": comment},
+    )
+
+
+def save_audit_details(
+    *,
+    audit_id: int,
+    version: int,
+    user: User,
+    decision_agreement: str,
+    decision_reason: str,
+    overall_grade: str,
+    status: str,
+) -> Saved:
+    """Save the decision agreement, grade and status with the same version check."""
+    return _versioned_update(
+        CaseAudit,
+        pk=audit_id,
+        version=version,
+        user=user,
+        values={
+            "decision_agreement": decision_agreement,
+            "decision_reason": decision_reason,
+            "overall_grade": overall_grade,
+            "status": status,
+        },
+    )
+
+
+def share_audit(*, audit: CaseAudit, user: User, shared: bool) -> None:
+    audit.shared_with_host = shared
+    audit.shared_at = timezone.now() if shared else None
+    audit.shared_by = user if shared else None
+    audit.save(update_fields=["shared_with_host", "shared_at", "shared_by", "updated_at"])

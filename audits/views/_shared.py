@@ -1,0 +1,29 @@
+"""What several stages' views use: the page context of a review's audits, GET-or-POST, the
+alerts a person may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.views.decorators.http import require_http_methods
+
+from audits.models import SafeguardingAlert
+from reviews.models import Review
+from reviews.permissions import can, rights_for
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
+    return {"review": review, "review_rights": rights_for(request.user, review), **extra}
+
+
+def _alerts_for(request: HttpRequest, review: Review):
+    alerts = SafeguardingAlert.objects.filter(review=review).select_related("case", "raised_by")
+    if not can(request.user, "view_team_work", review):
+        alerts = alerts.filter(recipients__user=request.user)
+    return alerts.annotate(
+        waiting=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=True))
+    )

@@ -1,0 +1,85 @@
+"""Safeguarding alerts: raise one on a case, list them, read one, acknowledge it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import User
+from audits.forms import AlertForm
+from audits.permissions import get_alert_for, get_case_for
+from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
+from audits.views._shared import GET_POST, _alerts_for, _context
+from reviews.models import Role
+from reviews.permissions import get_review_for
+from trail.models import Event
+from trail.services import record_read
+
+
+@GET_POST
+def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    review, case = get_case_for(request.user, pk, case_pk, "raise_alert")
+    people = User.objects.filter(
+        memberships__review=review, memberships__role=Role.HOST_STAFF
+    ).order_by("full_name")
+    form = AlertForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        alert = raise_alert(
+            case=case,
+            user=request.user,
+            concern=form.cleaned_data["concern"],
+            also_tell=list(form.cleaned_data.get("also_tell") or []),
+            site=request.build_absolute_uri("/").rstrip("/"),
+        )
+        messages.success(
+            request,
+            "Safeguarding alert raised. The host lead contact and the lead reviewer have been told.",
+        )
+        return redirect(alert.get_absolute_url())
+    return render(
+        request,
+        "audits/alert_raise.html",
+        _context(
+            request,
+            review,
+            case=case,
+            form=form,
+            recipients=default_alert_recipients(review),
+        ),
+    )
+
+
+@require_safe
+def alert_list(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view")
+    return render(
+        request,
+        "audits/alerts.html",
+        _context(request, review, alerts=_alerts_for(request, review)),
+    )
+
+
+@require_safe
+def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
+    review, alert = get_alert_for(request.user, pk, alert_pk)
+    record_read(request, Event.Action.SAFEGUARDING_ALERT_VIEWED, alert)
+    recipients = list(alert.recipients.select_related("user"))
+    mine = next((r for r in recipients if r.user_id == request.user.pk), None)
+    return render(
+        request,
+        "audits/alert.html",
+        _context(request, review, alert=alert, recipients=recipients, mine=mine),
+    )
+
+
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
+    review, alert = get_alert_for(request.user, pk, alert_pk)
+    if not alert.recipients.filter(user=request.user).exists():
+        raise PermissionDenied("Only the people an alert is addressed to acknowledge it.")
+    acknowledge_alert(alert=alert, user=request.user)
+    messages.success(request, "You have acknowledged the safeguarding alert.")
+    return redirect(alert.get_absolute_url())

@@ -1,0 +1,100 @@
+"""Analysis: % met per criterion with the chart, the team's commentary, and the exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from audits.forms import CommentaryForm
+from audits.models import Criterion, CriterionCommentary
+from audits.services.analysis import chart_bars, summarise
+from audits.services.exports import export_table, to_csv, to_xlsx
+from audits.views._shared import _context
+from reviews.models import Review
+from reviews.permissions import get_review_for
+from trail.models import Event
+from trail.services import record_read
+
+
+@require_safe
+def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_team_work")
+    return _render_analysis(request, review)
+
+
+def _render_analysis(
+    request: HttpRequest,
+    review: Review,
+    *,
+    criterion_pk: int | None = None,
+    form: CommentaryForm | None = None,
+) -> HttpResponse:
+    summary = summarise(review)
+    for row in summary.rows:
+        row.form = form if row.criterion.pk == criterion_pk else None
+    return render(
+        request,
+        "audits/analysis.html",
+        _context(
+            request,
+            review,
+            summary=summary,
+            bars=chart_bars(summary),
+            chart_height=20 + 32 * len(summary.rows),
+            form=form,
+        ),
+    )
+
+
+@require_POST
+def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "audit_cases")
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, tool__review=review)
+    form = CommentaryForm(request.POST)
+    if not form.is_valid():
+        if form.personal_warning:
+            return _render_analysis(request, review, criterion_pk=criterion.pk, form=form)
+        messages.error(request, "The commentary could not be saved. Try again.")
+        return redirect("audits:analysis", pk=review.pk)
+    commentary, _ = CriterionCommentary.objects.get_or_create(criterion=criterion)
+    updated = CriterionCommentary.objects.filter(
+        pk=commentary.pk, version=form.cleaned_data["version"]
+    ).update(
+        text=form.cleaned_data["text"],
+        version=F("version") + 1,
+        updated_by=request.user,
+        updated_at=timezone.now(),
+    )
+    if updated:
+        messages.success(request, f"Commentary on criterion {criterion.number} saved.")
+    else:
+        messages.error(
+            request,
+            f"Someone else changed the commentary on criterion {criterion.number} since you opened the "
+            f"page. Theirs is shown now; yours was: “{form.cleaned_data['text']}”. Add your words and save again.",
+        )
+    return redirect(reverse("audits:analysis", args=[review.pk]) + f"#commentary-{criterion.pk}")
+
+
+@require_safe
+def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    review = get_review_for(request.user, pk, "view_team_work")
+    if table not in ("summary", "matrix") or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export")
+    headers, rows = export_table(review, table)
+    record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
+    name = f"case-audit-{table}-review-{review.pk}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(headers, rows, title=table.title()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,339 @@
+"""Auditing a case: the audit page, starting it, saving the page or one criterion (with version
+checks), sharing it with the host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from audits.forms import AuditDetailsForm, CriterionAnswerForm
+from audits.models import AuditTool, Case, CaseAudit, CriterionAnswer, Moderation
+from audits.permissions import get_case_audit_for_reading, get_case_for
+from audits.services.case_audits import (
+    NoTool,
+    save_answer,
+    save_audit_details,
+    share_audit,
+    start_audit,
+)
+from audits.services.tools import review_tool
+from audits.views._shared import _context
+from reviews.models import Review
+from reviews.permissions import rights_for
+from trail.models import Event
+from trail.services import record_read
+
+
+@require_safe
+def case_audit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    review, case = get_case_audit_for_reading(request.user, pk, case_pk)
+    record_read(request, Event.Action.CASE_AUDIT_VIEWED, case)
+    return _render_case(request, review, case)
+
+
+def _answer_form(answer: CriterionAnswer, tool: AuditTool, data: Any = None) -> CriterionAnswerForm:
+    return CriterionAnswerForm(
+        data,
+        prefix=f"c{answer.pk}",
+        answers=tool.answers,
+        initial={"answer": answer.answer, "comment": answer.comment, "version": answer.version},
+    )
+
+
+def _details_form(audit: CaseAudit, tool: AuditTool, data: Any = None) -> AuditDetailsForm:
+    return AuditDetailsForm(
+        data,
+        prefix="audit",
+        grades=tool.grades,
+        initial={
+            "decision_agreement": audit.decision_agreement,
+            "decision_reason": audit.decision_reason,
+            "overall_grade": audit.overall_grade,
+            "status": audit.status,
+            "version": audit.version,
+        },
+    )
+
+
+def _with_version(data: Any, prefix: str, version: int) -> Any:
+    """The user's text kept, with the version they have now seen: saving again is deliberate."""
+    data = data.copy()
+    data[f"{prefix}-version"] = str(version)
+    return data
+
+
+def _render_case(
+    request: HttpRequest,
+    review: Review,
+    case: Case,
+    *,
+    forms: dict[int, CriterionAnswerForm] | None = None,
+    conflicts: dict[int, CriterionAnswer] | None = None,
+    details_form: AuditDetailsForm | None = None,
+    details_conflict: CaseAudit | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rights = rights_for(request.user, review)
+    audit = CaseAudit.objects.filter(case=case).select_related("auditor", "updated_by").first()
+    tool = review_tool(review)
+    editable = bool(audit and rights["audit_cases"] and not review.is_finished)
+    rows = []
+    if audit and tool:
+        forms, conflicts = forms or {}, conflicts or {}
+        for answer in audit.answers.select_related("criterion", "updated_by"):
+            rows.append(
+                {
+                    "answer": answer,
+                    "form": forms.get(answer.pk) or _answer_form(answer, tool),
+                    "conflict": conflicts.get(answer.pk),
+                }
+            )
+        details_form = details_form or _details_form(audit, tool)
+    moderation = (
+        Moderation.objects.filter(audit=audit).select_related("moderator").first()
+        if audit
+        else None
+    )
+    return render(
+        request,
+        "audits/case_audit.html",
+        _context(
+            request,
+            review,
+            case=case,
+            audit=audit,
+            tool=tool,
+            rows=rows,
+            editable=editable,
+            details_form=details_form,
+            details_conflict=details_conflict,
+            moderation=moderation,
+            has_errors=bool(
+                any(r["form"].errors or r["conflict"] for r in rows)
+                or (details_form and details_form.errors)
+                or details_conflict
+            ),
+            can_moderate=bool(
+                audit
+                and audit.status == CaseAudit.Status.COMPLETE
+                and rights["moderate"]
+                and audit.auditor_id != request.user.pk
+            ),
+        ),
+        status=status,
+    )
+
+
+@require_POST
+def case_audit_start(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
+    try:
+        start_audit(case=case, user=request.user)
+    except NoTool as error:
+        messages.error(request, str(error))
+    return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
+
+
+def _get_audit(case: Case) -> CaseAudit:
+    audit = CaseAudit.objects.filter(case=case).first()
+    if audit is None:
+        raise Http404("This case's audit has not started")
+    return audit
+
+
+@require_POST
+def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Save the whole page: each criterion and the details with their own version check."""
+    review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
+    audit = _get_audit(case)
+    tool = review_tool(review)
+    if request.htmx:
+        return _save_details_in_place(request, review, case, audit, tool)
+    forms: dict[int, CriterionAnswerForm] = {}
+    conflicts: dict[int, CriterionAnswer] = {}
+    for answer in audit.answers.all():
+        if f"c{answer.pk}-version" not in request.POST:
+            continue  # not on the page that was sent
+        form = _answer_form(answer, tool, request.POST)
+        if not form.is_valid():
+            forms[answer.pk] = form
+            continue
+        data = form.cleaned_data
+        if data["answer"] == answer.answer and data["comment"] == answer.comment:
+            continue
+        saved = save_answer(
+            answer_id=answer.pk,
+            version=data["version"],
+            answer=data["answer"],
+            comment=data["comment"],
+            user=request.user,
+        )
+        if not saved.ok:
+            conflicts[answer.pk] = saved.current
+            forms[answer.pk] = _answer_form(
+                answer, tool, _with_version(request.POST, f"c{answer.pk}", saved.current.version)
+            )
+    details_form = _details_form(audit, tool, request.POST)
+    details_conflict = None
+    if details_form.is_valid():
+        data = details_form.cleaned_data
+        fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
+        if any(data[f] != getattr(audit, f) for f in fields):
+            saved = save_audit_details(
+                audit_id=audit.pk,
+                version=data["version"],
+                user=request.user,
+                **{f: data[f] for f in fields},
+            )
+            if not saved.ok:
+                details_conflict = saved.current
+                details_form = _details_form(
+                    audit, tool, _with_version(request.POST, "audit", saved.current.version)
+                )
+                details_form.is_valid()
+        details_form = details_form if details_conflict else None
+    if forms or conflicts or details_form is not None:
+        for form in forms.values():
+            form.is_valid()
+        return _render_case(
+            request,
+            review,
+            case,
+            forms=forms,
+            conflicts=conflicts,
+            details_form=details_form,
+            details_conflict=details_conflict,
+        )
+    messages.success(request, f"The audit of case {case.reference} is saved.")
+    return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
+
+
+def _save_details_in_place(
+    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+) -> HttpResponse:
+    """htmx: save the decision, grade and status as they change; swap the section in only to show
+    a warning or both versions."""
+    form = _details_form(audit, tool, request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
+        if any(data[f] != getattr(audit, f) for f in fields):
+            saved = save_audit_details(
+                audit_id=audit.pk,
+                version=data["version"],
+                user=request.user,
+                **{f: data[f] for f in fields},
+            )
+            audit = saved.current
+            if not saved.ok:
+                conflict = saved.current
+                form = _details_form(
+                    audit, tool, _with_version(request.POST, "audit", conflict.version)
+                )
+                form.is_valid()
+    if not form.errors and conflict is None:
+        return render(
+            request,
+            "audits/partials/audit_details_saved.html",
+            {"audit": audit, "form": _details_form(audit, tool)},
+        )
+    response = render(
+        request,
+        "audits/partials/audit_details.html",
+        {
+            "review": review,
+            "case": case,
+            "audit": audit,
+            "editable": True,
+            "details_form": form,
+            "details_conflict": conflict,
+        },
+    )
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_POST
+def criterion_answer_save(
+    request: HttpRequest, pk: int, case_pk: int, answer_pk: int
+) -> HttpResponse:
+    """Save one criterion as you go (htmx swaps the criterion back in); without JS, the whole page."""
+    review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
+    answer = get_object_or_404(
+        CriterionAnswer.objects.select_related("criterion", "updated_by"),
+        pk=answer_pk,
+        audit__case=case,
+    )
+    tool = review_tool(review)
+    form = _answer_form(answer, tool, request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if (data["answer"], data["comment"]) != (answer.answer, answer.comment):
+            saved = save_answer(
+                answer_id=answer.pk,
+                version=data["version"],
+                answer=data["answer"],
+                comment=data["comment"],
+                user=request.user,
+            )
+            answer = saved.current
+            if saved.ok:
+                form = _answer_form(answer, tool)
+            else:
+                conflict = saved.current
+                form = _answer_form(
+                    answer, tool, _with_version(request.POST, f"c{answer.pk}", conflict.version)
+                )
+                form.is_valid()
+        else:
+            form = _answer_form(answer, tool)
+    if request.htmx:
+        if not form.errors and conflict is None:
+            return render(
+                request, "audits/partials/criterion_saved.html", {"answer": answer, "form": form}
+            )
+        response = render(
+            request,
+            "audits/partials/criterion.html",
+            {
+                "row": {"answer": answer, "form": form, "conflict": conflict},
+                "editable": True,
+                "review": review,
+                "case": case,
+            },
+        )
+        response["HX-Reswap"] = "outerHTML"  # show the warning or both versions in place
+        return response
+    if form.errors or conflict:
+        return _render_case(
+            request,
+            review,
+            case,
+            forms={answer.pk: form},
+            conflicts={answer.pk: conflict} if conflict else None,
+        )
+    messages.success(request, f"Criterion {answer.criterion.number} is saved.")
+    return redirect(
+        reverse("audits:case-audit", args=[review.pk, case.pk]) + f"#criterion-{answer.pk}"
+    )
+
+
+@require_POST
+def case_audit_share(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    review, case = get_case_for(request.user, pk, case_pk, "share_audits")
+    audit = _get_audit(case)
+    shared = request.POST.get("share") == "yes"
+    share_audit(audit=audit, user=request.user, shared=shared)
+    messages.success(
+        request,
+        f"The audit of case {case.reference} is {'now shared with' if shared else 'no longer shared with'} "
+        f"{review.host.display_name}'s staff.",
+    )
+    return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)

@@ -44,7 +44,7 @@ from audits.models import (
     answer_counts,
     compile_reference_pattern,
 )
-from config.xmltext import xml_safe, xml_safe_value
+from core.xmltext import xml_safe, xml_safe_value
 from reviews.models import Review, Role
 from trail.models import Event
 from trail.services import record

@@ -50,7 +50,7 @@ from audits.permissions import (
     get_tool_for,
     manages_tools,
 )
-from reviews.links import PkUrls
+from core.links import PkUrls
 from reviews.models import Review, Role
 from reviews.permissions import can, get_review_for, rights_for
 from trail.models import Event

@@ -69,6 +69,7 @@ chromium:
 lint: python-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: python-deps
 	$(BIN)/ruff check --fix .

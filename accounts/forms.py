@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 
-from config.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):

@@ -16,7 +16,7 @@ from audits.models import (
     compile_reference_pattern,
 )
 from audits.services.personal_details import personal_details_in
-from config.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from audits.models import AnnexFigures, Case, SafeguardingAlert, SampleDraw
-from config.retention import register
+from core.retention import register
 from reviews.models import Review
 
 

@@ -47,7 +47,7 @@ def main() -> None:
 
     import pypdf
 
-    from config.pdf import html_to_pdf
+    from core.pdf import html_to_pdf
     from reports.render import _logo, compose_letter, letter_html, letter_pdf
     from reviews.models import Finding
     from tests.reports.seed002 import build_seed_002_review

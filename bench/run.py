@@ -281,7 +281,7 @@ def main() -> None:
     parser.add_argument(
         "--no-stack-room",
         action="store_true",
-        help="without config.stack.StackRoomMiddleware, to measure what it saves",
+        help="without core.stack.StackRoomMiddleware, to measure what it saves",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -44,12 +44,12 @@ def main() -> None:
     room.add_argument(
         "--no-stack-room",
         action="store_true",
-        help="without config.stack.StackRoomMiddleware, to measure what it saves",
+        help="without core.stack.StackRoomMiddleware, to measure what it saves",
     )
     room.add_argument(
         "--compare-stack-room",
         action="store_true",
-        help="each page with and without the room (config/stack.py), in alternating blocks",
+        help="each page with and without the room (core/stack.py), in alternating blocks",
     )
     args = parser.parse_args()
     env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
@@ -92,7 +92,7 @@ def main() -> None:
                 "median_ms": round(statistics.median(times), 1),
                 "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
                 # Minor page faults a request (median): in the hundreds when a loop sits on a
-                # boundary of CPython's frame stack (config/stack.py).
+                # boundary of CPython's frame stack (core/stack.py).
                 "page_faults": int(statistics.median(faults)),
             }
         print(json.dumps(result), flush=True)
@@ -112,19 +112,19 @@ def _requests(client, url: str, count: int) -> tuple[list[float], list[int]]:
 
 
 def _compare_stack_room(client, url: str, count: int) -> dict[str, float]:
-    """The page with and without config.stack's room, in alternating blocks in this one process, so
+    """The page with and without core.stack's room, in alternating blocks in this one process, so
     that the machine's drift falls on both alike."""
-    import config.stack
+    import core.stack
 
-    with_room = config.stack.call_with_room
+    with_room = core.stack.call_with_room
     runs: dict[str, tuple[list[float], list[int]]] = {"with": ([], []), "without": ([], [])}
     for block in range(6):
         for mode in ("with", "without") if block % 2 == 0 else ("without", "with"):
-            config.stack.call_with_room = with_room if mode == "with" else _plain_call
+            core.stack.call_with_room = with_room if mode == "with" else _plain_call
             times, faults = _requests(client, url, max(1, count // 3))
             runs[mode][0].extend(times)
             runs[mode][1].extend(faults)
-    config.stack.call_with_room = with_room
+    core.stack.call_with_room = with_room
     medians = {mode: statistics.median(times) for mode, (times, _) in runs.items()}
     return {
         "with_room_ms": round(medians["with"], 1),

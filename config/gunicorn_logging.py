@@ -9,7 +9,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from config.log_redaction import redact
+from core.log_redaction import redact
 
 
 class RedactingGunicornLogger(Logger):

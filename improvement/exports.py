@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from config.xmltext import xml_safe, xml_safe_value
+from core.xmltext import xml_safe, xml_safe_value
 from improvement.models import Action
 from improvement.services import Plan, PlanItem
 

@@ -9,11 +9,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from config.forms import GovukFormMixin
+from core.forms import GovukFormMixin
+from core.markup import clean_text
 from improvement.models import Action, ExternalReview
 from reviews.documents import UploadRefused, inspect_upload
 from reviews.forms import DateField, VersionedForm
-from reviews.markup import clean_text
 from reviews.models import TEXT_LIMIT, Finding, Theme
 
 TOO_LONG = f"Keep it under {TEXT_LIMIT:,} characters"

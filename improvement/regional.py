@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet
 
 from audits.models import CriterionAnswer, answer_counts
 from audits.services.analysis import Counts
-from config.xmltext import xml_safe_value
+from core.xmltext import xml_safe_value
 from reviews.models import Finding, Review, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from config.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 from reports.compose import Section
 from reports.models import Letter
 from reviews.work_forms import TEXT_LIMIT, TOO_LONG

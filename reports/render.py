@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.pdf import BASE_URL, html_to_pdf
-from config.xmltext import xml_safe
+from core.pdf import BASE_URL, html_to_pdf
+from core.xmltext import xml_safe
 from reports import blocks as markup
 from reports import wording as w
 from reports.compose import LetterData, Section, gather

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.markup import clean_text
 from reports.compose import Section, gather
 from reports.models import (
     Comment,
@@ -28,7 +29,6 @@ from reports.models import (
 )
 from reports.render import compose_letter, letter_docx, letter_pdf
 from reports.styles import style_for
-from reviews.markup import clean_text
 from reviews.models import Membership, Review, Role
 from reviews.services import record_status_change, send_email
 from trail.models import Event

@@ -17,14 +17,26 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.restore import bound_data
+from core.links import PkUrls
 from reviews import work
-from reviews.links import finding_links
 from reviews.models import Finding, Kloe, Review, number_recommendations
 from reviews.permissions import can, get_review_for, rights_for
 from reviews.services import StaleEdit
 from reviews.views import is_htmx
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
+
+
+def finding_links(review_pk: int) -> PkUrls:
+    """The links of each finding's actions on the findings page, one ``reverse()`` per name."""
+    return PkUrls(
+        review_pk,
+        edit="reviews:finding-edit",
+        reorder="reviews:finding-reorder",
+        merge="reviews:finding-merge",
+        agree="reviews:finding-agree",
+        history="reviews:finding-history",
+    )
 
 
 def _finding(review: Review, pk: int) -> Finding:

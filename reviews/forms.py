@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
-from config.forms import GovukDateField, GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 from reviews.documents import UploadRefused, inspect_upload
 from reviews.models import (
     COORDINATOR_STATUSES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from config.retention import register
+from core.retention import register
 
 if TYPE_CHECKING:
     from reviews.models import Review

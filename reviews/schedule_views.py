@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config.pdf import render_pdf
+from core.pdf import render_pdf
 from reviews import services
 from reviews.calendar import build_calendar
 from reviews.forms import ReviewDayForm, SessionForm

@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from config.forms import GovukFormMixin
+from core.forms import GovukFormMixin
+from core.markup import clean_text
 from reviews.forms import VersionedForm
-from reviews.markup import clean_text
 from reviews.models import (
     TEXT_LIMIT,
     EvidenceNote,

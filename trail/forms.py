@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from config.forms import GovukDateField, GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 from trail.models import Event
 
 

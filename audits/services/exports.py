@@ -9,7 +9,7 @@ from typing import Any
 
 from audits.models import Answer, CaseAudit, CriterionAnswer
 from audits.services.analysis import summarise
-from config.xmltext import xml_safe, xml_safe_value
+from core.xmltext import xml_safe, xml_safe_value
 from reviews.models import Review
 
 

@@ -14,7 +14,7 @@ from audits.models import Case, CaseAudit, SampleStatus
 from audits.services.sampling import auditors_of
 from audits.services.tools import review_tool
 from audits.views._shared import _alerts_for, _context
-from reviews.links import PkUrls
+from core.links import PkUrls
 from reviews.permissions import get_review_for, rights_for
 
 

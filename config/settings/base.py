@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "core",
     "trail",
     "accounts",
     "reviews",
@@ -64,8 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the request runs with room on CPython's frame stack (config/stack.py explains why).
-    "config.stack.StackRoomMiddleware",
+    # First: the request runs with room on CPython's frame stack (core/stack.py explains why).
+    "core.stack.StackRoomMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -241,10 +242,10 @@ TRUSTED_PROXY_COUNT = env_int(
 )
 AXES_CLIENT_IP_CALLABLE = "trail.services.client_ip"
 
-# STACK_ROOM=false leaves out config.stack.StackRoomMiddleware: only for measuring what it saves
+# STACK_ROOM=false leaves out core.stack.StackRoomMiddleware: only for measuring what it saves
 # (bench/single.py --no-stack-room, bench/run.py --no-stack-room), or on a Python with CPython's fix.
 if not env_bool("STACK_ROOM", True):
-    MIDDLEWARE.remove("config.stack.StackRoomMiddleware")
+    MIDDLEWARE.remove("core.stack.StackRoomMiddleware")
 
 # BENCHMARK_VIEWS=true adds /bench/minimal, a signed-in view that does nothing: the ceiling the
 # benchmark scripts (bench/) compare every page with. Off in production.
@@ -272,8 +273,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Secrets in paths (calendar addresses, invitation and password-reset links) are written as
-    # [secret] by every handler (config/log_redaction.py); gunicorn's access log by its logger class.
-    "filters": {"redact_secret_paths": {"()": "config.log_redaction.RedactSecretPaths"}},
+    # [secret] by every handler (core/log_redaction.py); gunicorn's access log by its logger class.
+    "filters": {"redact_secret_paths": {"()": "core.log_redaction.RedactSecretPaths"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from reviews import markup as _markup
+from core import markup as _markup
 
 register = template.Library()
 

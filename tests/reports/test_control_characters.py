@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from audits.models import Case, CaseAudit, CriterionCommentary
 from audits.services.tools import review_tool
-from config.xmltext import xml_safe
+from core.xmltext import xml_safe
 from reports.models import LetterVersion
 from reviews.models import Finding
 from tests.audits.factories import started_audit

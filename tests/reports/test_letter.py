@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from docx import Document
 
-from config.pdf import RefusedURL, StaticOnlyURLFetcher
+from core.pdf import RefusedURL, StaticOnlyURLFetcher
 from reports.render import LOGO_URL, compose_letter, letter_docx, letter_pdf, presentation_pdf
 from reviews.models import Finding
 from tests.reports.seed002 import build_seed_002_review

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import AnnexFigures, Case
-from config.retention import PURGERS
+from core.retention import PURGERS
 from reports.models import Comment, Letter, LetterDownload, LetterVersion, SectionEdit
 from reports.render import compose_letter
 from reviews.models import Finding, Framework, Kloe, Review

@@ -16,7 +16,7 @@ from gunicorn.config import Config
 from gunicorn.glogging import SafeAtoms
 
 from config.gunicorn_logging import RedactingGunicornLogger
-from config.log_redaction import redact
+from core.log_redaction import redact
 from reviews.models import CalendarFeed
 from reviews.services import reset_member_second_factor
 

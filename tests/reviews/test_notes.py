@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.markup import render
+from core.markup import render
 from reviews.models import EvidenceNote, Finding, Framework, Kloe, Review, ReviewDay, Session
 
 

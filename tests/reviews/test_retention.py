@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from config import retention
-from config.retention import months_before
+from core import retention
+from core.retention import months_before
 from reviews.models import Review
 from tests.factories import ReviewFactory
 from trail.models import Event

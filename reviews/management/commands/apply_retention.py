@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from config.retention import PURGERS, months_before
+from core.retention import PURGERS, months_before
 from reviews.models import Review
 from trail.models import Event
 from trail.services import record

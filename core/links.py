@@ -3,7 +3,7 @@
 A page that lists 40 findings with six actions each would call ``reverse()`` 240 times, at tens of
 microseconds a call (most of the findings page's time went there). ``PkUrls`` reverses each URL name
 once, with a marker in place of the row's key, and fills the key in for each row: the same URLs,
-checked against ``reverse()`` by tests/reviews/test_links.py.
+checked against ``reverse()`` by tests/core/test_links.py.
 """
 
 from __future__ import annotations
@@ -35,14 +35,3 @@ class PkUrls:
 
     def __call__(self, pk: int) -> dict[str, str]:
         return {key: f"{head}{int(pk)}{tail}" for key, (head, tail) in self._parts.items()}
-
-
-def finding_links(review_pk: int) -> PkUrls:
-    return PkUrls(
-        review_pk,
-        edit="reviews:finding-edit",
-        reorder="reviews:finding-reorder",
-        merge="reviews:finding-merge",
-        agree="reviews:finding-agree",
-        history="reviews:finding-history",
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.pdf import BASE_URL, RefusedURL, StaticOnlyURLFetcher, render_pdf
+from core.pdf import BASE_URL, RefusedURL, StaticOnlyURLFetcher, render_pdf
 
 
 def test_static_files_are_served_to_weasyprint() -> None:

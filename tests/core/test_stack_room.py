@@ -1,4 +1,4 @@
-"""Each request runs with room on CPython's frame stack (config/stack.py, CPython gh-142183).
+"""Each request runs with room on CPython's frame stack (core/stack.py, CPython gh-142183).
 
 What a person would notice is speed: the findings page took 29 ms instead of 17 ms one request at a
 time (bench/single.py --no-stack-room). Timings do not belong in tests, so this counts what causes it:
@@ -15,7 +15,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from config.stack import call_with_room
+from core.stack import call_with_room
 
 CALLS = 300
 
@@ -64,4 +64,4 @@ def test_without_the_room_the_same_sweep_hits_a_chunk_boundary():
 
 
 def test_the_room_is_the_first_middleware():
-    assert settings.MIDDLEWARE[0] == "config.stack.StackRoomMiddleware"
+    assert settings.MIDDLEWARE[0] == "core.stack.StackRoomMiddleware"

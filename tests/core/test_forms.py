@@ -4,7 +4,7 @@ import pytest
 from django import forms
 
 from accounts.models import Organisation
-from config.forms import GovukDateField, GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 
 
 class _Form(GovukFormMixin, forms.Form):

@@ -1,11 +1,13 @@
-"""Links built once per page (reviews/links.py) are exactly the URLs reverse() gives."""
+"""Links built once per page (core/links.py, and the findings page's finding_links) are exactly the URLs
+reverse() gives."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from reviews.links import PkUrls, finding_links
+from core.links import PkUrls
+from reviews.finding_views import finding_links
 
 NAMES = {
     "edit": "reviews:finding-edit",

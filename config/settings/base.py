@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audits",
     "reports",
     "improvement",
+    "demo",
 ]
 
 MIDDLEWARE = [

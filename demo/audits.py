@@ -10,9 +10,9 @@ from django.db import transaction
 from accounts.models import User
 from audits import services
 from audits.models import Answer, Case, CaseAudit, CaseType, CriterionAnswer, SampleStatus
+from demo.reviews import FIELDWORK_TITLE
 from reviews.models import Review
 
-FIELDWORK_TITLE = "Peer challenge of the front door in Northmoor: November 2026"
 REVIEWERS = ("reviewer@eastvale.example", "reviewer2@westbridge.example")
 TYPES = [CaseType.CONTACT, CaseType.REFERRAL, CaseType.S17, CaseType.S47, CaseType.STRATEGY]
 TEAMS = ["MASH", "Assessment team 1", "Assessment team 2"]

@@ -41,8 +41,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from audits.dataset import BENCH_LEAD
     from bench.pages import AS_COORDINATOR
+    from demo.dataset import BENCH_LEAD
     from reviews.models import Role
 
     # Static files are not collected here: the pages are read for their queries only.

@@ -97,7 +97,7 @@ def _pages(review_id: int) -> dict[str, str]:
 
 
 def _bench_review_id() -> int:
-    from audits.dataset import BENCH_LEAD
+    from demo.dataset import BENCH_LEAD
     from reviews.models import Review, Role
 
     return (
@@ -152,8 +152,8 @@ def _write_targets(review_id: int, path: Path) -> dict[str, int]:
     from django.urls import reverse
 
     from accounts.models import User
-    from audits.dataset import BENCH_LEAD
     from audits.models import CriterionAnswer
+    from demo.dataset import BENCH_LEAD
     from reviews.models import Finding, Kloe
 
     lead = User.objects.get(email=BENCH_LEAD)
@@ -296,7 +296,7 @@ def main() -> None:
     )
     _setup_django(env)
     from accounts.models import User
-    from audits.dataset import BENCH_LEAD
+    from demo.dataset import BENCH_LEAD
     from reviews.models import Role
 
     review_id = _bench_review_id()

@@ -64,8 +64,8 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
-    from audits.dataset import BENCH_LEAD
     from bench.pages import AS_COORDINATOR
+    from demo.dataset import BENCH_LEAD
     from reviews.models import Role
 
     review_id = _bench_review_id()

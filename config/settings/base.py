@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "audits",
     "reports",
     "improvement",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -244,7 +244,7 @@ def test_main_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
 ) -> None:
     from accounts.models import User
     from audits.models import Case
-    from reviews.demo import DEMO_PASSWORD, FIELDWORK_TITLE
+    from demo.reviews import DEMO_PASSWORD, FIELDWORK_TITLE
 
     call_command("load_demo", stdout=StringIO())
     give_second_factor(User.objects.get(email=email))

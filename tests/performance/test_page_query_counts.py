@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from audits.dataset import SIZES, bench_email, generate
 from audits.models import Case
 from bench.pages import AS_COORDINATOR, main_pages
+from demo.dataset import SIZES, bench_email, generate
 
 MAX_QUERIES = 20
 # Bigger in every direction: more reviews, the lead on more of them, more of everything on a review.

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from audits.dataset import SIZES, AlreadyGenerated, generate
 from audits.models import CriterionAnswer
+from demo.dataset import SIZES, AlreadyGenerated, generate
 from reviews.models import Finding, Membership, Review
 
 TINY = replace(SIZES["small"], authorities=3, years=1, reviews_per_year=1, findings=6, cases=2)

@@ -1,7 +1,7 @@
 """The demo after the letter: Northmoor's previous review (issued, with an action plan under way), an
 Ofsted inspection in its history, and a demo region. Fictional throughout; loading twice changes nothing.
 
-Runs after ``reviews.demo.load_demo`` (the ``load_demo`` command calls both).
+Runs after ``demo.reviews.load_demo`` (the ``load_demo`` command calls both).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from demo.reviews import FIELDWORK_TITLE
 from improvement.models import Action, ExternalReview, ProgressUpdate, Region
-from reviews.demo import FIELDWORK_TITLE
 from reviews.models import Finding, Framework, Membership, Review, Role, Theme
 
 PAST_TITLE = "Peer review of the front door in Northmoor: the previous review"

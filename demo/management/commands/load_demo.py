@@ -1,7 +1,9 @@
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from reviews.demo import DEMO_PASSWORD, load_demo
+from demo.audits import load_audit_demo
+from demo.improvement import load_improvement_demo
+from demo.reports import issue_demo_letters
+from demo.reviews import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
@@ -9,9 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         logins = load_demo()
-        call_command("load_audit_demo", stdout=self.stdout)
-        call_command("load_improvement_demo", stdout=self.stdout)
-        call_command("load_letter_demo", stdout=self.stdout)
+        self.stdout.write(load_audit_demo())
+        self.stdout.write(load_improvement_demo())
+        self.stdout.write(f"Demo letters issued: {issue_demo_letters()}")
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         width = max(len(login.role) for login in logins)
         for login in logins:

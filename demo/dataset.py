@@ -633,8 +633,8 @@ def issue_letters(reviews: Iterable[Review] | object) -> int:
     """Mark these reviews' letters as issued: ``status=ISSUED`` and ``letter_issued_at`` (the end date
     plus six weeks, at noon).
 
-    The letters themselves (rendered PDF and Word, stored through Django's storage API) are stored by
-    the reports app afterwards: ``generate_dataset`` runs ``issue_generated_letters``.
+    The letters themselves (rendered PDF and Word, stored through Django's storage API) are stored
+    afterwards: ``generate_dataset`` runs ``demo.dataset_reports.issue_generated_letters``.
     """
     changed = []
     for review in reviews:  # type: ignore[union-attr]

@@ -18,7 +18,6 @@ from trail.services import record
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
-_TOUCH_EVERY = 15  # seconds: how often "last seen" is written back
 
 
 def session_deadlines(request: HttpRequest) -> dict[str, int]:
@@ -76,7 +75,9 @@ class SessionTimeoutMiddleware:
                 query = urlencode({"next": request.get_full_path(), "timeout": reason})
                 return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
             passive = request.path == reverse("accounts:session-status")
-            if not passive and (now - last_seen >= _TOUCH_EVERY or LAST_SEEN not in session):
+            if not passive and (
+                now - last_seen >= settings.SESSION_LAST_SEEN_EVERY or LAST_SEEN not in session
+            ):
                 session[LAST_SEEN] = now
         elif request.method == "POST":
             stash_for_timed_out(request)

@@ -231,3 +231,11 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
         install_default_themes(Theme)
     if not AuditTool.objects.filter(organisation=None, review=None).exists():
         importlib.import_module("audits.migrations.0002_default_tools").add_tools(apps, None)
+
+
+@pytest.fixture
+def no_last_seen_writes(settings) -> None:
+    """For query counts: "last seen" is written back to the session at most every 15 seconds, so a
+    request that comes more than 15 seconds after the one it is compared with (building a large data
+    set on a busy machine takes that long) made one more query. Here it is written only once."""
+    settings.SESSION_LAST_SEEN_EVERY = 10**9

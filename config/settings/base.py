@@ -216,6 +216,8 @@ SESSION_TIMEOUT_WARNING = (
     120  # seconds of warning before the idle timeout (WCAG 2.2.1: at least 20)
 )
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# How often a request writes "last seen" back to the session (seconds): not on every request.
+SESSION_LAST_SEEN_EVERY = 15
 
 # Two-factor sign-in (TOTP) for every account. TWO_FACTOR_REQUIRED=false is for local development
 # only; `check --deploy` reports it as an error.

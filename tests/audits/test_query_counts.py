@@ -46,11 +46,12 @@ def _queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("page", ["audits:analysis", "audits:home"])
 def test_the_page_keeps_a_constant_query_count_from_20_to_2000_cases(
-    world, page, django_assert_max_num_queries
+    world, page, django_assert_max_num_queries, no_last_seen_writes
 ) -> None:
     use_seed_002_tool(world.review)
     client = world.client("lead_reviewer")
     url = reverse(page, args=[world.review.pk])
+    client.get(url)  # the session's first "last seen" is written here, not in a measured request
     _audited_cases(world, 0, 20)
     small = _queries(client, url)
     _audited_cases(world, 20, 1980)

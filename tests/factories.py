@@ -94,13 +94,15 @@ def unused_code(email: str) -> str:
     The service takes one step of clock drift either way, refuses a step it has seen, and follows
     the app's clock (django-otp moves the device's drift when a code arrives a step early or late,
     as happens when a test's code crosses a 30-second boundary on a busy machine). So this is the
-    code of the earliest step after the last one used that the device's window holds now."""
+    code of the current step of the device's clock, or of the next one if the current one is used."""
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.get(user__email__iexact=email, confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    for offset in range(-device.tolerance, device.tolerance + 1):
+    # The current step first, then the next: never an earlier one, which a 30-second boundary
+    # passing before the service reads it would take out of the window.
+    for offset in range(0, device.tolerance + 1):
         totp.drift = device.drift + offset
         if totp.t() > device.last_t:
             return f"{totp.token():06d}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -116,3 +117,30 @@ def password_signs_in(email: str, password: str) -> bool:
 
     request = RequestFactory().post("/account/sign-in/")
     return authenticate(request, username=email, password=password) is not None
+
+
+def set_up_review_through_the_form(world: Any, host: Any, title: str = "A new review") -> Any:
+    """The world's coordinator sets up a review hosted by ``host`` through the form, as a person
+    would (nothing else happens to it), and gets it back."""
+    from django.urls import reverse
+
+    from reviews.models import Framework, Review
+
+    data = {
+        "title": title,
+        "host": str(host.pk),
+        "lead_organisation": str(world.lead_org.pk),
+        "kind": Review.Kind.PEER_CHALLENGE,
+        "kind_other": "",
+        "delivery": Review.Delivery.ON_SITE,
+        **{f"{field}_{part}": "" for field in ("start_date", "end_date") for part in range(3)},
+        "request": "",
+        "addressee_name": "",
+        "addressee_title": "",
+        "our_reference": "",
+        "your_reference": "",
+        "framework": str(Framework.objects.filter(is_default=True).first().pk),
+    }
+    response = world.client("coordinator").post(reverse("reviews:review-create"), data)
+    assert response.status_code == 302
+    return Review.objects.get(title=title)

@@ -22,7 +22,7 @@ from accounts.models import User
 from audits.models import AuditTool
 from audits.services.tools import shipped_tool
 from reviews.models import Framework, Membership, Review, Role
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, set_up_review_through_the_form
 
 
 def _link() -> str:
@@ -49,32 +49,6 @@ def _invite_and_accept(world, review: Review, email: str, role: str) -> User:
     return User.objects.get(email=email)
 
 
-def _review_at(world, host) -> Review:
-    data = {
-        "title": "A review hosted at the target",
-        "host": str(host.pk),
-        "lead_organisation": str(world.lead_org.pk),
-        "kind": Review.Kind.PEER_CHALLENGE,
-        "kind_other": "",
-        "delivery": Review.Delivery.ON_SITE,
-        "start_date_0": "",
-        "start_date_1": "",
-        "start_date_2": "",
-        "end_date_0": "",
-        "end_date_1": "",
-        "end_date_2": "",
-        "request": "",
-        "addressee_name": "",
-        "addressee_title": "",
-        "our_reference": "",
-        "your_reference": "",
-        "framework": str(Framework.objects.filter(is_default=True).first().pk),
-    }
-    response = world.client("coordinator").post(reverse("reviews:review-create"), data)
-    assert response.status_code == 302
-    return Review.objects.get(title=data["title"])
-
-
 def _signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
@@ -88,7 +62,7 @@ def test_inviting_yourself_as_host_lead_does_not_make_you_staff_of_the_host(worl
     framework = Framework.objects.filter(is_default=True).first()
     theirs = framework.copy(name="Westbridge's KLOEs", organisation=target)
 
-    review = _review_at(world, target)
+    review = set_up_review_through_the_form(world, target, title="A review hosted at the target")
     mole = _invite_and_accept(world, review, "mole@eastvale.example", Role.HOST_LEAD)
     assert mole.organisation_id is None
     # The coordinator then makes the new account a coordinator (which keeps audit tools).

@@ -10,42 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.models import Region, RegionalAccess
-from reviews.models import Finding, Framework, Membership, Review, Role
+from reviews.models import Finding, Membership, Review, Role
 from tests.authz.expectations.improvement import issue
-from tests.factories import MembershipFactory, ReviewFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    ReviewFactory,
+    UserFactory,
+    set_up_review_through_the_form,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _history(client, org):
     return client.get(reverse("improvement:authority-history", kwargs={"pk": org.pk}))
-
-
-def _set_up_review_at(world, host) -> Review:
-    """The coordinator sets up a review hosted by ``host`` through the form (nothing else)."""
-    data = {
-        "title": "A new review",
-        "host": str(host.pk),
-        "lead_organisation": str(world.lead_org.pk),
-        "kind": Review.Kind.PEER_CHALLENGE,
-        "kind_other": "",
-        "delivery": Review.Delivery.ON_SITE,
-        "start_date_0": "",
-        "start_date_1": "",
-        "start_date_2": "",
-        "end_date_0": "",
-        "end_date_1": "",
-        "end_date_2": "",
-        "request": "",
-        "addressee_name": "",
-        "addressee_title": "",
-        "our_reference": "",
-        "your_reference": "",
-        "framework": str(Framework.objects.filter(is_default=True).first().pk),
-    }
-    response = world.client("coordinator").post(reverse("reviews:review-create"), data)
-    assert response.status_code == 302
-    return Review.objects.get(title="A new review")
 
 
 def _other_teams_issued_review(host) -> Review:
@@ -58,7 +36,7 @@ def _other_teams_issued_review(host) -> Review:
 
 def test_picking_an_authority_as_host_does_not_open_its_history(world) -> None:
     _other_teams_issued_review(world.other_org)
-    review = _set_up_review_at(world, world.other_org)
+    review = set_up_review_through_the_form(world, world.other_org)
     client = world.client("coordinator")
     assert _history(client, world.other_org).status_code == 404
     # Moving the review on by hand does not either.
@@ -117,7 +95,7 @@ def test_setting_up_a_review_does_not_name_an_authority_in_the_regional_view(wor
     text = world.client("coordinator").get(url).content.decode()
     assert "Westbridge City Council" not in text and "Authority A" in text
 
-    _set_up_review_at(world, world.other_org)
+    set_up_review_through_the_form(world, world.other_org)
     text = world.client("coordinator").get(url).content.decode()
     assert "Westbridge City Council" not in text and "Authority A" in text
 

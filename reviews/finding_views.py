@@ -16,13 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.restore import bound_data
+from core.http import bound_data, is_htmx
 from core.links import PkUrls
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
 from reviews.permissions import can, get_review_for, rights_for
 from reviews.services import StaleEdit
-from reviews.views import is_htmx
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
 
@@ -266,7 +265,7 @@ def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     rights = rights_for(request.user, review)
     item = _finding(review, finding)
-    form = MergeForm(request.POST if request.method == "POST" else None, finding=item)
+    form = MergeForm(bound_data(request), finding=item)
     if request.method == "POST" and form.is_valid():
         into = work.merge_findings(finding=item, into=form.cleaned_data["other"], request=request)
         messages.success(request, "Findings merged. Check the merged words, then save.")

@@ -14,12 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.restore import bound_data
+from core.http import bound_data, is_htmx
 from reviews import work
 from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
 from reviews.services import StaleEdit
-from reviews.views import is_htmx
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
 
 

@@ -62,7 +62,9 @@ def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> Http
 @require_POST
 def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
-    tool_form = ToolChoiceForm(bound_data(request), tools=AuditTool.objects.visible_to(request.user))
+    tool_form = ToolChoiceForm(
+        bound_data(request), tools=AuditTool.objects.visible_to(request.user)
+    )
     if tool_form.is_valid():
         try:
             tool_services.choose_tool(review=review, tool=tool_form.cleaned_data["tool"])

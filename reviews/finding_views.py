@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.http import bound_data, is_htmx
+from core.http import bound_data, is_htmx, page_or_partial
 from core.links import PkUrls
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
@@ -168,12 +168,10 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
             item = _finding(review, item.pk)  # the form changed the one in hand: read it again
             form = _form_after_conflict(request, item, review, rights)
             latest = item
-    template = (
-        "reviews/partials/finding_edit.html" if is_htmx(request) else "reviews/finding_form.html"
-    )
-    return render(
+    return page_or_partial(
         request,
-        template,
+        "reviews/finding_form.html",
+        "reviews/partials/finding_edit.html",
         {
             "review": review,
             "review_rights": rights,

@@ -12,7 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from accounts.restore import remember_timed_out, stash, stash_for_timed_out
+from core.http import is_htmx, remember_timed_out, stash, stash_for_timed_out
 from trail.models import Event
 from trail.services import record
 
@@ -37,9 +37,9 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._handle(request)
-        if request.headers.get("HX-Request") == "true" and response.status_code == 302:
+        if is_htmx(request) and response.status_code == 302:
             # An htmx request would follow the redirect and put the sign-in page inside the page:
-            # ask htmx to go there instead (the text sent is kept, see accounts.restore).
+            # ask htmx to go there instead (the text sent is kept, see core.http).
             location = response["Location"]
             if location.startswith(reverse(settings.LOGIN_URL)):
                 redirect = HttpResponse(status=200)

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts import twofactor
 from accounts.forms import TwoFactorCodeForm, TwoFactorSetupForm
 from accounts.middleware import LAST_SEEN, session_deadlines, two_factor_exempt
+from core.http import bound_data
 from trail.models import Event
 from trail.services import record
 
@@ -42,7 +43,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_next_url(request))
     if not twofactor.has_confirmed_device(request.user):
         return _to("accounts:two-factor-setup", request)
-    form = TwoFactorCodeForm(request.POST or None, user=request.user)
+    form = TwoFactorCodeForm(bound_data(request), user=request.user)
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, form.device)
@@ -62,7 +63,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if twofactor.has_confirmed_device(request.user):
         return _to("accounts:two-factor", request)
     if request.method == "POST":
-        form = TwoFactorSetupForm(request.POST)
+        form = TwoFactorSetupForm(bound_data(request))
         if form.is_valid():
             key = form.cleaned_data["key"]
             codes = twofactor.confirm_device(request.user, key)

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.http import bound_data, bound_files, post_or_restored
 from improvement import exports, regional, services
 from improvement.forms import (
     ActionForm,
@@ -38,10 +39,6 @@ STALE = (
     "Someone else changed this action while you were editing it. Your text is kept below: check it "
     "against the latest version, then save again."
 )
-
-
-def _data(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.POST if request.method == "POST" else None
 
 
 def _action(review: Review, pk: int) -> Action:
@@ -80,7 +77,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("finding", "").isdigit():
         initial["finding"] = request.GET["finding"]
-    form = ActionForm(_data(request), findings=findings, initial=initial)
+    form = ActionForm(bound_data(request), findings=findings, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.create_action(
             review=review, data=form.cleaned_data, user=request.user, request=request
@@ -127,7 +124,7 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     item = _action(review, action)
     findings = services.plan_findings(review)
-    form = ActionForm(_data(request), instance=item, findings=findings)
+    form = ActionForm(bound_data(request), instance=item, findings=findings)
     if request.method == "POST":
         stale = False
         if form.is_valid():
@@ -161,12 +158,12 @@ def _keep_typed(request: HttpRequest, latest: Action, findings: list) -> ActionF
     return form
 
 
-@require_POST
+@post_or_restored
 def action_progress(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     item = _action(review, action)
-    form = ProgressForm(request.POST, action=item)
-    if form.is_valid():
+    form = ProgressForm(bound_data(request), action=item)
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_progress(
                 action=item,
@@ -227,7 +224,9 @@ def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     previous = get_review_for(request.user, pk, "create_follow_up")
-    form = FollowUpForm(_data(request), initial={"title": f"Follow-up: {previous.title}"[:250]})
+    form = FollowUpForm(
+        bound_data(request), initial={"title": f"Follow-up: {previous.title}"[:250]}
+    )
     if request.method == "POST" and form.is_valid():
         review = services.create_follow_up(
             previous=previous,
@@ -287,7 +286,7 @@ def authority_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def external_review_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_authority_for(request.user, pk, record=True)
-    form = ExternalReviewForm(_data(request), request.FILES if request.method == "POST" else None)
+    form = ExternalReviewForm(bound_data(request), bound_files(request))
     if request.method == "POST" and form.is_valid():
         services.add_external_review(
             organisation=organisation, data=form.cleaned_data, user=request.user, request=request
@@ -355,7 +354,7 @@ def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def themes(request: HttpRequest) -> HttpResponse:
     require_coordinator(request.user)
-    form = ThemeForm(_data(request))
+    form = ThemeForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         theme = form.save(commit=False)
         theme.position = (
@@ -379,7 +378,7 @@ def themes(request: HttpRequest) -> HttpResponse:
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_coordinator(request.user)
     theme = get_object_or_404(Theme, pk=pk)
-    form = ThemeForm(_data(request), instance=theme)
+    form = ThemeForm(bound_data(request), instance=theme)
     if request.method == "POST" and form.is_valid():
         try:
             save_versioned(form)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.http import bound_data, post_or_restored
 from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
@@ -74,7 +75,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_style(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
-    form = StyleForm(request.POST)
+    form = StyleForm(bound_data(request))
     if not form.is_valid():
         messages.error(request, "Choose one of the styles of letter.")
         return redirect(_letter_url(review.pk))
@@ -93,9 +94,10 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         raise Http404("No such section")
     current_version = section.edit.version if section.edit else 0
     stale = False
-    if request.method == "POST":
-        form = SectionForm(request.POST)
-        if form.is_valid():
+    data = bound_data(request)  # on a GET, the text kept through a session timeout, if any
+    if data is not None:
+        form = SectionForm(data)
+        if request.method == "POST" and form.is_valid():
             try:
                 services.save_section(
                     review=review,
@@ -136,7 +138,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_POST
 def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
-    form = ResetForm(request.POST)
+    form = ResetForm(bound_data(request))
     if not form.is_valid():
         messages.error(request, "The section could not be reset: open it again and retry.")
         return redirect(_letter_url(review.pk, f"section-{key}"))
@@ -233,13 +235,13 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if rights["comment_on_letter"]:
         form = CommentForm(
-            request.POST if request.method == "POST" else None,
+            bound_data(request),
             sections=composed.sections,
             initial={"section": request.GET.get("section", "")},
         )
     if request.method == "POST" and form is None:
         get_review_for(request.user, pk, "comment_on_letter")  # not theirs to comment: 403
-    if form is not None and form.is_bound and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
         services.add_comment(
             review=review,
             section=form.sections[form.cleaned_data["section"]],
@@ -265,14 +267,14 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_or_restored
 def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     item = get_object_or_404(
         Comment.objects.select_related("author"), letter__review=review, pk=comment
     )
-    form = ReplyForm(request.POST)
-    if form.is_valid():
+    form = ReplyForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
         try:
             services.answer_comment(
                 comment=item,
@@ -308,7 +310,7 @@ def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
             "reply_form": ReplyForm(),
             "failed_reply": (item.pk, form),
         },
-        status=400,
+        status=400 if request.method == "POST" else 200,  # a GET: the reply kept through a timeout
     )
 
 

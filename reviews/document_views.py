@@ -8,11 +8,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.http import bound_data, bound_files
 from reviews import services
 from reviews.forms import DocumentRequestForm, DocumentUploadForm
 from reviews.models import Document, DocumentRequest
 from reviews.permissions import get_review_for, rights_for
-from reviews.views import form_data, form_files
 
 
 @require_safe
@@ -30,7 +30,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
-    form = DocumentRequestForm(form_data(request))
+    form = DocumentRequestForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         wanted = form.save(commit=False)
         wanted.review = review
@@ -48,7 +48,7 @@ def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "upload_documents")
     wanted = get_object_or_404(DocumentRequest, review=review, pk=request_pk)
-    form = DocumentUploadForm(form_data(request), form_files(request))
+    form = DocumentUploadForm(bound_data(request), bound_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         services.store_document(

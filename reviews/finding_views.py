@@ -16,13 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.restore import bound_data
+from core.http import bound_data, is_htmx, page_or_partial
 from core.links import PkUrls
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
 from reviews.permissions import can, get_review_for, rights_for
 from reviews.services import StaleEdit
-from reviews.views import is_htmx
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
 
@@ -169,12 +168,10 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
             item = _finding(review, item.pk)  # the form changed the one in hand: read it again
             form = _form_after_conflict(request, item, review, rights)
             latest = item
-    template = (
-        "reviews/partials/finding_edit.html" if is_htmx(request) else "reviews/finding_form.html"
-    )
-    return render(
+    return page_or_partial(
         request,
-        template,
+        "reviews/finding_form.html",
+        "reviews/partials/finding_edit.html",
         {
             "review": review,
             "review_rights": rights,
@@ -266,7 +263,7 @@ def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     rights = rights_for(request.user, review)
     item = _finding(review, finding)
-    form = MergeForm(request.POST if request.method == "POST" else None, finding=item)
+    form = MergeForm(bound_data(request), finding=item)
     if request.method == "POST" and form.is_valid():
         into = work.merge_findings(finding=item, into=form.cleaned_data["other"], request=request)
         messages.success(request, "Findings merged. Check the merged words, then save.")

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.http import bound_data
 from reviews import services
 from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
 from reviews.models import Framework
@@ -17,7 +18,6 @@ from reviews.permissions import (
     require_organisation,
     rights_for,
 )
-from reviews.views import form_data
 
 
 @require_safe
@@ -46,7 +46,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk)
     require_organisation(request.user, "a framework")
     form = FrameworkCopyForm(
-        form_data(request), initial={"name": f"{framework.name} (our version)"}
+        bound_data(request), initial={"name": f"{framework.name} (our version)"}
     )
     if request.method == "POST" and form.is_valid():
         copy = services.copy_framework(
@@ -58,8 +58,8 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResponse | None:
-    form = FrameworkForm(form_data(request), instance=framework, prefix="framework")
-    formset = KloeFormSet(form_data(request), instance=framework, prefix="kloes")
+    form = FrameworkForm(bound_data(request), instance=framework, prefix="framework")
+    formset = KloeFormSet(bound_data(request), instance=framework, prefix="kloes")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.save_framework(form=form, formset=formset)

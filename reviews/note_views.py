@@ -14,12 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.restore import bound_data
+from core.http import bound_data, page_or_partial
 from reviews import work
 from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
 from reviews.services import StaleEdit
-from reviews.views import is_htmx
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
 
 
@@ -76,10 +75,10 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
         work.create_note(review=review, data=form.cleaned_data, author=request.user)
         messages.success(request, "Evidence note added.")
         return redirect(_notes_url(review))
-    return render(
+    return page_or_partial(  # opened in place on the notes page (htmx), or as a page of its own
         request,
-        # Opened in place on the notes page (htmx), or as a page of its own.
-        "reviews/partials/note_add_form.html" if is_htmx(request) else "reviews/note_form.html",
+        "reviews/note_form.html",
+        "reviews/partials/note_add_form.html",
         {"review": review, "review_rights": rights_for(request.user, review), "form": form},
     )
 

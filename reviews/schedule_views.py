@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.http import bound_data, site_url
 from core.pdf import render_pdf
 from reviews import services
 from reviews.calendar import build_calendar
@@ -17,7 +18,6 @@ from reviews.forms import ReviewDayForm, SessionForm
 from reviews.models import CalendarFeed, Membership, Review, ReviewDay, Session
 from reviews.permissions import get_review_for, rights_for
 from reviews.schedule import build_timetable, warnings_for
-from reviews.views import form_data, site_url
 
 
 @require_safe
@@ -80,7 +80,7 @@ def timetable_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def day_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
-    form = ReviewDayForm(form_data(request), review=review)
+    form = ReviewDayForm(bound_data(request), review=review)
     if request.method == "POST" and form.is_valid():
         day = form.save(commit=False)
         day.review = review
@@ -140,7 +140,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if day := request.GET.get("day"):
         initial["day"] = day
-    form = SessionForm(form_data(request), review=review, initial=initial)
+    form = SessionForm(bound_data(request), review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = services.save_session(form=form, review=review, site_url=site_url(request))
         return _saved(request, session, "Added")
@@ -159,7 +159,7 @@ def _session(review: Review, session: int) -> Session:
 def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
-    form = SessionForm(form_data(request), instance=found, review=review)
+    form = SessionForm(bound_data(request), instance=found, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_session(form=form, review=review, site_url=site_url(request))

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.restore import bound_data
+from core.http import bound_data
 from reviews import self_assessment as service
 from reviews.permissions import can, get_review_for, rights_for
 from reviews.services import StaleEdit

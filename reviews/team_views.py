@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from accounts.twofactor import has_confirmed_device
+from core.http import bound_data, site_url
 from reviews import services
 from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
 from reviews.models import Invitation, Membership, Role
 from reviews.permissions import get_review_for, rights_for
-from reviews.views import form_data, site_url
 
 
 @require_safe
@@ -45,7 +45,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
-    form = InvitationForm(form_data(request), review=review)
+    form = InvitationForm(bound_data(request), review=review)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite(
@@ -115,7 +115,7 @@ def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     member = get_object_or_404(
         Membership.objects.select_related("user"), review=review, pk=membership
     )
-    form = RoleForm(form_data(request), initial={"role": member.role})
+    form = RoleForm(bound_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_role(
@@ -175,7 +175,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
 
-    form = None if existing else AcceptNewAccountForm(form_data(request), email=invitation.email)
+    form = None if existing else AcceptNewAccountForm(bound_data(request), email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             user = services.accept_invitation(

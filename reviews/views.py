@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
+from core.http import bound_data, site_url
 from reviews import services
 from reviews.forms import ReviewForm
 from reviews.models import Membership, Review, Role
@@ -132,31 +132,10 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
     ]
 
 
-def form_data(request: HttpRequest) -> QueryDict | None:
-    """What a form is bound to: the POST, even an empty one (so it says what is missing), or None."""
-    return request.POST if request.method == "POST" else None
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """The request is htmx's (a part of a page to swap in place), not a page of its own.
-
-    django-htmx's middleware reads the request's headers into ``request.htmx``."""
-    return bool(getattr(request, "htmx", False))
-
-
-def form_files(request: HttpRequest) -> MultiValueDict | None:
-    return request.FILES if request.method == "POST" else None
-
-
-def site_url(request: HttpRequest) -> str:
-    """The service's address as this request reached it, for links in emails."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_create(request: HttpRequest) -> HttpResponse:
     require_coordinator(request.user)
-    form = ReviewForm(form_data(request), user=request.user, creating=True)
+    form = ReviewForm(bound_data(request), user=request.user, creating=True)
     if request.method == "POST" and form.is_valid():
         review = services.create_review(form=form, user=request.user)
         messages.success(request, f"Review “{review.title}” created. Next: invite the team.")
@@ -167,7 +146,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_review")
-    form = ReviewForm(form_data(request), instance=review, user=request.user)
+    form = ReviewForm(bound_data(request), instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_review(form=form, user=request.user, request=request)
@@ -189,7 +168,7 @@ def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -
     (their password and a current code); the person is told by email, and the trail records it."""
     review = get_review_for(request.user, pk, "manage_team")
     membership = get_object_or_404(review.memberships.select_related("user"), pk=membership_pk)
-    form = StepUpForm(request.POST if request.method == "POST" else None, request=request)
+    form = StepUpForm(bound_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         reset_member_second_factor(
             review=review,

@@ -13,6 +13,7 @@ from audits.forms import AlertForm
 from audits.permissions import get_alert_for, get_case_for
 from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
 from audits.views._shared import GET_POST, _alerts_for, _context
+from core.http import bound_data, site_url
 from reviews.models import Role
 from reviews.permissions import get_review_for
 from trail.models import Event
@@ -25,14 +26,14 @@ def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     people = User.objects.filter(
         memberships__review=review, memberships__role=Role.HOST_STAFF
     ).order_by("full_name")
-    form = AlertForm(request.POST or None, people=people)
+    form = AlertForm(bound_data(request), people=people)
     if request.method == "POST" and form.is_valid():
         alert = raise_alert(
             case=case,
             user=request.user,
             concern=form.cleaned_data["concern"],
             also_tell=list(form.cleaned_data.get("also_tell") or []),
-            site=request.build_absolute_uri("/").rstrip("/"),
+            site=site_url(request),
         )
         messages.success(
             request,

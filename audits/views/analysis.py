@@ -8,13 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
 from audits.services.exports import export_table, to_csv, to_xlsx
 from audits.views._shared import _context
+from core.http import bound_data, post_or_restored
 from reviews.models import Review
 from reviews.permissions import get_review_for
 from trail.models import Event
@@ -51,11 +52,13 @@ def _render_analysis(
     )
 
 
-@require_POST
+@post_or_restored
 def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "audit_cases")
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool__review=review)
-    form = CommentaryForm(request.POST)
+    form = CommentaryForm(bound_data(request))
+    if request.method != "POST":  # back from signing in: the analysis page with the words typed
+        return _render_analysis(request, review, criterion_pk=criterion.pk, form=form)
     if not form.is_valid():
         if form.personal_warning:
             return _render_analysis(request, review, criterion_pk=criterion.pk, form=form)

@@ -23,6 +23,7 @@ from audits.services.case_audits import (
 )
 from audits.services.tools import review_tool
 from audits.views._shared import _context
+from core.http import bound_data, is_htmx, post_or_restored
 from reviews.models import Review
 from reviews.permissions import rights_for
 from trail.models import Event
@@ -146,20 +147,22 @@ def _get_audit(case: Case) -> CaseAudit:
     return audit
 
 
-@require_POST
+@post_or_restored
 def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Save the whole page: each criterion and the details with their own version check."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
     tool = review_tool(review)
-    if request.htmx:
+    if request.method != "POST":
+        return _restored_case(request, review, case, audit, tool)
+    if is_htmx(request):
         return _save_details_in_place(request, review, case, audit, tool)
     forms: dict[int, CriterionAnswerForm] = {}
     conflicts: dict[int, CriterionAnswer] = {}
     for answer in audit.answers.all():
         if f"c{answer.pk}-version" not in request.POST:
             continue  # not on the page that was sent
-        form = _answer_form(answer, tool, request.POST)
+        form = _answer_form(answer, tool, bound_data(request))
         if not form.is_valid():
             forms[answer.pk] = form
             continue
@@ -178,7 +181,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
             forms[answer.pk] = _answer_form(
                 answer, tool, _with_version(request.POST, f"c{answer.pk}", saved.current.version)
             )
-    details_form = _details_form(audit, tool, request.POST)
+    details_form = _details_form(audit, tool, bound_data(request))
     details_conflict = None
     if details_form.is_valid():
         data = details_form.cleaned_data
@@ -213,12 +216,27 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
 
 
+def _restored_case(
+    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+) -> HttpResponse:
+    """Back from signing in after a timeout: the audit page with what was typed, nothing saved."""
+    data = bound_data(request)
+    forms = {
+        answer.pk: _answer_form(answer, tool, data)
+        for answer in audit.answers.all()
+        if f"c{answer.pk}-version" in data
+    }
+    details_form = _details_form(audit, tool, data) if "audit-version" in data else None
+    record_read(request, Event.Action.CASE_AUDIT_VIEWED, case)
+    return _render_case(request, review, case, forms=forms, details_form=details_form)
+
+
 def _save_details_in_place(
     request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """htmx: save the decision, grade and status as they change; swap the section in only to show
     a warning or both versions."""
-    form = _details_form(audit, tool, request.POST)
+    form = _details_form(audit, tool, bound_data(request))
     conflict = None
     if form.is_valid():
         data = form.cleaned_data
@@ -259,7 +277,7 @@ def _save_details_in_place(
     return response
 
 
-@require_POST
+@post_or_restored
 def criterion_answer_save(
     request: HttpRequest, pk: int, case_pk: int, answer_pk: int
 ) -> HttpResponse:
@@ -271,7 +289,9 @@ def criterion_answer_save(
         audit__case=case,
     )
     tool = review_tool(review)
-    form = _answer_form(answer, tool, request.POST)
+    if request.method != "POST":
+        return _restored_case(request, review, case, answer.audit, tool)
+    form = _answer_form(answer, tool, bound_data(request))
     conflict = None
     if form.is_valid():
         data = form.cleaned_data
@@ -294,7 +314,7 @@ def criterion_answer_save(
                 form.is_valid()
         else:
             form = _answer_form(answer, tool)
-    if request.htmx:
+    if is_htmx(request):
         if not form.errors and conflict is None:
             return render(
                 request, "audits/partials/criterion_saved.html", {"answer": answer, "form": form}

@@ -13,6 +13,7 @@ from audits.forms import CaseListForm
 from audits.models import Case, CaseType, SampleStatus
 from audits.services.case_list import import_cases, parse_case_list, reference_rule
 from audits.views._shared import GET_POST, _context
+from core.http import bound_data, bound_files
 from reviews.permissions import get_review_for
 from trail.models import Event
 from trail.services import record_read
@@ -48,7 +49,7 @@ def case_list(request: HttpRequest, pk: int) -> HttpResponse:
 def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Check every row; import nothing when any is wrong, unless asked to import the valid rows."""
     review = get_review_for(request.user, pk, "upload_case_list")
-    form = CaseListForm(request.POST or None, request.FILES or None)
+    form = CaseListForm(bound_data(request), bound_files(request))
     parsed = None
     if request.method == "POST" and form.is_valid():
         parsed = parse_case_list(review=review, text=form.cleaned_data["text"])

@@ -11,6 +11,7 @@ from audits.models import CaseAudit, Moderation
 from audits.permissions import get_case_for
 from audits.services.moderation import moderate
 from audits.views._shared import GET_POST, _context
+from core.http import bound_data
 
 
 @GET_POST
@@ -23,24 +24,23 @@ def case_audit_moderate(request: HttpRequest, pk: int, case_pk: int) -> HttpResp
     existing = Moderation.objects.filter(audit=audit).first()
     previous = {m.answer_id: m for m in existing.answers.all()} if existing else {}
     errors: list[tuple[str, str]] = []
+    data = bound_data(request)
     values = {}
     for answer in answers:
         key = f"m{answer.pk}"
         old = previous.get(answer.pk)
         values[answer.pk] = {
-            "agrees": request.POST.get(f"{key}-agrees", "")
-            if request.method == "POST"
+            "agrees": data.get(f"{key}-agrees", "")
+            if data is not None
             else ({True: "yes", False: "no"}[old.agrees] if old else ""),
-            "note": request.POST.get(f"{key}-note", "")
-            if request.method == "POST"
-            else (old.note if old else ""),
+            "note": data.get(f"{key}-note", "") if data is not None else (old.note if old else ""),
         }
     overall = {
-        "agrees": request.POST.get("overall-agrees", "")
-        if request.method == "POST"
+        "agrees": data.get("overall-agrees", "")
+        if data is not None
         else ({True: "yes", False: "no"}[existing.agrees_overall] if existing else ""),
-        "note": request.POST.get("overall-note", "")
-        if request.method == "POST"
+        "note": data.get("overall-note", "")
+        if data is not None
         else (existing.note if existing else ""),
     }
     if request.method == "POST":

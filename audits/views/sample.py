@@ -15,6 +15,7 @@ from audits.models import AuditPlan, AuditTool, Case, CaseAudit, SampleDraw, Sam
 from audits.services import tools as tool_services
 from audits.services.sampling import SampleLocked, assign_cases, draw_sample, set_sample_status
 from audits.views._shared import GET_POST, _context
+from core.http import bound_data
 from reviews.models import Review
 from reviews.permissions import get_review_for
 
@@ -23,7 +24,7 @@ from reviews.permissions import get_review_for
 def audit_settings(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     plan = AuditPlan.objects.filter(review=review).first() or AuditPlan(review=review)
-    form = ReferenceRuleForm(request.POST or None, instance=plan)
+    form = ReferenceRuleForm(bound_data(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The reference rule is saved.")
@@ -61,7 +62,9 @@ def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> Http
 @require_POST
 def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
-    tool_form = ToolChoiceForm(request.POST, tools=AuditTool.objects.visible_to(request.user))
+    tool_form = ToolChoiceForm(
+        bound_data(request), tools=AuditTool.objects.visible_to(request.user)
+    )
     if tool_form.is_valid():
         try:
             tool_services.choose_tool(review=review, tool=tool_form.cleaned_data["tool"])
@@ -76,7 +79,7 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
-    form = SampleDrawForm(request.POST or None)
+    form = SampleDrawForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -13,6 +13,7 @@ from audits.forms import CriterionForm, ToolForm
 from audits.models import AuditTool, Criterion
 from audits.permissions import get_tool_for, manages_tools
 from audits.views._shared import GET_POST
+from core.http import bound_data
 
 
 def _tools_allowed(request: HttpRequest) -> None:
@@ -58,7 +59,7 @@ def tool_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def tool_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
-    form = ToolForm(request.POST or None, instance=tool)
+    form = ToolForm(bound_data(request), instance=tool)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -73,7 +74,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     last = tool.criteria.order_by("-number").values_list("number", flat=True).first() or 0
     form = CriterionForm(
-        request.POST or None, instance=Criterion(tool=tool), initial={"number": last + 1}
+        bound_data(request), instance=Criterion(tool=tool), initial={"number": last + 1}
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -88,7 +89,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
 def criterion_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool=tool)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(bound_data(request), instance=criterion)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Criterion {criterion.number} saved.")

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from core.versioning import StaleEdit, update_versioned
 from improvement.models import Action, ExternalReview, ProgressUpdate
 from reviews.models import Finding, Framework, Membership, Review, Role, number_recommendations
-from reviews.services import StaleEdit
 from trail.models import Event
 from trail.services import record
 
@@ -172,11 +172,7 @@ def update_action(
         )
         if before is None:
             raise StaleEdit
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(Action, pk=action.pk, version=version, values=values)
         action.refresh_from_db()
         _record(action, request, "changed", old=_snapshot(before), new=_snapshot(action))
     return action
@@ -192,11 +188,7 @@ def add_progress(
 ) -> ProgressUpdate:
     """A dated progress note, and the action's status as of it (version-checked)."""
     with transaction.atomic():
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            status=data["status"], version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(Action, pk=action.pk, version=version, values={"status": data["status"]})
         old_status = action.status
         update = ProgressUpdate.objects.create(
             action=action, date=data["date"], text=data["text"], status=data["status"], author=user

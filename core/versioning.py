@@ -98,18 +98,26 @@ class VersionedFormMixin:
 
 
 def rebind_conflict(
-    form_class: type[forms.BaseForm], data: QueryDict, current: Any, **form_kwargs: Any
+    form_class: type[forms.BaseForm],
+    data: QueryDict | dict[str, Any],
+    current: Any,
+    *,
+    current_version: int | None = None,
+    **form_kwargs: Any,
 ) -> Any:
-    """The form again with the person's own POST, at ``current``'s version (saving again is then a
-    deliberate choice), and the one message as a non-field error.
+    """The form again with the person's own POST, at ``current``'s version (or ``current_version``,
+    for a row that may be gone): saving again is then a deliberate choice. The one message is its
+    non-field error.
 
     A ModelForm gets its own copy of ``current`` as its instance (validating sets the person's words
     on it, and the page shows ``current`` beside them) unless ``instance`` is given."""
     if issubclass(form_class, forms.BaseModelForm):
         form_kwargs.setdefault("instance", copy.copy(current))
+    if current_version is None:
+        current_version = current.version
     data = data.copy()
     form = form_class(data, **form_kwargs)
-    data[form.add_prefix("version")] = str(current.version)
+    data[form.add_prefix("version")] = str(current_version)
     form.is_valid()
     form.add_error(None, MESSAGE)
     return form

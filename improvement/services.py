@@ -164,14 +164,10 @@ def update_action(
     """Save the change unless someone saved the action since ``version`` was read (``StaleEdit``)."""
     values = {f: data[f] for f in _ACTION_FIELDS if f in data}
     with transaction.atomic():
+        # The action as it was, for the trail; the UPDATE refuses a save from an older version.
         before = (
-            Action.objects.select_for_update()
-            .filter(pk=action.pk, version=version)
-            .order_by()
-            .first()
+            Action.objects.select_for_update().filter(pk=action.pk).order_by().first() or action
         )
-        if before is None:
-            raise StaleEdit
         update_versioned(Action, pk=action.pk, version=version, values=values)
         action.refresh_from_db()
         _record(action, request, "changed", old=_snapshot(before), new=_snapshot(action))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from core.versioning import StaleEdit, update_versioned
+from core.versioning import update_versioned
 from reviews.models import Kloe, Review, SelfAssessment, SelfAssessmentEntry
 
 if TYPE_CHECKING:
@@ -47,21 +47,16 @@ def save_host_part(
     """Save the host's ratings and narratives (``{kloe_pk: (rating, narrative)}``); submit if asked."""
     with transaction.atomic():
         assessment, created = SelfAssessment.objects.get_or_create(review=review)
-        expected = 0 if created else version
+        # A page that showed no self-assessment (version 0) saves the one just made; any other
+        # version of a row that did not exist is stale (None never matches).
+        expected = (assessment.version if version == 0 else None) if created else version
         changes: dict[str, Any] = {}
         if submit:
             changes.update(
                 status=SelfAssessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
             )
-        if created and version != 0:
-            raise StaleEdit
         drafts = SelfAssessment.objects.filter(status=SelfAssessment.Status.DRAFT)
-        update_versioned(
-            drafts if not created else SelfAssessment,
-            pk=assessment.pk,
-            version=assessment.version if created else expected,
-            values=changes,
-        )
+        update_versioned(drafts, pk=assessment.pk, version=expected, values=changes)
         for kloe_pk, (rating, narrative) in ratings.items():
             SelfAssessmentEntry.objects.update_or_create(
                 self_assessment=assessment,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from core.versioning import StaleEdit, update_versioned
+from core.versioning import update_versioned
 from reviews.models import EvidenceNote, Finding, Review
 from trail.models import Event
 from trail.services import record
@@ -87,15 +87,11 @@ def update_finding(
     values["status"] = Finding.Status.DRAFT
     values["agreed_by"] = None
     with transaction.atomic():
-        # The words being replaced, for the trail (a form may already have changed ``finding``).
+        # The words being replaced, for the trail (a form may already have changed ``finding``);
+        # if the row has gone, the UPDATE below finds nothing and refuses the save.
         before = (
-            Finding.objects.select_for_update()
-            .filter(pk=finding.pk, version=version)
-            .order_by()
-            .first()
+            Finding.objects.select_for_update().filter(pk=finding.pk).order_by().first() or finding
         )
-        if before is None:
-            raise StaleEdit
         old = _snapshot(before)
         new_kloe = values["kloe"].pk if values.get("kloe") else None
         moved = "kloe" in values and new_kloe != before.kloe_id

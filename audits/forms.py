@@ -147,6 +147,7 @@ def _personal_check(form: forms.Form, field: str, confirm: str) -> None:
 
 
 class CriterionAnswerForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     answer = forms.ChoiceField(required=False, widget=forms.RadioSelect)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(required=False)
@@ -164,6 +165,7 @@ class CriterionAnswerForm(GovukFormMixin, VersionedFormMixin, forms.Form):
 
 
 class AuditDetailsForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     decision_agreement = forms.ChoiceField(
         label="Does the team agree with the decision taken on this case?",
         choices=CaseAudit.Agreement.choices,
@@ -240,6 +242,7 @@ class AlertForm(GovukFormMixin, forms.Form):
 
 
 class CommentaryForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     text = forms.CharField(
         label="Team commentary", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -83,7 +83,11 @@ def save_versioned(form: forms.ModelForm, *, version: int | None = None) -> Any:
 
 class VersionedFormMixin:
     """The hidden ``version`` field. Its initial is the ``version`` given, else the instance's (a
-    ModelForm); a ModelForm for a row not saved yet has no version to check, so no field."""
+    ModelForm); a ModelForm for a row not saved yet has no version to check, so no field.
+
+    ``version_required``: a form sent without it is invalid (else it is a refused save)."""
+
+    version_required = False
 
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +97,10 @@ class VersionedFormMixin:
                 return
             version = instance.version
         self.fields["version"] = forms.IntegerField(  # type: ignore[attr-defined]
-            widget=forms.HiddenInput, required=False, min_value=0, initial=version
+            widget=forms.HiddenInput,
+            required=self.version_required,
+            min_value=0,
+            initial=version,
         )
 
 

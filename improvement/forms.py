@@ -113,6 +113,7 @@ class ActionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class ProgressForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     date = DateField(label="Date of this update", help_text="For example, 14 5 2027")
     text = forms.CharField(
         label="Progress",

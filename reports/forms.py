@@ -29,6 +29,7 @@ class StyleForm(GovukFormMixin, forms.Form):
 
 
 class SectionForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     text = forms.CharField(
         label="Text of the section",
         help_text=MARKUP_HELP,
@@ -43,6 +44,8 @@ class SectionForm(GovukFormMixin, VersionedFormMixin, forms.Form):
 
 class ResetForm(GovukFormMixin, VersionedFormMixin, forms.Form):
     """Only the version of the edit being reset."""
+
+    version_required = True
 
 
 class CommentForm(GovukFormMixin, forms.Form):

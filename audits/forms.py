@@ -17,6 +17,7 @@ from audits.models import (
 )
 from audits.services.personal_details import personal_details_in
 from core.forms import GovukFormMixin
+from core.versioning import VersionedFormMixin
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -145,10 +146,10 @@ def _personal_check(form: forms.Form, field: str, confirm: str) -> None:
         form.personal_warning = True
 
 
-class CriterionAnswerForm(GovukFormMixin, forms.Form):
+class CriterionAnswerForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     answer = forms.ChoiceField(required=False, widget=forms.RadioSelect)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False)
 
     personal_warning = False
@@ -163,7 +164,8 @@ class CriterionAnswerForm(GovukFormMixin, forms.Form):
         return data
 
 
-class AuditDetailsForm(GovukFormMixin, forms.Form):
+class AuditDetailsForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     decision_agreement = forms.ChoiceField(
         label="Does the team agree with the decision taken on this case?",
         choices=CaseAudit.Agreement.choices,
@@ -185,7 +187,6 @@ class AuditDetailsForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the audit is complete"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False)
 
     personal_warning = False
@@ -240,11 +241,11 @@ class AlertForm(GovukFormMixin, forms.Form):
         return data
 
 
-class CommentaryForm(GovukFormMixin, forms.Form):
+class CommentaryForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     text = forms.CharField(
         label="Team commentary", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False)
 
     personal_warning = False

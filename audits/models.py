@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from accounts.models import Organisation
+from core.models import Timestamped, Versioned
 from reviews.models import Review
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class AuditToolQuerySet(models.QuerySet["AuditTool"]):
         return self.library().filter(shared)
 
 
-class AuditTool(models.Model):
+class AuditTool(Versioned):
     """An ordered list of criteria with its answer scale and an optional overall grade scale."""
 
     name = models.CharField(max_length=200)
@@ -127,9 +128,6 @@ class AuditTool(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AuditToolQuerySet.as_manager()
 
@@ -194,7 +192,7 @@ class AuditTool(models.Model):
         return tool
 
 
-class Criterion(models.Model):
+class Criterion(Timestamped):
     tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="criteria")
     number = models.PositiveSmallIntegerField()
     title = models.CharField("short title", max_length=120)
@@ -205,8 +203,6 @@ class Criterion(models.Model):
         blank=True,
         help_text="The case types it applies to. Empty means every case type.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["tool", "number"]
@@ -226,7 +222,7 @@ class Criterion(models.Model):
         return [CaseType(t).label for t in self.case_types if t in CaseType.values]
 
 
-class AuditPlan(models.Model):
+class AuditPlan(Timestamped):
     """A review's audit settings: the rule its case references must follow."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="audit_plan")
@@ -241,8 +237,6 @@ class AuditPlan(models.Model):
         default=DEFAULT_REFERENCE_RULE,
         help_text="Shown to people when a reference does not match.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Audit plan for {self.review}"
@@ -259,7 +253,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(sample_status=SampleStatus.SAMPLED)
 
 
-class Case(models.Model):
+class Case(Timestamped):
     """One of the host's cases: its reference (never a name), type, date, team and outcome."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="cases")
@@ -278,8 +272,6 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -334,7 +326,7 @@ class CaseAuditQuerySet(models.QuerySet["CaseAudit"]):
         return self.filter(case__review=review)
 
 
-class CaseAudit(models.Model):
+class CaseAudit(Versioned):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
@@ -363,12 +355,9 @@ class CaseAudit(models.Model):
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseAuditQuerySet.as_manager()
 
@@ -379,19 +368,16 @@ class CaseAudit(models.Model):
         return f"Audit of {self.case}"
 
 
-class CriterionAnswer(models.Model):
+class CriterionAnswer(Versioned):
     """One criterion's answer and comment on one case audit. Saved on its own, with its own version."""
 
     audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="answers")
     answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     comment = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["criterion__number"]
@@ -417,17 +403,14 @@ def answer_counts(prefix: str = "") -> dict[str, Count]:
     }
 
 
-class CriterionCommentary(models.Model):
+class CriterionCommentary(Versioned):
     """The team's one commentary per criterion for the annex (seed 002's "Commentary" column)."""
 
     criterion = models.OneToOneField(Criterion, on_delete=models.CASCADE, related_name="commentary")
     text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "criterion commentaries"
@@ -436,7 +419,7 @@ class CriterionCommentary(models.Model):
         return f"Commentary on {self.criterion}"
 
 
-class Moderation(models.Model):
+class Moderation(Timestamped):
     """A second auditor's check of a completed audit: agree or disagree per criterion and overall."""
 
     audit = models.OneToOneField(CaseAudit, on_delete=models.CASCADE, related_name="moderation")
@@ -445,8 +428,6 @@ class Moderation(models.Model):
     )
     agrees_overall = models.BooleanField()
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Moderation of {self.audit}"

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 
 from core.forms import GovukFormMixin
 from core.markup import clean_text
+from core.versioning import VersionedFormMixin
 from improvement.models import Action, ExternalReview
 from reviews.documents import UploadRefused, inspect_upload
-from reviews.forms import DateField, VersionedForm
+from reviews.forms import DateField
 from reviews.models import TEXT_LIMIT, Finding, Theme
 
 TOO_LONG = f"Keep it under {TEXT_LIMIT:,} characters"
@@ -36,7 +37,7 @@ class FindingChoiceField(forms.ModelChoiceField):
         return f"{label}: {obj.text[:120]}"
 
 
-class ActionForm(GovukFormMixin, VersionedForm):
+class ActionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     finding = FindingChoiceField(
         label="Recommendation or area for consideration",
         queryset=Finding.objects.none(),
@@ -111,8 +112,8 @@ class ActionForm(GovukFormMixin, VersionedForm):
         return due
 
 
-class ProgressForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ProgressForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     date = DateField(label="Date of this update", help_text="For example, 14 5 2027")
     text = forms.CharField(
         label="Progress",
@@ -130,8 +131,7 @@ class ProgressForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "progress")
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = action.version
+        super().__init__(*args, version=action.version, **kwargs)
         self.fields["status"].initial = action.status
         self.fields["date"].initial = dt.date.today()
 
@@ -228,7 +228,7 @@ class ExternalReviewForm(GovukFormMixin, forms.Form):
         return data
 
 
-class ThemeForm(GovukFormMixin, VersionedForm):
+class ThemeForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     name = forms.CharField(
         label="Theme",
         max_length=80,

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Organisation
+from core.models import Timestamped, Versioned
 from reviews.models import TEXT_LIMIT, Finding, Review
 
 # Regions -----------------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ class ActionQuerySet(models.QuerySet["Action"]):
         )
 
 
-class Action(models.Model):
+class Action(Versioned):
     """What the host will do about one recommendation or area for consideration."""
 
     class Status(models.TextChoices):
@@ -98,9 +99,6 @@ class Action(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 
@@ -161,7 +159,7 @@ def external_letter_path(instance: ExternalReview, filename: str) -> str:
     return f"external-reviews/{instance.organisation_id}/{uuid.uuid4().hex}.pdf"
 
 
-class ExternalReview(models.Model):
+class ExternalReview(Timestamped):
     """An inspection or review of an authority done outside this product, recorded by hand."""
 
     class Kind(models.TextChoices):
@@ -189,8 +187,6 @@ class ExternalReview(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-pk"]

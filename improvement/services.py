@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from core.versioning import StaleEdit, update_versioned
 from improvement.models import Action, ExternalReview, ProgressUpdate
 from reviews.models import Finding, Framework, Membership, Review, Role, number_recommendations
-from reviews.services import StaleEdit
 from trail.models import Event
 from trail.services import record
 
@@ -164,19 +164,11 @@ def update_action(
     """Save the change unless someone saved the action since ``version`` was read (``StaleEdit``)."""
     values = {f: data[f] for f in _ACTION_FIELDS if f in data}
     with transaction.atomic():
+        # The action as it was, for the trail; the UPDATE refuses a save from an older version.
         before = (
-            Action.objects.select_for_update()
-            .filter(pk=action.pk, version=version)
-            .order_by()
-            .first()
+            Action.objects.select_for_update().filter(pk=action.pk).order_by().first() or action
         )
-        if before is None:
-            raise StaleEdit
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(Action, pk=action.pk, version=version, values=values)
         action.refresh_from_db()
         _record(action, request, "changed", old=_snapshot(before), new=_snapshot(action))
     return action
@@ -192,11 +184,7 @@ def add_progress(
 ) -> ProgressUpdate:
     """A dated progress note, and the action's status as of it (version-checked)."""
     with transaction.atomic():
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            status=data["status"], version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(Action, pk=action.pk, version=version, values={"status": data["status"]})
         old_status = action.status
         update = ProgressUpdate.objects.create(
             action=action, date=data["date"], text=data["text"], status=data["status"], author=user

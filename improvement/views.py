@@ -4,12 +4,12 @@ the list of themes. Thin views: every one asks ``reviews.permissions`` first."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.http import bound_data, bound_files, post_or_restored
+from core.versioning import StaleEdit, rebind_conflict, save_versioned
 from improvement import exports, regional, services
 from improvement.forms import (
     ActionForm,
@@ -29,16 +29,11 @@ from reviews.permissions import (
     require_regional_view,
     rights_for,
 )
-from reviews.services import StaleEdit, save_versioned
 from trail.models import Event
 from trail.services import record_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-STALE = (
-    "Someone else changed this action while you were editing it. Your text is kept below: check it "
-    "against the latest version, then save again."
-)
 
 
 def _action(review: Review, pk: int) -> Action:
@@ -126,7 +121,6 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     findings = services.plan_findings(review)
     form = ActionForm(bound_data(request), instance=item, findings=findings)
     if request.method == "POST":
-        stale = False
         if form.is_valid():
             try:
                 services.update_action(
@@ -136,26 +130,13 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
                     request=request,
                 )
             except StaleEdit:
-                stale = True
+                current = _action(review, item.pk)
+                form = rebind_conflict(ActionForm, form.data, current, findings=findings)
             else:
                 messages.success(request, "Action saved.")
                 return redirect(_plan_url(review, item))
-        else:
-            stale = form.has_error(NON_FIELD_ERRORS, "stale")
         item = _action(review, item.pk)  # the form changed the one in hand: read it again
-        if stale:
-            form = _keep_typed(request, item, findings)
     return _action_page(request, review, item, form=form)
-
-
-def _keep_typed(request: HttpRequest, latest: Action, findings: list) -> ActionForm:
-    """The person's words kept, at the latest version, so saving again is allowed."""
-    data = request.POST.copy()
-    data["version"] = str(latest.version)
-    form = ActionForm(data, instance=Action.objects.get(pk=latest.pk), findings=findings)
-    form.is_valid()
-    form.add_error(None, STALE)
-    return form
 
 
 @post_or_restored
@@ -174,11 +155,7 @@ def action_progress(request: HttpRequest, pk: int, action: int) -> HttpResponse:
             )
         except StaleEdit:
             item = _action(review, item.pk)
-            data = request.POST.copy()
-            data["progress-version"] = str(item.version)
-            form = ProgressForm(data, action=item)
-            form.is_valid()
-            form.add_error(None, STALE)
+            form = rebind_conflict(ProgressForm, form.data, item, action=item)
         else:
             messages.success(request, "Progress recorded.")
             return redirect(_plan_url(review, item))
@@ -382,8 +359,9 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             save_versioned(form)
-        except StaleEdit as stale:
-            form.add_error(None, stale.message)
+        except StaleEdit:
+            current = get_object_or_404(Theme, pk=pk)
+            form = rebind_conflict(ThemeForm, form.data, current)
         else:
             messages.success(request, "Theme saved.")
             return redirect("improvement:themes")

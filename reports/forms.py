@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from core.forms import GovukFormMixin
+from core.versioning import VersionedFormMixin
 from reports.compose import Section
 from reports.models import Letter
 from reviews.work_forms import TEXT_LIMIT, TOO_LONG
@@ -27,7 +28,8 @@ class StyleForm(GovukFormMixin, forms.Form):
     )
 
 
-class SectionForm(GovukFormMixin, forms.Form):
+class SectionForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    version_required = True
     text = forms.CharField(
         label="Text of the section",
         help_text=MARKUP_HELP,
@@ -38,11 +40,12 @@ class SectionForm(GovukFormMixin, forms.Form):
             "max_length": TOO_LONG,
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class ResetForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class ResetForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    """Only the version of the edit being reset."""
+
+    version_required = True
 
 
 class CommentForm(GovukFormMixin, forms.Form):

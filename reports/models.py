@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.models import Versioned
 from reviews.models import Review
 
 
@@ -21,7 +22,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Letter(models.Model):
+class Letter(Versioned):
     """One per review: which style it is written in and where it is between draft and issued."""
 
     class Style(models.TextChoices):
@@ -34,9 +35,6 @@ class Letter(models.Model):
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Letter for {self.review}"
@@ -45,7 +43,7 @@ class Letter(models.Model):
         return reverse("reports:letter", kwargs={"pk": self.review_id})
 
 
-class SectionEdit(models.Model):
+class SectionEdit(Versioned):
     """The lead reviewer's own text for one section, in place of the generated text.
 
     ``generated_hash`` is the hash of the generated text the edit was made against: when the review's
@@ -59,9 +57,6 @@ class SectionEdit(models.Model):
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

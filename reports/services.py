@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.markup import clean_text
+from core.versioning import StaleEdit, update_versioned
 from reports.compose import Section, gather
 from reports.models import (
     Comment,
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-
-class StaleLetter(Exception):
-    """Someone else changed this since the page was opened."""
 
 
 def letter_for_update(review: Review) -> Letter:
@@ -70,7 +67,7 @@ def save_section(
     *, review: Review, key: str, text: str, version: int, user: User, request: HttpRequest
 ) -> SectionEdit:
     """Keep the lead reviewer's text for a section. ``version``: the edit's version the page showed
-    (0 when the section had not been edited). Raises StaleLetter if it changed since."""
+    (0 when the section had not been edited). Raises StaleEdit if it changed since."""
     text = clean_text(text)
     with transaction.atomic():
         letter = letter_for_update(review)
@@ -80,7 +77,7 @@ def save_section(
         edit = SectionEdit.objects.filter(letter=letter, key=key).first()
         current = edit.version if edit else 0
         if current != version:
-            raise StaleLetter
+            raise StaleEdit
         generated_hash = text_hash(section.generated)
         if edit is None:
             try:
@@ -93,13 +90,14 @@ def save_section(
                         edited_by=user,
                     )
             except IntegrityError as error:
-                raise StaleLetter from error
+                raise StaleEdit from error
         else:
-            edit.text = text
-            edit.generated_hash = generated_hash
-            edit.edited_by = user
-            edit.version = F("version") + 1
-            edit.save()
+            update_versioned(
+                SectionEdit,
+                pk=edit.pk,
+                version=version,
+                values={"text": text, "generated_hash": generated_hash, "edited_by": user},
+            )
             edit.refresh_from_db()
         SectionRevision.objects.create(
             letter=letter,
@@ -128,7 +126,7 @@ def reset_section(
         letter = letter_for_update(review)
         edit = SectionEdit.objects.filter(letter=letter, key=key).first()
         if edit is None or edit.version != version:
-            raise StaleLetter
+            raise StaleEdit
         section = find_section(review, key, letter)
         title = section.title if section else key
         edit.delete()
@@ -217,13 +215,13 @@ def add_comment(*, review: Review, section: Section, quote: str, text: str, user
 
 
 def answer_comment(*, comment: Comment, accept: bool, reply: str, user: User) -> Comment:
-    """Accept or decline an open comment, with a reply. Raises StaleLetter if already answered."""
+    """Accept or decline an open comment, with a reply. Raises StaleEdit if already answered."""
     status = Comment.Status.ACCEPTED if accept else Comment.Status.DECLINED
     updated = Comment.objects.filter(pk=comment.pk, status=Comment.Status.OPEN).update(
         status=status, reply=clean_text(reply), replied_by=user, replied_at=timezone.now()
     )
     if not updated:
-        raise StaleLetter
+        raise StaleEdit
     comment.refresh_from_db()
     return comment
 

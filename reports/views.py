@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.http import bound_data, post_or_restored
+from core.versioning import StaleEdit, rebind_conflict
 from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
@@ -107,15 +108,13 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                     user=request.user,
                     request=request,
                 )
-            except services.StaleLetter:
+            except StaleEdit:
                 stale = True
-                form.add_error(
-                    None,
-                    "Someone else changed this section since you opened it. Your text is kept "
-                    "below; the section as it is now is shown under it. Check, then save again.",
+                section = services.find_section(review, key) or section
+                current_version = section.edit.version if section.edit else 0
+                form = rebind_conflict(
+                    SectionForm, form.data, section.edit, current_version=current_version
                 )
-                form.data = form.data.copy()
-                form.data["version"] = str(current_version)
             else:
                 messages.success(request, f"“{section.full_title}” has been saved.")
                 return redirect(_letter_url(review.pk, f"section-{key}"))
@@ -150,7 +149,7 @@ def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             user=request.user,
             request=request,
         )
-    except services.StaleLetter:
+    except StaleEdit:
         messages.error(
             request,
             "The section changed since you opened it (or has no edit to reset). Nothing was reset.",
@@ -282,7 +281,7 @@ def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
                 reply=form.cleaned_data["reply"],
                 user=request.user,
             )
-        except services.StaleLetter:
+        except StaleEdit:
             messages.error(request, "This comment has already been answered. Nothing was changed.")
             return redirect(
                 reverse("reports:comments", kwargs={"pk": review.pk}) + f"#comment-{item.pk}"

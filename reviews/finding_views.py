@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.http import bound_data, is_htmx, page_or_partial
 from core.links import PkUrls
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
 from reviews.permissions import can, get_review_for, rights_for
-from reviews.services import StaleEdit
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
 
@@ -146,28 +145,29 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
         auto_id=_auto_id(item),
     )
     latest = None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                item = work.update_finding(
-                    finding=item,
-                    version=form.cleaned_data["version"],
-                    data=form.cleaned_data,
-                    request=request,
-                )
-            except StaleEdit:
-                item = _finding(review, item.pk)
-                form = _form_after_conflict(request, item, review, rights)
-                latest = item
-            else:
-                if is_htmx(request):
-                    return _finding_partial(request, review, item, rights)
-                messages.success(request, "Finding saved.")
-                return redirect(_list_url(review, item))
-        elif form.has_error(NON_FIELD_ERRORS, "stale"):
-            item = _finding(review, item.pk)  # the form changed the one in hand: read it again
-            form = _form_after_conflict(request, item, review, rights)
-            latest = item
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = work.update_finding(
+                finding=item,
+                version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+                request=request,
+            )
+        except StaleEdit:
+            item = latest = _finding(review, item.pk)
+            form = rebind_conflict(
+                FindingForm,
+                form.data,
+                latest,
+                review=review,
+                may_agree=rights["agree_findings"],
+                auto_id=_auto_id(latest),
+            )
+        else:
+            if is_htmx(request):
+                return _finding_partial(request, review, item, rights)
+            messages.success(request, "Finding saved.")
+            return redirect(_list_url(review, item))
     return page_or_partial(
         request,
         "reviews/finding_form.html",
@@ -180,30 +180,6 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
             "latest": latest,
         },
     )
-
-
-def _form_after_conflict(
-    request: HttpRequest, latest: Finding, review: Review, rights: dict[str, bool]
-) -> FindingForm:
-    """The person's own words kept, the latest version beside them, saving again allowed."""
-    data = request.POST.copy()
-    data["version"] = str(latest.version)
-    # Validating sets the person's words on the instance: give the form its own copy of the row.
-    instance = _finding(review, latest.pk)
-    form = FindingForm(
-        data,
-        instance=instance,
-        review=review,
-        may_agree=rights["agree_findings"],
-        auto_id=_auto_id(latest),
-    )
-    form.is_valid()
-    form.add_error(
-        None,
-        "Someone else saved this finding while you were changing it. Their version is shown "
-        "beside your text: combine the two, then save again.",
-    )
-    return form
 
 
 def _finding_partial(

@@ -13,6 +13,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
 from core.forms import GovukDateField, GovukFormMixin
+from core.versioning import VersionedFormMixin
 from reviews.documents import UploadRefused, inspect_upload
 from reviews.models import (
     COORDINATOR_STATUSES,
@@ -59,33 +60,10 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return obj.full_name or obj.email
 
 
-class VersionedForm(forms.ModelForm):
-    """A form for a row two people can edit: refuses to overwrite a change made since it was shown."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.instance.pk and data.get("version") != self.instance.version:
-            raise ValidationError(
-                "Someone else changed this while you were editing it. Your changes are shown below: "
-                "check them against the latest version, then save again.",
-                code="stale",
-            )
-        return data
-
-
 # Reviews -----------------------------------------------------------------------------------------
 
 
-class ReviewForm(GovukFormMixin, VersionedForm):
+class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     start_date = DateField(label="Start date", required=False)
     end_date = DateField(label="End date", required=False)
 
@@ -197,7 +175,7 @@ class FrameworkCopyForm(GovukFormMixin, forms.Form):
     )
 
 
-class FrameworkForm(GovukFormMixin, VersionedForm):
+class FrameworkForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Framework
         fields = ["name", "description"]
@@ -417,7 +395,7 @@ class ReviewDayForm(GovukFormMixin, forms.ModelForm):
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 
 
-class SessionForm(GovukFormMixin, VersionedForm):
+class SessionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     start_time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, for example 09:30",

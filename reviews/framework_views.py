@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import services
 from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
 from reviews.models import Framework
@@ -63,8 +64,9 @@ def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResp
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.save_framework(form=form, formset=formset)
-        except services.StaleEdit as stale:
-            form.add_error(None, stale.message)
+        except StaleEdit:
+            current = Framework.objects.get(pk=framework.pk)
+            form = rebind_conflict(FrameworkForm, form.data, current, prefix="framework")
         else:
             messages.success(request, "Key lines of enquiry saved.")
             return None

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from core.models import Timestamped, Versioned
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,7 +56,7 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.filter(letter_issued_at__lt=cutoff, case_data_deleted_at__isnull=True)
 
 
-class Review(models.Model):
+class Review(Versioned):
     class Kind(models.TextChoices):
         FRONT_DOOR_HEALTH_CHECK = "fdhc", "Front door health check"
         PEER_CHALLENGE = "peer_challenge", "Peer challenge"
@@ -121,9 +122,6 @@ class Review(models.Model):
         related_name="follow_ups",
         help_text="The review this one follows up: its recommendations and the host's progress.",
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -270,7 +268,7 @@ NEXT_STEPS: dict[tuple[str, str | None], str] = {
 }
 
 
-class Membership(models.Model):
+class Membership(Timestamped):
     """One person's role on one review."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="memberships")
@@ -278,8 +276,6 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["review", "role", "user__full_name"]
@@ -313,7 +309,7 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         return self.templates().filter(shared)
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     """A set of key lines of enquiry (KLOEs). A template, or one review's own copy of one.
 
     The defaults ship with the product (a data migration) and cannot be changed: copy one to adapt it.
@@ -338,9 +334,6 @@ class Framework(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -421,7 +414,7 @@ def number_kloes(kloes: list[Kloe]) -> None:
             kloe.number = str(plain)
 
 
-class Kloe(models.Model):
+class Kloe(Timestamped):
     """One key line of enquiry: a heading, its group (optional) and the prompts that explain it."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="kloes")
@@ -429,8 +422,6 @@ class Kloe(models.Model):
     group = models.CharField(max_length=200, blank=True)
     heading = models.CharField(max_length=300)
     prompts = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["framework", "position", "pk"]
@@ -467,7 +458,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         )
 
 
-class Invitation(models.Model):
+class Invitation(Timestamped):
     """An invitation by email to a role on a review. The link works once, for seven days.
 
     Only the SHA-256 of the link's secret is stored: a copy of the database cannot be used to accept.
@@ -494,8 +485,6 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -543,7 +532,7 @@ class Invitation(models.Model):
 # Documents ---------------------------------------------------------------------------------------
 
 
-class DocumentRequest(models.Model):
+class DocumentRequest(Timestamped):
     """A document the coordinator asks the host for before the review."""
 
     class Kind(models.TextChoices):
@@ -560,8 +549,6 @@ class DocumentRequest(models.Model):
     title = models.CharField(max_length=200, blank=True, help_text="Needed when the kind is Other.")
     notes = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["review", "created_at", "pk"]
@@ -584,7 +571,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.review_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class Document(models.Model):
+class Document(Timestamped):
     """A file uploaded against a request, stored under a server-chosen name with its SHA-256."""
 
     class FileType(models.TextChoices):
@@ -605,8 +592,6 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["request", "-created_at"]
@@ -635,12 +620,10 @@ class DocumentDownload(models.Model):
 # Schedule ----------------------------------------------------------------------------------------
 
 
-class ReviewDay(models.Model):
+class ReviewDay(Timestamped):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()
     notes = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["review", "date"]
@@ -670,7 +653,7 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(Q(reviewers=user) | Q(host_people=user)).distinct()
 
 
-class Session(models.Model):
+class Session(Versioned):
     """A session on a review day. Its ``uid`` and ``sequence`` let calendars update it in place."""
 
     class Kind(models.TextChoices):
@@ -706,9 +689,6 @@ class Session(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -755,15 +735,13 @@ def _calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(Timestamped):
     """A person's secret calendar address. Resetting it stops the old address working."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token = models.CharField(max_length=64, unique=True, default=_calendar_token)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
@@ -786,7 +764,7 @@ class ThemeQuerySet(models.QuerySet["Theme"]):
         return self.filter(is_active=True)
 
 
-class Theme(models.Model):
+class Theme(Versioned):
     """A theme findings are tagged with (thresholds, consent, voice of the child ...): one shared list,
     kept by coordinators, so that a region can count what its reviews keep finding."""
 
@@ -795,9 +773,6 @@ class Theme(models.Model):
     is_active = models.BooleanField(
         "offered on findings", default=True, help_text="Untick to stop offering it on findings."
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ThemeQuerySet.as_manager()
 
@@ -817,7 +792,7 @@ class Theme(models.Model):
 TEXT_LIMIT = 20_000
 
 
-class EvidenceNote(models.Model):
+class EvidenceNote(Versioned):
     """What a reviewer saw or heard, tied to a session of the timetable and to key lines of enquiry.
 
     The team's working material: the review team sees every note; host roles never do.
@@ -832,9 +807,6 @@ class EvidenceNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     text = models.TextField()
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -875,7 +847,7 @@ class FindingQuerySet(models.QuerySet["Finding"]):
         )
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     """A strength, an area for consideration or a recommendation, against a KLOE or overall."""
 
     class Kind(models.TextChoices):
@@ -915,9 +887,6 @@ class Finding(models.Model):
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = FindingQuerySet.as_manager()
 
@@ -986,7 +955,7 @@ class Rag(models.TextChoices):
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(Versioned):
     """The host's self-assessment against the review's KLOEs, and the team's overall judgement of it."""
 
     class Status(models.TextChoices):
@@ -1006,9 +975,6 @@ class SelfAssessment(models.Model):
     )
     judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
     judgement_reason = models.TextField("why", blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Self-assessment – {self.review}"
@@ -1018,7 +984,7 @@ class SelfAssessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class SelfAssessmentEntry(models.Model):
+class SelfAssessmentEntry(Versioned):
     """One KLOE of the self-assessment: the host's rating and narrative, the team's view of it."""
 
     class Agreement(models.TextChoices):
@@ -1035,9 +1001,6 @@ class SelfAssessmentEntry(models.Model):
     team_agreement = models.CharField(max_length=10, choices=Agreement.choices, blank=True)
     team_rating = models.CharField(max_length=5, choices=Rag.choices, blank=True)
     team_reason = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kloe__position", "pk"]

@@ -7,7 +7,6 @@ Host roles never see them (403).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data, page_or_partial
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import work
 from reviews.models import EvidenceNote, Review
 from reviews.permissions import get_review_for, rights_for
-from reviews.services import StaleEdit
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
 
 
@@ -89,32 +88,17 @@ def note_edit(request: HttpRequest, pk: int, note: int) -> HttpResponse:
     item = get_object_or_404(EvidenceNote, review=review, pk=note)
     form = EvidenceNoteForm(bound_data(request), instance=item, review=review)
     latest = None
-    if request.method == "POST":
-        stale = False
-        if form.is_valid():
-            try:
-                work.update_note(
-                    note=item, version=form.cleaned_data["version"], data=form.cleaned_data
-                )
-            except StaleEdit:
-                stale = True
-            else:
-                messages.success(request, "Evidence note saved.")
-                return redirect(_notes_url(review))
-        elif form.has_error(NON_FIELD_ERRORS, "stale"):
-            stale = True
-        if stale:
-            latest = get_object_or_404(EvidenceNote, review=review, pk=note)
-            data = request.POST.copy()
-            data["version"] = str(latest.version)
-            instance = get_object_or_404(EvidenceNote, review=review, pk=note)
-            form = EvidenceNoteForm(data, instance=instance, review=review)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else saved this note while you were changing it. Their version is shown "
-                "beside your text: combine the two, then save again.",
+    if request.method == "POST" and form.is_valid():
+        try:
+            work.update_note(
+                note=item, version=form.cleaned_data["version"], data=form.cleaned_data
             )
+        except StaleEdit:
+            latest = get_object_or_404(EvidenceNote, review=review, pk=note)
+            form = rebind_conflict(EvidenceNoteForm, form.data, latest, review=review)
+        else:
+            messages.success(request, "Evidence note saved.")
+            return redirect(_notes_url(review))
     return render(
         request,
         "reviews/note_form.html",

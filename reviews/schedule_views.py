@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.http import bound_data, site_url
 from core.pdf import render_pdf
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import services
 from reviews.calendar import build_calendar
 from reviews.forms import ReviewDayForm, SessionForm
@@ -163,8 +164,8 @@ def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_session(form=form, review=review, site_url=site_url(request))
-        except services.StaleEdit as stale:
-            form.add_error(None, stale.message)
+        except StaleEdit:
+            form = rebind_conflict(SessionForm, form.data, _session(review, session), review=review)
         else:
             return _saved(request, saved, "Saved")
     return _session_page(request, review, form, _session(review, session))

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from core.versioning import update_versioned
 from reviews.models import Kloe, Review, SelfAssessment, SelfAssessmentEntry
-from reviews.services import StaleEdit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,22 +47,16 @@ def save_host_part(
     """Save the host's ratings and narratives (``{kloe_pk: (rating, narrative)}``); submit if asked."""
     with transaction.atomic():
         assessment, created = SelfAssessment.objects.get_or_create(review=review)
-        expected = 0 if created else version
-        changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
+        # A page that showed no self-assessment (version 0) saves the one just made; any other
+        # version of a row that did not exist is stale (None never matches).
+        expected = (assessment.version if version == 0 else None) if created else version
+        changes: dict[str, Any] = {}
         if submit:
             changes.update(
                 status=SelfAssessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
             )
-        if created:
-            if version != 0:
-                raise StaleEdit
-            SelfAssessment.objects.filter(pk=assessment.pk).update(**changes)
-        else:
-            updated = SelfAssessment.objects.filter(
-                pk=assessment.pk, version=expected, status=SelfAssessment.Status.DRAFT
-            ).update(**changes)
-            if not updated:
-                raise StaleEdit
+        drafts = SelfAssessment.objects.filter(status=SelfAssessment.Status.DRAFT)
+        update_versioned(drafts, pk=assessment.pk, version=expected, values=changes)
         for kloe_pk, (rating, narrative) in ratings.items():
             SelfAssessmentEntry.objects.update_or_create(
                 self_assessment=assessment,
@@ -89,11 +82,7 @@ def save_team_view(
         )
         # A new entry (a KLOE the host did not rate) starts at version 0 on the form.
         expected = entry.version if created and version == 0 else version
-        updated = SelfAssessmentEntry.objects.filter(pk=entry.pk, version=expected).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(SelfAssessmentEntry, pk=entry.pk, version=expected, values=values)
         entry.refresh_from_db()
     return entry
 
@@ -102,11 +91,9 @@ def save_judgement(*, review: Review, version: int, data: dict[str, Any]) -> Non
     assessment, created = SelfAssessment.objects.get_or_create(review=review)
     if created and version == 0:
         version = assessment.version
-    updated = SelfAssessment.objects.filter(pk=assessment.pk, version=version).update(
-        judgement=data["judgement"],
-        judgement_reason=data["judgement_reason"],
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+    update_versioned(
+        SelfAssessment,
+        pk=assessment.pk,
+        version=version,
+        values={"judgement": data["judgement"], "judgement_reason": data["judgement_reason"]},
     )
-    if not updated:
-        raise StaleEdit

@@ -14,15 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import self_assessment as service
 from reviews.permissions import can, get_review_for, rights_for
-from reviews.services import StaleEdit
 from reviews.work_forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
-
-STALE = (
-    "Someone else saved this while you were changing it. The latest version is shown beside "
-    "your text: combine the two, then save again."
-)
 
 
 @require_safe
@@ -70,11 +65,9 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit:
             assessment, latest = service.load(review)
-            data = request.POST.copy()
-            data["version"] = str(assessment.version)
-            form = HostSelfAssessmentForm(data, rows=rows, version=assessment.version)
-            form.is_valid()
-            form.add_error(None, STALE)
+            form = rebind_conflict(
+                HostSelfAssessmentForm, form.data, assessment, rows=rows, version=assessment.version
+            )
         else:
             messages.success(
                 request,
@@ -122,11 +115,7 @@ def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpRespon
         except StaleEdit:
             _, rows = service.load(review)
             latest = next(r for r in rows if r.kloe.pk == kloe).entry
-            data = request.POST.copy()
-            data["version"] = str(latest.version)
-            form = TeamViewForm(data)
-            form.is_valid()
-            form.add_error(None, STALE)
+            form = rebind_conflict(TeamViewForm, form.data, latest)
         else:
             messages.success(request, f"The team's view of {row.kloe} saved.")
             return redirect("reviews:self-assessment", pk=review.pk)
@@ -164,11 +153,7 @@ def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit:
             latest, _ = service.load(review)
-            data = request.POST.copy()
-            data["version"] = str(latest.version)
-            form = JudgementForm(data)
-            form.is_valid()
-            form.add_error(None, STALE)
+            form = rebind_conflict(JudgementForm, form.data, latest)
         else:
             messages.success(request, "The team's judgement of the self-assessment saved.")
             return redirect("reviews:self-assessment", pk=review.pk)

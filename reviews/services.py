@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.twofactor import reset_devices
+from core.versioning import save_versioned
 from reviews.documents import Inspected
 from reviews.models import (
     Document,
@@ -44,31 +45,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
-
-
-class StaleEdit(Exception):
-    """Someone saved the row since the form was shown."""
-
-    message = (
-        "Someone else changed this while you were editing it. Your changes are shown below: check "
-        "them against the latest version, then save again."
-    )
-
-
-def save_versioned(form: forms.ModelForm) -> Any:
-    """Save a form for a row with a ``version``, unless someone saved the row since it was shown."""
-    instance = form.instance
-    expected = form.cleaned_data["version"]
-    with transaction.atomic():
-        updated = (
-            type(instance)
-            .objects.filter(pk=instance.pk, version=expected)
-            .update(version=F("version") + 1)
-        )
-        if not updated:
-            raise StaleEdit
-        instance.version = expected + 1
-        return form.save()
 
 
 def send_email(
@@ -395,7 +371,6 @@ def cancel_session(*, session: Session, site_url: str) -> None:
 
 
 __all__ = [
-    "StaleEdit",
     "accept_invitation",
     "cancel_session",
     "change_role",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
 from core.http import bound_data, site_url
+from core.versioning import StaleEdit, rebind_conflict
 from reviews import services
 from reviews.forms import ReviewForm
 from reviews.models import Membership, Review, Role
@@ -150,8 +151,10 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_review(form=form, user=request.user, request=request)
-        except services.StaleEdit as stale:
-            form.add_error(None, stale.message)
+        except StaleEdit:
+            form = rebind_conflict(
+                ReviewForm, form.data, Review.objects.get(pk=review.pk), user=request.user
+            )
         else:
             messages.success(request, "Review details saved.")
             return redirect(review)

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from core.versioning import update_versioned
 from reviews.models import EvidenceNote, Finding, Review
-from reviews.services import StaleEdit
 from trail.models import Event
 from trail.services import record
 
@@ -87,25 +87,17 @@ def update_finding(
     values["status"] = Finding.Status.DRAFT
     values["agreed_by"] = None
     with transaction.atomic():
-        # The words being replaced, for the trail (a form may already have changed ``finding``).
+        # The words being replaced, for the trail (a form may already have changed ``finding``);
+        # if the row has gone, the UPDATE below finds nothing and refuses the save.
         before = (
-            Finding.objects.select_for_update()
-            .filter(pk=finding.pk, version=version)
-            .order_by()
-            .first()
+            Finding.objects.select_for_update().filter(pk=finding.pk).order_by().first() or finding
         )
-        if before is None:
-            raise StaleEdit
         old = _snapshot(before)
         new_kloe = values["kloe"].pk if values.get("kloe") else None
         moved = "kloe" in values and new_kloe != before.kloe_id
         if moved:
             values["position"] = _next_position(before.review, new_kloe)
-        updated = Finding.objects.filter(pk=finding.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit
+        update_versioned(Finding, pk=finding.pk, version=version, values=values)
         finding.refresh_from_db()
         if "evidence_notes" in data:
             finding.evidence_notes.set(data["evidence_notes"] or [])
@@ -195,14 +187,12 @@ def create_note(*, review: Review, data: dict[str, Any], author: User) -> Eviden
 
 def update_note(*, note: EvidenceNote, version: int, data: dict[str, Any]) -> EvidenceNote:
     with transaction.atomic():
-        updated = EvidenceNote.objects.filter(pk=note.pk, version=version).update(
-            session=data.get("session"),
-            text=data["text"],
-            version=F("version") + 1,
-            updated_at=timezone.now(),
+        update_versioned(
+            EvidenceNote,
+            pk=note.pk,
+            version=version,
+            values={"session": data.get("session"), "text": data["text"]},
         )
-        if not updated:
-            raise StaleEdit
         note.refresh_from_db()
         note.kloes.set(data.get("kloes") or [])
     return note

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from core.forms import GovukFormMixin
 from core.markup import clean_text
-from reviews.forms import VersionedForm
+from core.versioning import VersionedFormMixin
 from reviews.models import (
     TEXT_LIMIT,
     EvidenceNote,
@@ -73,7 +73,7 @@ def _text_field(label: str, help_text: str = "", rows: int = 6) -> forms.CharFie
     )
 
 
-class FindingForm(GovukFormMixin, VersionedForm):
+class FindingForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     kloe = KloeChoiceField(
         label="Key line of enquiry",
         queryset=Kloe.objects.none(),
@@ -172,7 +172,7 @@ class MergeForm(GovukFormMixin, forms.Form):
         )
 
 
-class EvidenceNoteForm(GovukFormMixin, VersionedForm):
+class EvidenceNoteForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     session = forms.ModelChoiceField(
         label="Session",
         queryset=Session.objects.none(),
@@ -239,16 +239,13 @@ class NoteFilterForm(GovukFormMixin, forms.Form):
 RAG_CHOICES = [("", "Not rated yet"), *Rag.choices]
 
 
-class HostSelfAssessmentForm(GovukFormMixin, forms.Form):
+class HostSelfAssessmentForm(GovukFormMixin, VersionedFormMixin, forms.Form):
     """One rating and narrative per KLOE. Saving a draft needs nothing; submitting needs every rating."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args: Any, rows: list, version: int, submit: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=version, **kwargs)
         self.rows = rows
         self.submit = submit
-        self.fields["version"].initial = version
         for row in rows:
             self.fields[f"rating_{row.kloe.pk}"] = forms.ChoiceField(
                 label=f"{row.kloe}: your rating",
@@ -282,8 +279,7 @@ class HostSelfAssessmentForm(GovukFormMixin, forms.Form):
         }
 
 
-class TeamViewForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class TeamViewForm(GovukFormMixin, VersionedFormMixin, forms.Form):
     team_agreement = forms.ChoiceField(
         label="Does the team agree with the host's rating?",
         choices=SelfAssessmentEntry.Agreement.choices,
@@ -305,8 +301,7 @@ class TeamViewForm(GovukFormMixin, forms.Form):
         return text
 
 
-class JudgementForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class JudgementForm(GovukFormMixin, VersionedFormMixin, forms.Form):
     judgement = forms.ChoiceField(
         label="The self-assessment was",
         choices=SelfAssessment.Judgement.choices,

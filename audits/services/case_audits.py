@@ -3,15 +3,14 @@ with the host."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audits.models import Case, CaseAudit, CriterionAnswer, SampleStatus
 from audits.services.tools import review_tool
+from core.versioning import StaleEdit, update_versioned
 from trail.models import Event
 from trail.services import record
 
@@ -43,32 +42,28 @@ def start_audit(*, case: Case, user: User) -> CaseAudit:
     return audit
 
 
-@dataclass
-class Saved:
-    """The outcome of a versioned save: ``ok``, or the row as someone else left it."""
-
-    ok: bool
-    current: Any = None
-
-
-def _versioned_update(model, *, pk: int, version: int, user: User, values: dict[str, Any]) -> Saved:
-    """UPDATE ... WHERE version = %s: the check and the write are one statement, so the database
-    decides between two people saving at once. A refused save is no conflict when the row already
-    holds exactly these values, or when the person's own latest save moved the version on (their
-    page had not caught up yet); only someone else's work is never overwritten."""
+def _versioned_update(model, *, pk: int, version: int, user: User, values: dict[str, Any]) -> Any:
+    """``core.versioning.update_versioned`` (the check and the write are one statement, so the
+    database decides between two people saving at once), with the audits' policy on top: a refused
+    save is no conflict when the row already holds exactly these values, or when the person's own
+    latest save moved the version on (their page had not caught up yet); only someone else's work is
+    never overwritten. Returns the row as saved; raises ``StaleEdit`` with the row as someone else
+    left it (``.current``)."""
     for _ in range(2):
-        updated = model.objects.filter(pk=pk, version=version).update(
-            **values, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
-        )
-        current = model.objects.select_related("updated_by").get(pk=pk)
-        if updated == 1:
+        try:
+            update_versioned(model, pk=pk, version=version, values={**values, "updated_by": user})
+        except StaleEdit:
+            current = model.objects.select_related("updated_by").get(pk=pk)
+            if all(getattr(current, k) == v for k, v in values.items()):
+                return current
+            if current.updated_by_id != user.pk:
+                break
+            version = current.version
+        else:
+            current = model.objects.select_related("updated_by").get(pk=pk)
             _record_change(current, values=values, user=user)
-        if updated == 1 or all(getattr(current, k) == v for k, v in values.items()):
-            return Saved(ok=True, current=current)
-        if current.updated_by_id != user.pk:
-            break
-        version = current.version
-    return Saved(ok=False, current=current)
+            return current
+    raise StaleEdit(current=current)
 
 
 def _record_change(obj: Any, *, values: dict[str, Any], user: User) -> None:
@@ -90,8 +85,10 @@ def _record_change(obj: Any, *, values: dict[str, Any], user: User) -> None:
     )
 
 
-def save_answer(*, answer_id: int, version: int, answer: str, comment: str, user: User) -> Saved:
-    """Save one criterion if nobody else has saved it since ``version``."""
+def save_answer(
+    *, answer_id: int, version: int, answer: str, comment: str, user: User
+) -> CriterionAnswer:
+    """Save one criterion if nobody else has saved it since ``version`` (else ``StaleEdit``)."""
     return _versioned_update(
         CriterionAnswer,
         pk=answer_id,
@@ -110,7 +107,7 @@ def save_audit_details(
     decision_reason: str,
     overall_grade: str,
     status: str,
-) -> Saved:
+) -> CaseAudit:
     """Save the decision agreement, grade and status with the same version check."""
     return _versioned_update(
         CaseAudit,

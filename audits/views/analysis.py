@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from audits.forms import CommentaryForm
@@ -16,6 +14,7 @@ from audits.services.analysis import chart_bars, summarise
 from audits.services.exports import export_table, to_csv, to_xlsx
 from audits.views._shared import _context
 from core.http import bound_data, post_or_restored
+from core.versioning import StaleEdit, rebind_conflict, update_versioned
 from reviews.models import Review
 from reviews.permissions import get_review_for
 from trail.models import Event
@@ -65,22 +64,18 @@ def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
         messages.error(request, "The commentary could not be saved. Try again.")
         return redirect("audits:analysis", pk=review.pk)
     commentary, _ = CriterionCommentary.objects.get_or_create(criterion=criterion)
-    updated = CriterionCommentary.objects.filter(
-        pk=commentary.pk, version=form.cleaned_data["version"]
-    ).update(
-        text=form.cleaned_data["text"],
-        version=F("version") + 1,
-        updated_by=request.user,
-        updated_at=timezone.now(),
-    )
-    if updated:
-        messages.success(request, f"Commentary on criterion {criterion.number} saved.")
-    else:
-        messages.error(
-            request,
-            f"Someone else changed the commentary on criterion {criterion.number} since you opened the "
-            f"page. Theirs is shown now; yours was: “{form.cleaned_data['text']}”. Add your words and save again.",
+    try:
+        update_versioned(
+            CriterionCommentary,
+            pk=commentary.pk,
+            version=form.cleaned_data["version"],
+            values={"text": form.cleaned_data["text"], "updated_by": request.user},
         )
+    except StaleEdit:
+        current = CriterionCommentary.objects.get(pk=commentary.pk)
+        form = rebind_conflict(CommentaryForm, form.data, current)
+        return _render_analysis(request, review, criterion_pk=criterion.pk, form=form)
+    messages.success(request, f"Commentary on criterion {criterion.number} saved.")
     return redirect(reverse("audits:analysis", args=[review.pk]) + f"#commentary-{criterion.pk}")
 
 

@@ -24,6 +24,7 @@ from audits.services.case_audits import (
 from audits.services.tools import review_tool
 from audits.views._shared import _context
 from core.http import bound_data, is_htmx, post_or_restored
+from core.versioning import StaleEdit, rebind_conflict
 from reviews.models import Review
 from reviews.permissions import rights_for
 from trail.models import Event
@@ -59,13 +60,6 @@ def _details_form(audit: CaseAudit, tool: AuditTool, data: Any = None) -> AuditD
             "version": audit.version,
         },
     )
-
-
-def _with_version(data: Any, prefix: str, version: int) -> Any:
-    """The user's text kept, with the version they have now seen: saving again is deliberate."""
-    data = data.copy()
-    data[f"{prefix}-version"] = str(version)
-    return data
 
 
 def _render_case(
@@ -169,17 +163,22 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
         data = form.cleaned_data
         if data["answer"] == answer.answer and data["comment"] == answer.comment:
             continue
-        saved = save_answer(
-            answer_id=answer.pk,
-            version=data["version"],
-            answer=data["answer"],
-            comment=data["comment"],
-            user=request.user,
-        )
-        if not saved.ok:
-            conflicts[answer.pk] = saved.current
-            forms[answer.pk] = _answer_form(
-                answer, tool, _with_version(request.POST, f"c{answer.pk}", saved.current.version)
+        try:
+            save_answer(
+                answer_id=answer.pk,
+                version=data["version"],
+                answer=data["answer"],
+                comment=data["comment"],
+                user=request.user,
+            )
+        except StaleEdit as stale:
+            conflicts[answer.pk] = stale.current
+            forms[answer.pk] = rebind_conflict(
+                CriterionAnswerForm,
+                form.data,
+                stale.current,
+                prefix=f"c{answer.pk}",
+                answers=tool.answers,
             )
     details_form = _details_form(audit, tool, bound_data(request))
     details_conflict = None
@@ -187,18 +186,22 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
         data = details_form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
         if any(data[f] != getattr(audit, f) for f in fields):
-            saved = save_audit_details(
-                audit_id=audit.pk,
-                version=data["version"],
-                user=request.user,
-                **{f: data[f] for f in fields},
-            )
-            if not saved.ok:
-                details_conflict = saved.current
-                details_form = _details_form(
-                    audit, tool, _with_version(request.POST, "audit", saved.current.version)
+            try:
+                save_audit_details(
+                    audit_id=audit.pk,
+                    version=data["version"],
+                    user=request.user,
+                    **{f: data[f] for f in fields},
                 )
-                details_form.is_valid()
+            except StaleEdit as stale:
+                details_conflict = stale.current
+                details_form = rebind_conflict(
+                    AuditDetailsForm,
+                    details_form.data,
+                    stale.current,
+                    prefix="audit",
+                    grades=tool.grades,
+                )
         details_form = details_form if details_conflict else None
     if forms or conflicts or details_form is not None:
         for form in forms.values():
@@ -242,19 +245,18 @@ def _save_details_in_place(
         data = form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
         if any(data[f] != getattr(audit, f) for f in fields):
-            saved = save_audit_details(
-                audit_id=audit.pk,
-                version=data["version"],
-                user=request.user,
-                **{f: data[f] for f in fields},
-            )
-            audit = saved.current
-            if not saved.ok:
-                conflict = saved.current
-                form = _details_form(
-                    audit, tool, _with_version(request.POST, "audit", conflict.version)
+            try:
+                audit = save_audit_details(
+                    audit_id=audit.pk,
+                    version=data["version"],
+                    user=request.user,
+                    **{f: data[f] for f in fields},
                 )
-                form.is_valid()
+            except StaleEdit as stale:
+                audit = conflict = stale.current
+                form = rebind_conflict(
+                    AuditDetailsForm, form.data, conflict, prefix="audit", grades=tool.grades
+                )
     if not form.errors and conflict is None:
         return render(
             request,
@@ -296,22 +298,25 @@ def criterion_answer_save(
     if form.is_valid():
         data = form.cleaned_data
         if (data["answer"], data["comment"]) != (answer.answer, answer.comment):
-            saved = save_answer(
-                answer_id=answer.pk,
-                version=data["version"],
-                answer=data["answer"],
-                comment=data["comment"],
-                user=request.user,
-            )
-            answer = saved.current
-            if saved.ok:
-                form = _answer_form(answer, tool)
-            else:
-                conflict = saved.current
-                form = _answer_form(
-                    answer, tool, _with_version(request.POST, f"c{answer.pk}", conflict.version)
+            try:
+                answer = save_answer(
+                    answer_id=answer.pk,
+                    version=data["version"],
+                    answer=data["answer"],
+                    comment=data["comment"],
+                    user=request.user,
                 )
-                form.is_valid()
+            except StaleEdit as stale:
+                answer = conflict = stale.current
+                form = rebind_conflict(
+                    CriterionAnswerForm,
+                    form.data,
+                    conflict,
+                    prefix=f"c{answer.pk}",
+                    answers=tool.answers,
+                )
+            else:
+                form = _answer_form(answer, tool)
         else:
             form = _answer_form(answer, tool)
     if is_htmx(request):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from audits.models import CaseAudit, CriterionAnswer
 from audits.services.case_audits import save_answer
 from audits.services.personal_details import personal_details_in
 from audits.services.tools import shipped_tool
+from core.versioning import StaleEdit
 from tests.audits.factories import started_audit
 
 
@@ -266,9 +268,10 @@ def test_a_stale_save_of_exactly_what_is_already_saved_is_not_a_conflict(world) 
     answer = audit.answers.first()
     me, lead = world.people["reviewer"], world.people["lead_reviewer"]
     save = save_answer
-    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).ok
-    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=lead).ok
-    assert not save(answer_id=answer.pk, version=1, answer="met", comment="B", user=lead).ok
+    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).comment == "A"
+    assert save(answer_id=answer.pk, version=1, answer="met", comment="A", user=lead).comment == "A"
+    with pytest.raises(StaleEdit):
+        save(answer_id=answer.pk, version=1, answer="met", comment="B", user=lead)
     answer.refresh_from_db()
     assert (answer.comment, answer.version) == ("A", 2)
 
@@ -277,10 +280,17 @@ def test_your_own_earlier_save_is_not_a_conflict_but_someone_elses_is(world) -> 
     audit = started_audit(world.review, world.people["reviewer"])
     answer = audit.answers.first()
     me, lead = world.people["reviewer"], world.people["lead_reviewer"]
-    assert save_answer(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).ok
+    assert (
+        save_answer(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).comment
+        == "A"
+    )
     # My page still says version 1 (my last save's reply had not arrived): mine, so it goes through.
-    assert save_answer(answer_id=answer.pk, version=1, answer="met", comment="AB", user=me).ok
-    assert not save_answer(answer_id=answer.pk, version=1, answer="met", comment="C", user=lead).ok
+    assert (
+        save_answer(answer_id=answer.pk, version=1, answer="met", comment="AB", user=me).comment
+        == "AB"
+    )
+    with pytest.raises(StaleEdit):
+        save_answer(answer_id=answer.pk, version=1, answer="met", comment="C", user=lead)
     answer.refresh_from_db()
     assert (answer.comment, answer.version) == ("AB", 3)
 

@@ -13,6 +13,7 @@ from django.db import connections
 
 from audits.models import CriterionAnswer
 from audits.services.case_audits import save_answer
+from core.versioning import StaleEdit
 from tests.audits.factories import started_audit
 from tests.concurrency import with_sqlite_retry
 from tests.conftest import build_world
@@ -29,7 +30,7 @@ def _race(answer_id: int, version: int, people: list, round_number: int) -> list
     def save(person) -> None:
         try:
             barrier.wait(timeout=10)
-            saved = with_sqlite_retry(
+            with_sqlite_retry(
                 lambda: save_answer(
                     answer_id=answer_id,
                     version=version,
@@ -38,7 +39,9 @@ def _race(answer_id: int, version: int, people: list, round_number: int) -> list
                     user=person,
                 )
             )
-            results.append(saved.ok)
+            results.append(True)
+        except StaleEdit:
+            results.append(False)
         except BaseException as error:
             errors.append(error)
         finally:

@@ -75,7 +75,9 @@ def test_two_reviewers_add_findings_and_a_conflicting_edit_shows_both_texts(
             "button", name="Save the finding"
         ).click()
         conflict = lead.locator(f"#finding-{finding.pk}")
-        expect(conflict.get_by_text("Someone else saved this finding").first).to_be_visible()
+        expect(
+            conflict.get_by_text("Someone else changed this while you were editing it").first
+        ).to_be_visible()
         expect(conflict.locator("[data-latest-text]")).to_contain_text(
             "Partners value the MASH highly."
         )

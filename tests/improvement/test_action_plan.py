@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.versioning import StaleEdit
 from improvement import services
 from improvement.models import Action, ProgressUpdate
 from reviews.models import Finding
@@ -140,7 +141,7 @@ def test_progress_is_dated_sets_the_status_and_a_stale_edit_keeps_the_words(worl
         },
     )
     assert stale.status_code == 200
-    assert "Someone else changed this action" in stale.content.decode()
+    assert "Someone else changed this while you were editing it" in stale.content.decode()
     assert "My stale words." in stale.content.decode()
     assert ProgressUpdate.objects.count() == 1
     action.refresh_from_db()
@@ -152,7 +153,7 @@ def test_two_saves_at_the_same_version_do_not_both_win(world, issued) -> None:
     action = _add(world, first, due=dt.date(2027, 3, 31))
     data = {"what": "A", "owner": "B", "due_date": dt.date(2027, 1, 1), "status": "done"}
     services.update_action(action=action, version=1, data=data)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.update_action(action=action, version=1, data={**data, "what": "C"})
     action.refresh_from_db()
     assert action.what == "A"

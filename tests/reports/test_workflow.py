@@ -80,7 +80,7 @@ def test_two_people_editing_one_section_do_not_overwrite_each_other(world):
     response = client.post(url, {"text": "Second, from an old page.", "version": "0"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else changed this section" in body
+    assert "Someone else changed this while you were editing it" in body
     assert "Second, from an old page." in body  # what they typed is kept
     assert "First save." in body  # and the section as it is now is shown
     assert SectionEdit.objects.get().text == "First save."

@@ -12,9 +12,9 @@ import threading
 import pytest
 from django.db import connections
 
+from core.versioning import StaleEdit
 from reviews import work
 from reviews.models import Finding
-from reviews.services import StaleEdit
 from tests.concurrency import with_sqlite_retry
 from tests.factories import ReviewFactory
 

@@ -138,7 +138,7 @@ def test_a_second_save_at_the_same_version_is_refused_with_both_texts(world, klo
     second = _edit(world.client("lead_reviewer"), finding, 1, "My own careful words.")
     page = second.content.decode()
     assert second.status_code == 200
-    assert "Someone else saved this finding while you were changing it" in page
+    assert "Someone else changed this while you were editing it" in page
     assert "Lead reviewer&#x27;s words." in page or "Lead reviewer's words." in page
     assert "My own careful words." in page
     finding.refresh_from_db()

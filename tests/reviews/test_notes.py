@@ -98,7 +98,7 @@ def test_a_conflicting_note_edit_keeps_both_texts(world, setup) -> None:
     world.client("reviewer").post(url, {"text": "Theirs.", "version": "1"})
     response = world.client("lead_reviewer").post(url, {"text": "Mine.", "version": "1"})
     page = response.content.decode()
-    assert "Someone else saved this note" in page
+    assert "Someone else changed this while you were editing it" in page
     assert "Theirs." in page and "Mine." in page
     note.refresh_from_db()
     assert note.text == "Theirs."

@@ -101,7 +101,7 @@ def test_a_conflicting_team_view_keeps_both(world, kloes) -> None:
     world.client("reviewer").post(url, {**data, "team_reason": "Theirs."})
     second = world.client("lead_reviewer").post(url, {**data, "team_reason": "Mine."})
     page = second.content.decode()
-    assert "Someone else saved this" in page
+    assert "Someone else changed this while you were editing it" in page
     assert "Theirs." in page and "Mine." in page
     assert SelfAssessmentEntry.objects.get(kloe=kloes[0]).team_reason == "Theirs."
 
@@ -121,6 +121,6 @@ def test_two_host_saves_at_the_same_version_do_not_overwrite(world, kloes) -> No
     stale = _host_post(client, world.review, kloes, "draft", version=version, r0="red", n0="Mine.")
     page = stale.content.decode()
     assert stale.status_code == 200
-    assert "Someone else saved this" in page
+    assert "Someone else changed this while you were editing it" in page
     assert "Mine." in page
     assert SelfAssessmentEntry.objects.get(kloe=kloes[0]).host_narrative == "Colleague."

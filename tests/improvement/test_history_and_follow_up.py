@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from improvement.models import Action, ExternalReview, Region, RegionalAccess
+from accounts.models import Region, RegionalAccess
+from improvement.models import Action, ExternalReview
 from reviews.models import Framework, Kloe, Membership, Review, Role
 from tests.authz.expectations.improvement import PDF, issue
 from tests.factories import UserFactory

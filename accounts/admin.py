@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Region, RegionalAccess, User
 from accounts.personal_data import export_person
 from accounts.twofactor import reset_devices
 from trail.models import Event
@@ -79,3 +79,27 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+# Regions and regional roles (moved from the improvement app with their models, issue 17).
+
+
+class RegionalAccessInline(admin.TabularInline):
+    model = RegionalAccess
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    filter_horizontal = ["organisations"]
+    inlines = [RegionalAccessInline]
+
+
+@admin.register(RegionalAccess)
+class RegionalAccessAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "created_at"]
+    list_select_related = ["user", "region"]
+    autocomplete_fields = ["user"]

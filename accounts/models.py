@@ -3,6 +3,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -159,3 +160,49 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# Regions -----------------------------------------------------------------------------------------
+#
+# A region groups authorities; a person given regional access sees the regional view of the reviews
+# of its authorities (authorities they were not on named only by a letter). Moved here from the
+# improvement app (issue 17) so that ``reviews.permissions`` can read them: the tables keep their names.
+
+
+class Region(models.Model):
+    """A group of authorities that learn together (a regional improvement programme)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="regions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "improvement_region"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionalAccess(models.Model):
+    """A regional role: this person sees the regional view and the histories of the region's
+    authorities. Granted by an administrator in the admin site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regional_access"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="access")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "improvement_regionalaccess"
+        verbose_name = "regional access"
+        verbose_name_plural = "regional access"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="one_access_per_person_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region}"

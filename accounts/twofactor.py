@@ -89,7 +89,3 @@ def reset_devices(user: User) -> None:
     from accounts.signals import second_factor_reset
 
     second_factor_reset.send(sender=type(user), user=user)
-
-
-def remaining_recovery_codes(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

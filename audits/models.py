@@ -140,10 +140,6 @@ class AuditTool(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("audits:tool", kwargs={"pk": self.pk})
 
-    @property
-    def is_shipped(self) -> bool:
-        return self.organisation_id is None and self.review_id is None
-
     def may_be_edited_by(self, user: User) -> bool:
         """Only people of the organisation that owns this library tool may change it. Shipped tools
         (no organisation) and reviews' snapshots are read-only to everyone, and a person with no

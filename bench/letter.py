@@ -52,7 +52,7 @@ def main() -> None:
     from reviews.models import Finding
     from tests.reports.seed002 import build_seed_002_review
 
-    review, people = build_seed_002_review()
+    review, _people = build_seed_002_review()
     kloes = list(review.framework.numbered_kloes())
     paragraph = (
         "We saw evidence of partners taking responsibility for their part in safeguarding rather "

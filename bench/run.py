@@ -288,7 +288,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="frontdoor-bench-"))
     env = _env(args, work / "static")
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
         env={**os.environ, **env},

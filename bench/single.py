@@ -53,7 +53,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
         env={**os.environ, **env},

@@ -38,7 +38,7 @@ class RedactSecretPaths(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a badly formatted record is logged as it is
+        except Exception:
             return True
         redacted = redact(message)
         if redacted != message:

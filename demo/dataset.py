@@ -2,8 +2,9 @@
 
 Every review has the same shape whatever the size: a team, a framework copy with its KLOEs, days and
 sessions, evidence notes, 40 findings, a self-assessment, document requests, 30 sampled cases audited
-on the 10 criteria of seed 002's tool, and audit trail records. The national size is 152 authorities
-x 10 years x 3 reviews a year (about 4,500 reviews, 180,000 findings, 1.4 million criterion answers).
+on the 10 criteria of seed 002's tool (built by ``demo.dataset_audits``), and audit trail records.
+The national size is 152 authorities x 10 years x 3 reviews a year (about 4,500 reviews, 180,000
+findings, 1.4 million criterion answers).
 
 Deterministic: the same seed and sizes give the same rows (apart from created_at/updated_at and the
 primary keys the database hands out). Rows go in with ``bulk_create`` in batches of reviews, one
@@ -30,17 +31,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from audits.models import (
-    Answer,
-    AuditTool,
-    Case,
-    CaseAudit,
-    CaseType,
-    Criterion,
-    CriterionAnswer,
-    SampleStatus,
-)
+from audits.models import AuditTool, Criterion
 from audits.services.tools import shipped_tool
+from demo.dataset_audits import audit_cases, copy_audit_tools
 from reviews.models import (
     Document,
     DocumentRequest,
@@ -127,14 +120,6 @@ NOTE_TEXTS = [
     "Strategy meeting observed: police attended, health information came late.",
     "Interview with the head of service: improvement plan priorities are known by staff.",
 ]
-COMMENTS = [
-    "Clear rationale recorded by the team manager.",
-    "Strengths noted but not built on in the plan.",
-    "Partner checks with police and health recorded the same day.",
-    "",
-]
-TYPES = [CaseType.CONTACT, CaseType.REFERRAL, CaseType.S17, CaseType.S47, CaseType.STRATEGY]
-ANSWERS = [Answer.MET, Answer.MET, Answer.PARTLY, Answer.NOT_MET, Answer.NOT_APPLICABLE]
 SESSION_KINDS = [
     (Session.Kind.OPENING_MEETING, "Opening meeting", dt.time(9, 0), dt.time(9, 45)),
     (Session.Kind.OBSERVATION, "Observation in the MASH", dt.time(10, 0), dt.time(12, 0)),
@@ -397,33 +382,9 @@ def _batch(
     kloes_of: dict[int, list[Kloe]] = {}
     for copy, review in zip(frameworks, reviews, strict=True):
         kloes_of[review.pk] = [k for k in kloes if k.framework_id == copy.pk]
-    tools = AuditTool.objects.bulk_create(
-        AuditTool(
-            name=tool.name,
-            description=tool.description,
-            answer_scale=tool.answer_scale,
-            grade_levels=tool.grade_levels,
-            review=review,
-            copied_from=tool,
-        )
-        for review in reviews
+    criteria_of = copy_audit_tools(
+        reviews, tool=tool, template_criteria=template_criteria, result=result
     )
-    criteria = Criterion.objects.bulk_create(
-        Criterion(
-            tool=copy,
-            number=c.number,
-            title=c.title,
-            question=c.question,
-            guidance=c.guidance,
-            case_types=list(c.case_types),
-        )
-        for copy in tools
-        for c in template_criteria
-    )
-    result.add("criteria", len(criteria))
-    criteria_of: dict[int, list[Criterion]] = {}
-    for copy, review in zip(tools, reviews, strict=True):
-        criteria_of[review.pk] = [c for c in criteria if c.tool_id == copy.pk]
 
     # The timetable: three days, four sessions a day.
     days = ReviewDay.objects.bulk_create(
@@ -564,52 +525,9 @@ def _batch(
         for wanted in requests
     )
 
-    # Case audits: 30 sampled cases, each audited on every criterion.
-    cases = Case.objects.bulk_create(
-        Case(
-            review=review,
-            reference=f"GN-{review.pk}-{c + 1:03d}",
-            case_type=TYPES[c % len(TYPES)],
-            case_date=review.start_date - dt.timedelta(days=30 + c),
-            team=["MASH", "Assessment team 1", "Assessment team 2"][c % 3],
-            outcome="Single assessment",
-            sample_status=SampleStatus.SAMPLED,
-            assigned_to=teams[review.pk][Role.REVIEWER][c % 2],
-        )
-        for review in reviews
-        for c in range(size.cases)
+    audit_cases(
+        plans, reviews, rng=rng, size=size, teams=teams, criteria_of=criteria_of, result=result
     )
-    issued = {p.pk for p in plans if p.issued}
-    audits = CaseAudit.objects.bulk_create(
-        CaseAudit(
-            case=case,
-            auditor=case.assigned_to,
-            updated_by=case.assigned_to,
-            status=CaseAudit.Status.COMPLETE
-            if case.review_id in issued or n % 3
-            else CaseAudit.Status.IN_PROGRESS,
-            decision_agreement=CaseAudit.Agreement.YES,
-            overall_grade="Good",
-        )
-        for n, case in enumerate(cases)
-    )
-    review_of_case = {case.pk: case.review_id for case in cases}
-    answers = CriterionAnswer.objects.bulk_create(
-        (
-            CriterionAnswer(
-                audit=audit,
-                criterion=criterion,
-                answer=ANSWERS[rng.randrange(len(ANSWERS))],
-                comment=COMMENTS[rng.randrange(len(COMMENTS))],
-                updated_by_id=audit.auditor_id,
-            )
-            for audit in audits
-            for criterion in criteria_of[review_of_case[audit.case_id]]
-        ),
-        batch_size=5000,
-    )
-    result.add("cases", len(cases))
-    result.add("criterion answers", len(answers))
 
     # The audit trail: changes to findings and case audits.
     events = Event.objects.bulk_create(

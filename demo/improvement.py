@@ -11,9 +11,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Region, User
 from demo.reviews import FIELDWORK_TITLE
-from improvement.models import Action, ExternalReview, ProgressUpdate, Region
+from improvement.models import Action, ExternalReview, ProgressUpdate
 from reviews.models import Finding, Framework, Membership, Review, Role, Theme
 
 PAST_TITLE = "Peer review of the front door in Northmoor: the previous review"

@@ -1,30 +1,9 @@
 from django.contrib import admin
 
-from improvement.models import ExternalReview, Region, RegionalAccess
+from improvement.models import ExternalReview
 from reviews.models import Theme
 from trail.admin import RecordedAdmin
 from trail.models import Event
-
-
-class RegionalAccessInline(admin.TabularInline):
-    model = RegionalAccess
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
-    filter_horizontal = ["organisations"]
-    inlines = [RegionalAccessInline]
-
-
-@admin.register(RegionalAccess)
-class RegionalAccessAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "created_at"]
-    list_select_related = ["user", "region"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Theme)

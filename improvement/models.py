@@ -1,9 +1,8 @@
-"""After the letter: the host's action plan, external reviews of an authority, and regions.
+"""After the letter: the host's action plan and external reviews of an authority.
 
 An action answers one recommendation or area for consideration of an issued letter. Progress updates
 are added, never changed. An external review (an Ofsted inspection, a JTAI ...) is recorded by hand
-against an authority. A region groups authorities; a person given regional access sees the regional
-view of the reviews of its authorities (authorities they were not on named only by a letter).
+against an authority. (Regions and regional access are in ``accounts.models``.)
 """
 
 from __future__ import annotations
@@ -20,46 +19,6 @@ from django.urls import reverse
 from accounts.models import Organisation
 from core.models import Timestamped, Versioned
 from reviews.models import TEXT_LIMIT, Finding, Review
-
-# Regions -----------------------------------------------------------------------------------------
-
-
-class Region(models.Model):
-    """A group of authorities that learn together (a regional improvement programme)."""
-
-    name = models.CharField(max_length=120, unique=True)
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="regions")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class RegionalAccess(models.Model):
-    """A regional role: this person sees the regional view and the histories of the region's
-    authorities. Granted by an administrator in the admin site."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regional_access"
-    )
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="access")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "regional access"
-        verbose_name_plural = "regional access"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "region"], name="one_access_per_person_region")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.region}"
-
 
 # The action plan ---------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.versioning import StaleEdit, update_versioned
 from improvement.models import Action, ExternalReview, ProgressUpdate
 from reviews.models import Finding, Framework, Membership, Review, Role, number_recommendations
+from reviews.services import record_team_change
 from trail.models import Event
 from trail.services import record
 
@@ -263,6 +264,8 @@ def create_follow_up(
             for m in previous.memberships.exclude(user=user)
         )
         Membership.objects.create(review=review, user=user, role=Role.COORDINATOR)
+        for member in Membership.objects.filter(review=review).select_related("user"):
+            record_team_change(member, change="added", by=user, request=request)
         framework = Framework.objects.filter(review=previous).first()
         if framework is not None:
             framework.copy(

@@ -89,10 +89,6 @@ class ComposedLetter:
     def date_text(self) -> str:
         return w.long_date(self.date)
 
-    @property
-    def edited_sections(self) -> list[Section]:
-        return [s for s in self.sections if s.is_edited]
-
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 

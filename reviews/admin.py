@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from reviews.models import Membership, Review
-from reviews.signals import attribute_change
+from reviews.services import record_team_change
 from trail.admin import RecordedAdmin
 from trail.models import Event
 
@@ -28,13 +28,28 @@ class ReviewAdmin(RecordedAdmin):
     inlines = [MembershipInline]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for inline_form in formset.forms:
-            if inline_form.instance is not None:
-                if inline_form.instance.pk:
-                    inline_form.instance._previous_role = (
-                        Membership.objects.filter(pk=inline_form.instance.pk)
-                        .values_list("role", flat=True)
-                        .first()
-                    )
-                attribute_change(inline_form.instance, by=request.user, request=request)
+        """Save the team as the administrator changed it, recording each change with who made it."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        for removed in formset.deleted_forms:
+            if removed.instance.pk:
+                record_team_change(
+                    Membership.objects.select_related("user").get(pk=removed.instance.pk),
+                    change="removed",
+                    by=request.user,
+                    request=request,
+                )
+        existing = [f.instance.pk for f in formset.forms if f.instance.pk]
+        roles = dict(Membership.objects.filter(pk__in=existing).values_list("pk", "role"))
         super().save_formset(request, form, formset, change)
+        for added in formset.new_objects:
+            record_team_change(added, change="added", by=request.user, request=request)
+        for changed, _fields in formset.changed_objects:
+            record_team_change(
+                changed,
+                change="role changed",
+                by=request.user,
+                request=request,
+                previous_role=roles.get(changed.pk),
+            )

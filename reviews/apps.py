@@ -7,7 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from reviews import permissions, signals  # noqa: F401 - registers the rules and signals
+        from reviews import permissions, signals  # noqa: F401 - registers the rules and the calendar receivers
         from reviews.retention import register_purgers
 
         register_purgers()

@@ -1,7 +1,8 @@
 """The three frameworks of key lines of enquiry that ship with the product.
 
-Loaded by the data migration ``0003_default_frameworks`` (and again, idempotently, by
-``manage.py load_frameworks``). Their wording follows the published examples the field uses.
+Installed by the data migration ``0004_default_frameworks`` (from its own frozen copy of this data)
+and again, idempotently, by ``manage.py load_frameworks`` (from this module). Their wording follows the
+published examples the field uses.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The themes findings can be tagged with, as shipped (a data migration installs them).
+"""The themes findings can be tagged with, as shipped (the data migration ``0008_default_themes``
+installs them from its own frozen copy of this list).
 
 Coordinators keep the list afterwards (the themes page, or the admin): rename, add, stop offering one.
 """

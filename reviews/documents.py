@@ -126,7 +126,7 @@ def _ole_kind(upload: IO[bytes]) -> tuple[str, str, str] | None:
     try:
         with olefile.OleFileIO(upload) as ole:
             entries = ole.listdir(streams=True, storages=True)
-    except Exception:  # noqa: BLE001 - olefile raises many kinds of error for a damaged file
+    except Exception:
         return None
     if any(name.lower() in _OLE_MACRO_STORAGES for path in entries for name in path):
         raise UploadRefused(MACROS)

@@ -642,13 +642,6 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def live(self) -> SessionQuerySet:
         return self.filter(cancelled_at__isnull=True)
 
-    def for_timetable(self) -> SessionQuerySet:
-        return (
-            self.select_related("day", "review")
-            .prefetch_related("reviewers", "host_people", "kloes")
-            .order_by("day__date", "start_time", "end_time", "pk")
-        )
-
     def for_person(self, user: User) -> SessionQuerySet:
         return self.filter(Q(reviewers=user) | Q(host_people=user)).distinct()
 

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.models import Region, RegionalAccess
 from reviews.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
@@ -248,16 +249,14 @@ def require_organisation(user: User, what: str) -> None:
 
 # Beyond one review: an authority's history and the regional view ---------------------------------
 #
-# Regions and regional access live in the improvement app; the decisions about them live here, with
-# every other permission. (The import is inside the functions: the improvement app builds on reviews.)
+# Regions and regional access live in the accounts app; the decisions about them live here, with
+# every other permission.
 
 
 def regions_granted(user: User) -> list[int]:
     """The regions this person was given a regional role for (in the admin site)."""
     if not user.is_authenticated or not user.is_active:
         return []
-    from improvement.models import RegionalAccess
-
     return list(RegionalAccess.objects.filter(user=user).values_list("region_id", flat=True))
 
 
@@ -280,8 +279,6 @@ def regional_reviews_for(user: User) -> QuerySet[Review]:
     person with none gets nothing from it). Anyone else: none. Which authorities are named rather than
     lettered is ``named_authorities_for``.
     """
-    from improvement.models import Region
-
     if not user.is_authenticated or not user.is_active:
         return Review.objects.none()
     region_ids = set(regions_granted(user))

@@ -38,7 +38,7 @@ def _count_notes(review: Review) -> int:
 def _purge_notes(review: Review) -> int:
     from reviews.models import EvidenceNote
 
-    deleted, by_model = EvidenceNote.objects.filter(review=review).delete()
+    _deleted, by_model = EvidenceNote.objects.filter(review=review).delete()
     return by_model.get(EvidenceNote._meta.label, 0)
 
 

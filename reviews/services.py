@@ -36,7 +36,6 @@ from reviews.models import (
     Session,
 )
 from reviews.schedule import attendees
-from reviews.signals import attribute_change
 from trail.models import Event
 from trail.services import record, trail_value
 
@@ -73,9 +72,8 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     framework: Framework = form.cleaned_data["framework"]
     with transaction.atomic():
         review = form.save()
-        attribute_change(
-            Membership(review=review, user=user, role=Role.COORDINATOR), by=user
-        ).save()
+        coordinator = Membership.objects.create(review=review, user=user, role=Role.COORDINATOR)
+        record_team_change(coordinator, change="added", by=user)
         framework.copy(name=framework.name, organisation=review.lead_organisation, review=review)
     return review
 
@@ -195,6 +193,25 @@ def revoke_invitation(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at", "updated_at"])
 
 
+def record_team_change(
+    membership: Membership,
+    *,
+    change: str,
+    by: User | None,
+    request: HttpRequest | None = None,
+    previous_role: str | None = None,
+) -> None:
+    """Record a change to a review's team, with who made it (``by``) and from where. Every code path
+    that adds someone to a team, changes their role or removes them calls this, in the transaction of
+    the change (a removal before the row is deleted, so the record keeps its id)."""
+    detail = {"change": change, "person": membership.user.email, "role": membership.role}
+    if previous_role is not None:
+        detail["from"] = previous_role
+    record(
+        action=Event.Action.TEAM_CHANGED, actor=by, request=request, obj=membership, detail=detail
+    )
+
+
 def change_role(
     *, membership: Membership, role: str, by: User, request: HttpRequest | None = None
 ) -> None:
@@ -212,10 +229,12 @@ def change_role(
             raise ValidationError("The review needs at least one coordinator")
         if membership.role == role:
             return
-        membership._previous_role = membership.role  # type: ignore[attr-defined]
+        previous = membership.role
         membership.role = role
-        attribute_change(membership, by=by, request=request)
         membership.save(update_fields=["role", "updated_at"])
+        record_team_change(
+            membership, change="role changed", by=by, request=request, previous_role=previous
+        )
 
 
 class InvitationUnusable(Exception):
@@ -245,10 +264,11 @@ def accept_invitation(
                 organisation=None,
             )
         if not Membership.objects.filter(review=invitation.review, user=user).exists():
+            membership = Membership.objects.create(
+                review=invitation.review, user=user, role=invitation.role
+            )
             # Recorded as the person's own doing: they accepted the invitation.
-            attribute_change(
-                Membership(review=invitation.review, user=user, role=invitation.role), by=user
-            ).save()
+            record_team_change(membership, change="added", by=user)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
@@ -378,10 +398,10 @@ __all__ = [
     "create_review",
     "invite",
     "record_download",
+    "record_status_change",
     "resend_invitation",
     "revoke_invitation",
     "save_framework",
-    "record_status_change",
     "save_session",
     "store_document",
     "update_review",

@@ -216,11 +216,8 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
 
-    import importlib
-
-    from django.apps import apps
-
-    from audits.models import AuditTool
+    from audits.default_tools import install_default_tools
+    from audits.models import AuditTool, Criterion
     from reviews.default_frameworks import install_default_frameworks
     from reviews.default_themes import install_default_themes
     from reviews.models import Framework, Kloe, Theme
@@ -230,7 +227,7 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
     if not Theme.objects.exists():
         install_default_themes(Theme)
     if not AuditTool.objects.filter(organisation=None, review=None).exists():
-        importlib.import_module("audits.migrations.0002_default_tools").add_tools(apps, None)
+        install_default_tools(AuditTool, Criterion)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from audits.models import (
     DEFAULT_REFERENCE_PATTERN,
@@ -226,7 +226,7 @@ def _read_header(cells: list[str]) -> dict[str, int]:
 def _parse_date(text: str) -> dt.date | None:
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None
@@ -251,11 +251,3 @@ def import_cases(*, review: Review, rows: list[CaseRow]) -> int:
         for row in rows
     )
     return len(rows)
-
-
-def ensure_plan(review: Review) -> AuditPlan:
-    try:
-        plan, _ = AuditPlan.objects.get_or_create(review=review)
-    except IntegrityError:  # created at the same moment by someone else
-        plan = AuditPlan.objects.get(review=review)
-    return plan

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.db import transaction
 
-from audits.models import AuditTool, CaseAudit
+from audits.default_tools import ASSESSMENT_QUALITY, FRONT_DOOR, install_default_tools
+from audits.models import AuditTool, CaseAudit, Criterion
 from reviews.models import Review
 
 
@@ -23,18 +22,15 @@ def choose_tool(*, review: Review, tool: AuditTool) -> AuditTool:
     return tool.copy(review=review)
 
 
-SEED_002_TOOL = "Quality of assessment practice (ten criteria)"
-FRONT_DOOR_TOOL = "Front door contact and referral"
+SEED_002_TOOL = ASSESSMENT_QUALITY["name"]
+FRONT_DOOR_TOOL = FRONT_DOOR["name"]
 
 
 def shipped_tool(name: str = SEED_002_TOOL) -> AuditTool:
     """A tool shipped with the service (added by migration; added again if a test flushed it)."""
     tool = AuditTool.objects.filter(name=name, organisation=None, review=None).first()
     if tool is None:
-        from django.apps import apps
-
-        migration = importlib.import_module("audits.migrations.0002_default_tools")
-        migration.add_tools(apps, None)
+        install_default_tools(AuditTool, Criterion)
         tool = AuditTool.objects.get(name=name, organisation=None, review=None)
     return tool
 

@@ -78,7 +78,7 @@ def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
 
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
-    review, alert = get_alert_for(request.user, pk, alert_pk)
+    _review, alert = get_alert_for(request.user, pk, alert_pk)
     if not alert.recipients.filter(user=request.user).exists():
         raise PermissionDenied("Only the people an alert is addressed to acknowledge it.")
     acknowledge_alert(alert=alert, user=request.user)

@@ -77,7 +77,7 @@ def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("audits:case-list", pk=review.pk)
         # Keep what was uploaded so that the valid rows can be imported without uploading again.
         form = CaseListForm(initial={"text": form.cleaned_data["text"]})
-    pattern, rule = reference_rule(review)
+    _pattern, rule = reference_rule(review)
     return render(
         request,
         "audits/case_list_import.html",

@@ -1,6 +1,38 @@
+"""Install the themes findings can be tagged with, as shipped.
+
+The list is a frozen copy of ``reviews.default_themes`` as it was when this migration was written:
+a migration must not import today's data modules.
+"""
+
 from django.db import migrations
 
-from reviews.default_themes import DEFAULT_THEMES, install_default_themes
+DEFAULT_THEMES = [
+    "Thresholds",
+    "Consent",
+    "Step up / step down",
+    "Strategy discussions",
+    "Voice of the child",
+    "Fathers",
+    "Management oversight",
+    "Partnership",
+    "Early help",
+    "Workforce",
+    "Quality assurance",
+    "Performance information",
+    "Other",
+]
+
+
+def install_default_themes(theme_model):
+    """Create the shipped themes that are missing (found by name). Returns how many were created."""
+    existing = {name.lower() for name in theme_model.objects.values_list("name", flat=True)}
+    missing = [
+        theme_model(name=name, position=i)
+        for i, name in enumerate(DEFAULT_THEMES, start=1)
+        if name.lower() not in existing
+    ]
+    theme_model.objects.bulk_create(missing)
+    return len(missing)
 
 
 def install(apps, schema_editor):

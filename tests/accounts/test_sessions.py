@@ -141,7 +141,7 @@ def test_production_cookies_are_secure_httponly_lax_and_host_prefixed() -> None:
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
-    )  # noqa: S603
+    )
     assert out.stdout.split() == [
         "__Host-sessionid",
         "__Host-csrftoken",

@@ -34,7 +34,7 @@ def _pg_env() -> dict[str, str]:
 
 def _pg_checksums(dbname: str) -> dict[str, str]:
     env = _pg_env()
-    tables = subprocess.run(  # noqa: S603,S607
+    tables = subprocess.run(
         [
             "psql",
             "-d",
@@ -50,7 +50,7 @@ def _pg_checksums(dbname: str) -> dict[str, str]:
     sums = {}
     for table in tables:
         query = f"select count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') from \"{table}\" t"
-        sums[table] = subprocess.run(  # noqa: S603,S607
+        sums[table] = subprocess.run(
             ["psql", "-d", dbname, "-Atc", query],
             env=env,
             capture_output=True,
@@ -69,8 +69,8 @@ def _sqlite_checksums(conn: sqlite3.Connection) -> dict[str, str]:
         rows = sorted(
             hashlib.md5(repr(row).encode()).hexdigest()
             for row in conn.execute(f'select * from "{table}"')
-        )  # noqa: S324,S608
-        sums[table] = f"{len(rows)}:{hashlib.md5(''.join(rows).encode()).hexdigest()}"  # noqa: S324
+        )
+        sums[table] = f"{len(rows)}:{hashlib.md5(''.join(rows).encode()).hexdigest()}"
     return sums
 
 
@@ -82,14 +82,14 @@ def test_backup_and_restore_of_the_demo_gives_identical_rows(tmp_path: Path) -> 
         copy = f"{source}_restore_check"
         env = _pg_env()
         dump = tmp_path / "backup.dump"
-        subprocess.run(["pg_dump", "-Fc", "-f", str(dump), source], env=env, check=True)  # noqa: S603,S607
-        subprocess.run(["dropdb", "--if-exists", copy], env=env, check=True)  # noqa: S603,S607
-        subprocess.run(["createdb", copy], env=env, check=True)  # noqa: S603,S607
+        subprocess.run(["pg_dump", "-Fc", "-f", str(dump), source], env=env, check=True)
+        subprocess.run(["dropdb", "--if-exists", copy], env=env, check=True)
+        subprocess.run(["createdb", copy], env=env, check=True)
         try:
-            subprocess.run(["pg_restore", "--no-owner", "-d", copy, str(dump)], env=env, check=True)  # noqa: S603,S607
+            subprocess.run(["pg_restore", "--no-owner", "-d", copy, str(dump)], env=env, check=True)
             original, restored = _pg_checksums(source), _pg_checksums(copy)
         finally:
-            subprocess.run(["dropdb", "--if-exists", copy], env=env, check=True)  # noqa: S603,S607
+            subprocess.run(["dropdb", "--if-exists", copy], env=env, check=True)
     else:
         connection.ensure_connection()
         types = (

@@ -26,7 +26,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     clean = {
         k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")
     }
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},

@@ -56,7 +56,7 @@ def _database_url(tmp_path: Path) -> str:
 
 
 def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter running gunicorn
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",

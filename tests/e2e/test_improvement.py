@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import Organisation
-from improvement.models import Region
+from accounts.models import Organisation, Region
 from reviews.models import Finding, Membership, Review, Role, Theme
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in

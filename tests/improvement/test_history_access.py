@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from improvement.models import Region, RegionalAccess
+from accounts.models import Region, RegionalAccess
 from reviews.models import Finding, Membership, Review, Role
 from tests.authz.expectations.improvement import issue
 from tests.factories import (

@@ -8,10 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from improvement.models import Action, ExternalReview, Region, RegionalAccess
+from accounts.models import Region, RegionalAccess
+from improvement.models import Action, ExternalReview
 from reviews.models import Framework, Kloe, Membership, Review, Role
 from tests.authz.expectations.improvement import PDF, issue
 from tests.factories import UserFactory
+from trail.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,12 @@ def test_a_follow_up_copies_the_team_and_framework_and_shows_the_progress(world)
         Membership.objects.filter(review=world.review).values_list("user__email", "role")
     )
     assert roles["coordinator@example.org"] == Role.COORDINATOR
+    # Each person put on the follow-up's team is in its trail, added by the coordinator who set it up.
+    added = Event.objects.filter(review_id=follow_up.pk, action=Event.Action.TEAM_CHANGED)
+    assert sorted(added.values_list("detail__person", flat=True)) == sorted(roles)
+    assert set(added.values_list("actor_email", "detail__change")) == {
+        ("coordinator@example.org", "added")
+    }
     assert list(follow_up.framework.kloes.values_list("heading", flat=True)) == ["Thresholds"]
     assert follow_up.framework.pk != framework.pk
 

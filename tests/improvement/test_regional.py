@@ -13,9 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region, RegionalAccess
 from audits.models import Answer, CriterionAnswer
-from improvement.models import Region, RegionalAccess
 from reviews.models import Finding, Framework, Kloe, Membership, Review, Role, Theme
 from tests.audits.factories import started_audit
 from tests.factories import UserFactory

@@ -41,7 +41,7 @@ def seed_letter(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         with transaction.atomic():
-            review, people = build_seed_002_review()
+            review, _people = build_seed_002_review()
             composed = compose_letter(review)
             pdf = letter_pdf(composed)
             docx = letter_docx(composed)

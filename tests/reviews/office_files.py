@@ -5,6 +5,7 @@ binary .doc/.xls/.ppt) with any streams and storages, for instance the VBA stora
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import zipfile
 
@@ -128,7 +129,7 @@ def compound_file(root_streams: list[str], storages: tuple[tuple[str, ...], ...]
             size,
         )
     for _name, _kind, children, _size, _start in entries:
-        for left, right in zip(children, children[1:], strict=False):  # siblings: a right chain
+        for left, right in itertools.pairwise(children):  # siblings: a right chain
             struct.pack_into("<I", directory, left * 128 + 72, right)
     for index in range(len(entries), 4):  # unused entries: no siblings, no child
         struct.pack_into("<III", directory, index * 128 + 68, _NONE, _NONE, _NONE)

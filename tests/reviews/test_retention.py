@@ -59,7 +59,7 @@ def counted_purger(monkeypatch):
 
 
 def test_dry_run_says_what_would_go_and_deletes_nothing(reviews, counted_purger) -> None:
-    old, recent = reviews
+    old, _recent = reviews
     out = StringIO()
     call_command("apply_retention", "--dry-run", stdout=out)
     assert "Would delete for 'Old review'" in out.getvalue()

@@ -151,6 +151,45 @@ def test_an_administrator_removing_someone_in_the_admin_site_is_recorded(
     }
 
 
+def test_an_administrator_adding_someone_and_changing_a_role_in_the_admin_site_is_recorded(
+    world, admin_client
+) -> None:
+    review = world.review
+    url = reverse("admin:reviews_review_change", args=[review.pk])
+    data = _admin_post_data(admin_client.get(url))
+    reviewer = Membership.objects.get(review=review, user=world.people["reviewer"])
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.startswith("memberships-") and key.endswith("-id") and value == str(reviewer.pk)
+    )
+    data[f"memberships-{index}-role"] = Role.LEAD_REVIEWER
+    newcomer = User.objects.create_user("newcomer@example.org", TEST_PASSWORD, full_name="New")
+    new = int(data["memberships-TOTAL_FORMS"])
+    data["memberships-TOTAL_FORMS"] = str(new + 1)
+    data[f"memberships-{new}-user"] = str(newcomer.pk)
+    data[f"memberships-{new}-role"] = Role.REVIEWER
+    data[f"memberships-{new}-review"] = str(review.pk)
+    mark = _last_event()
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    admin = User.objects.get(is_superuser=True)
+    records = {event.detail["change"]: event for event in _team_records(review, mark)}
+    assert set(records) == {"added", "role changed"}
+    assert all(event.actor == admin for event in records.values())
+    assert records["added"].detail == {
+        "change": "added",
+        "person": "newcomer@example.org",
+        "role": Role.REVIEWER,
+    }
+    assert records["role changed"].detail == {
+        "change": "role changed",
+        "person": "reviewer@example.org",
+        "role": Role.LEAD_REVIEWER,
+        "from": Role.REVIEWER,
+    }
+
+
 def test_an_administrator_moving_the_host_in_the_admin_site_is_recorded(
     world, admin_client
 ) -> None:

@@ -11,7 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from reviews.models import Role
+from reviews import services
+from reviews.models import Membership, Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory, current_code
 from trail.models import Event, TrailIsAppendOnly
 from trail.services import record
@@ -54,22 +55,30 @@ def test_a_permission_refusal_is_recorded(world) -> None:
     assert event.detail["path"].endswith("/reset-two-factor/")
 
 
-def test_team_changes_are_recorded_when_added_changed_and_removed(world) -> None:
-    before = _count(Event.Action.TEAM_CHANGED)
-    membership = MembershipFactory(review=world.review, user=UserFactory(), role=Role.HOST_STAFF)
-    membership.role = Role.HOST_LEAD
-    membership.save()
-    membership.delete()
-    changes = list(
-        Event.objects.filter(action=Event.Action.TEAM_CHANGED)
-        .order_by("id")
-        .values_list("detail__change", flat=True)
-    )[before:]
-    assert changes == ["added", "role changed", "removed"]
-    assert (
-        Event.objects.filter(action=Event.Action.TEAM_CHANGED, review_id=world.review.pk).count()
-        >= 3
+def test_team_changes_are_recorded_with_who_made_them(world) -> None:
+    coordinator = world.people["coordinator"]
+    newcomer = UserFactory(email="newcomer@example.org")
+    mark = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    invitation = services.invite(
+        review=world.review,
+        email="newcomer@example.org",
+        role=Role.REVIEWER,
+        full_name="New Comer",
+        invited_by=coordinator,
+        site_url="http://testserver",
     )
+    services.accept_invitation(invitation=invitation, user=newcomer)
+    membership = Membership.objects.get(review=world.review, user=newcomer)
+    services.change_role(membership=membership, role=Role.LEAD_REVIEWER, by=coordinator)
+    changes = list(
+        Event.objects.filter(pk__gt=mark, action=Event.Action.TEAM_CHANGED)
+        .order_by("id")
+        .values_list("detail__change", "actor", "actor_email", "review_id")
+    )
+    assert changes == [
+        ("added", newcomer.pk, "newcomer@example.org", world.review.pk),
+        ("role changed", coordinator.pk, coordinator.email, world.review.pk),
+    ]
 
 
 def test_records_cannot_be_changed_or_deleted_through_the_application(db) -> None:

@@ -26,7 +26,7 @@ from reviews.permissions import (
     may_record_external_review,
     require_coordinator,
     require_regional_view,
-    rights_for,
+    review_context,
 )
 from reviews.services import StaleEdit, save_versioned
 from trail.models import Event
@@ -66,7 +66,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/action_plan.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "plan": plan},
+        review_context(request, review, plan=plan),
     )
 
 
@@ -90,7 +90,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/action_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -109,15 +109,15 @@ def _action_page(
     return render(
         request,
         "improvement/action_edit.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "action": action,
-            "overdue": action.is_overdue(services.today()),
-            "updates": action.updates.select_related("author"),
-            "form": form or ActionForm(instance=action, findings=findings),
-            "progress_form": progress or ProgressForm(action=action),
-        },
+        review_context(
+            request,
+            review,
+            action=action,
+            overdue=action.is_overdue(services.today()),
+            updates=action.updates.select_related("author"),
+            form=form or ActionForm(instance=action, findings=findings),
+            progress_form=progress or ProgressForm(action=action),
+        ),
         status=status,
     )
 
@@ -242,7 +242,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/follow_up_form.html",
-        {"review": previous, "review_rights": rights_for(request.user, previous), "form": form},
+        review_context(request, previous, form=form),
     )
 
 
@@ -257,12 +257,12 @@ def previous_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/previous_review.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "previous": previous,
-            "plan": plan,
-        },
+        review_context(
+            request,
+            review,
+            previous=previous,
+            plan=plan,
+        ),
     )
 
 

@@ -20,7 +20,7 @@ from accounts.restore import bound_data
 from core.links import PkUrls
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
-from reviews.permissions import can, get_review_for, rights_for
+from reviews.permissions import can, get_review_for, review_context, rights_for
 from reviews.services import StaleEdit
 from reviews.views import is_htmx
 from reviews.work_forms import FindingForm, MergeForm
@@ -80,16 +80,18 @@ def build_sections(
     return sections
 
 
-def _page(review: Review, rights: dict[str, bool], form: FindingForm | None) -> dict[str, Any]:
+def _page(
+    request: HttpRequest, review: Review, rights: dict[str, bool], form: FindingForm | None
+) -> dict[str, Any]:
     """What the findings page (and its part htmx replaces) shows."""
     items = list(Finding.objects.filter(review=review).for_page())
-    return {
-        "review": review,
-        "review_rights": rights,
-        "sections": build_sections(review, items, rights),
-        "count": len(items),
-        "form": form,
-    }
+    return review_context(
+        request,
+        review,
+        sections=build_sections(review, items, rights),
+        count=len(items),
+        form=form,
+    )
 
 
 @require_safe
@@ -97,7 +99,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     rights = rights_for(request.user, review)
     # The add form is fetched when "Add a finding" is opened (finding_create), not built here.
-    return render(request, "reviews/findings.html", _page(review, rights, None))
+    return render(request, "reviews/findings.html", _page(request, review, rights, None))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -118,19 +120,23 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Finding added.")
             return redirect(_list_url(review, finding))
         # Added in place: the list again, with "Add a finding" closed.
-        return render(request, "reviews/partials/findings_body.html", _page(review, rights, None))
+        return render(
+            request, "reviews/partials/findings_body.html", _page(request, review, rights, None)
+        )
     if is_htmx(request) and request.method == "POST":  # mistakes: the form open, words kept
-        return render(request, "reviews/partials/findings_body.html", _page(review, rights, form))
+        return render(
+            request, "reviews/partials/findings_body.html", _page(request, review, rights, form)
+        )
     if is_htmx(request):  # "Add a finding" opened on the findings page
         return render(
             request,
             "reviews/partials/finding_add_form.html",
-            {"review": review, "review_rights": rights, "form": form},
+            review_context(request, review, form=form),
         )
     return render(
         request,
         "reviews/finding_form.html",
-        {"review": review, "review_rights": rights, "form": form, "creating": True},
+        review_context(request, review, form=form, creating=True),
     )
 
 
@@ -175,13 +181,13 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     return render(
         request,
         template,
-        {
-            "review": review,
-            "review_rights": rights,
-            "form": form,
-            "finding": item,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            finding=item,
+            latest=latest,
+        ),
     )
 
 
@@ -219,7 +225,7 @@ def _finding_partial(
     return render(
         request,
         "reviews/partials/finding.html",
-        {"review": review, "review_rights": rights, "finding": finding},
+        review_context(request, review, finding=finding),
     )
 
 
@@ -264,7 +270,6 @@ def finding_reorder(request: HttpRequest, pk: int, finding: int) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
-    rights = rights_for(request.user, review)
     item = _finding(review, finding)
     form = MergeForm(request.POST if request.method == "POST" else None, finding=item)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +279,7 @@ def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     return render(
         request,
         "reviews/finding_merge.html",
-        {"review": review, "review_rights": rights, "form": form, "finding": item},
+        review_context(request, review, form=form, finding=item),
     )
 
 
@@ -292,13 +297,13 @@ def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse
     return render(
         request,
         "reviews/finding_history.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "finding": item,
-            "events": events,
-            "may_edit": can(request.user, "edit_findings", review),
-        },
+        review_context(
+            request,
+            review,
+            finding=item,
+            events=events,
+            may_edit=can(request.user, "edit_findings", review),
+        ),
     )
 
 
@@ -325,13 +330,13 @@ def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
     return render(
         request,
         "reviews/consolidation.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "assessment": assessment,
-            "row": row,
-            "kloes": [r.kloe for r in rows],
-            "section": section,
-            "notes": notes,
-        },
+        review_context(
+            request,
+            review,
+            assessment=assessment,
+            row=row,
+            kloes=[r.kloe for r in rows],
+            section=section,
+            notes=notes,
+        ),
     )

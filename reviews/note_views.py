@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.restore import bound_data
 from reviews import work
 from reviews.models import EvidenceNote, Review
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context
 from reviews.services import StaleEdit
 from reviews.views import is_htmx
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
@@ -30,7 +30,6 @@ def _notes_url(review: Review) -> str:
 @require_safe
 def notes(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
-    rights = rights_for(request.user, review)
     filters = NoteFilterForm(request.GET or None, review=review)
     items = (
         EvidenceNote.objects.filter(review=review)
@@ -55,13 +54,13 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/notes.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-        },
+        review_context(
+            request,
+            review,
+            filters=filters,
+            page=page,
+            query=query.urlencode(),
+        ),
     )
 
 
@@ -80,7 +79,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         # Opened in place on the notes page (htmx), or as a page of its own.
         "reviews/partials/note_add_form.html" if is_htmx(request) else "reviews/note_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -119,11 +118,11 @@ def note_edit(request: HttpRequest, pk: int, note: int) -> HttpResponse:
     return render(
         request,
         "reviews/note_form.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "note": item,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            note=item,
+            latest=latest,
+        ),
     )

@@ -17,7 +17,7 @@ from reviews.permissions import (
     may_coordinate,
     regions_granted,
     require_coordinator,
-    rights_for,
+    review_context,
 )
 from reviews.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
@@ -108,15 +108,15 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_overview.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "team": sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
-            "host_people": host_people,
-            "your_role": Role(role).label if role else "",
-            "next_step": review.next_step_for(role),
-            "status_steps": _status_steps(review),
-        },
+        review_context(
+            request,
+            review,
+            team=sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
+            host_people=host_people,
+            your_role=Role(role).label if role else "",
+            next_step=review.next_step_for(role),
+            status_steps=_status_steps(review),
+        ),
     )
 
 
@@ -179,7 +179,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_form.html",
-        {"form": form, "review": review, "review_rights": rights_for(request.user, review)},
+        review_context(request, review, form=form),
     )
 
 
@@ -207,12 +207,12 @@ def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -
     return render(
         request,
         "reviews/member_reset_two_factor.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "member": membership,
-            "form": form,
-        },
+        review_context(
+            request,
+            review,
+            member=membership,
+            form=form,
+        ),
     )
 
 
@@ -230,13 +230,13 @@ def review_trail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_trail.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            page=page,
+            query=query.urlencode(),
+        ),
     )
 
 

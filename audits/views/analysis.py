@@ -14,9 +14,8 @@ from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
 from audits.services.exports import export_table, to_csv, to_xlsx
-from audits.views._shared import _context
 from reviews.models import Review
-from reviews.permissions import get_review_for
+from reviews.permissions import get_review_for, review_context
 from trail.models import Event
 from trail.services import record_read
 
@@ -40,7 +39,7 @@ def _render_analysis(
     return render(
         request,
         "audits/analysis.html",
-        _context(
+        review_context(
             request,
             review,
             summary=summary,

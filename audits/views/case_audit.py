@@ -22,9 +22,8 @@ from audits.services.case_audits import (
     start_audit,
 )
 from audits.services.tools import review_tool
-from audits.views._shared import _context
 from reviews.models import Review
-from reviews.permissions import rights_for
+from reviews.permissions import review_context, rights_for
 from trail.models import Event
 from trail.services import record_read
 
@@ -102,7 +101,7 @@ def _render_case(
     return render(
         request,
         "audits/case_audit.html",
-        _context(
+        review_context(
             request,
             review,
             case=case,

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.exports import csv_response, xlsx_response
 from improvement import exports, regional, services
 from improvement.forms import (
     ActionForm,
@@ -32,7 +33,6 @@ from reviews.services import StaleEdit, save_versioned
 from trail.models import Event
 from trail.services import record_read
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STALE = (
     "Someone else changed this action while you were editing it. Your text is kept below: check it "
@@ -213,11 +213,11 @@ def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("No action plan to download")
     record_read(request, Event.Action.ACTION_PLAN_EXPORTED, review, format=fmt)
     plan = services.load_plan(review)
-    if fmt == "docx":
-        response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
-    else:
-        response = HttpResponse(exports.to_xlsx(plan), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="action-plan-review-{review.pk}.{fmt}"'
+    name = f"action-plan-review-{review.pk}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(filename=name, sheets=[exports.sheet(plan)])
+    response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -341,12 +341,10 @@ def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("No such export")
     view = regional.build(request.user)
     record_read(request, Event.Action.REGIONAL_EXPORTED, format=fmt, reviews=len(view.reviews))
+    name = f"regional-learning.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(regional.to_csv(view), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(regional.to_xlsx(view), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="regional-learning.{fmt}"'
-    return response
+        return csv_response(filename=name, header=regional.HEADERS, rows=regional.csv_rows(view))
+    return xlsx_response(filename=name, sheets=regional.sheets(view))
 
 
 # Themes ------------------------------------------------------------------------------------------

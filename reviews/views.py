@@ -22,7 +22,7 @@ from reviews.permissions import (
 from reviews.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
 from trail.models import Event
-from trail.services import record, write_csv
+from trail.services import record, trail_csv
 
 # Finished reviews are listed a page at a time: a long-serving reviewer's page stays as quick as a
 # newcomer's (docs/performance.md).
@@ -247,9 +247,7 @@ def review_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     events = Event.objects.for_review(review.pk)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-review-{review.pk}.csv"'
-    write_csv(response, events)
+    response = trail_csv(events, filename=f"audit-trail-review-{review.pk}.csv")
     record(
         action=Event.Action.TRAIL_EXPORTED,
         request=request,

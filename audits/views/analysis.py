@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
-from audits.services.exports import export_table, to_csv, to_xlsx
+from audits.services.exports import export_table
+from core.exports import Sheet, csv_response, xlsx_response
 from reviews.models import Review
 from reviews.permissions import get_review_for, review_context
 from trail.models import Event
@@ -89,11 +90,7 @@ def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
     name = f"case-audit-{table}-review-{review.pk}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(headers, rows, title=table.title()),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return csv_response(filename=name, header=headers, rows=rows)
+    return xlsx_response(
+        filename=name, sheets=[Sheet(name=table.title(), header=headers, rows=rows)]
+    )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 
+from core.email import send_email
 from core.forms import GovukFormMixin
 
 
@@ -48,6 +51,21 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         for user in User.objects.filter(email=normalise_email(email), is_active=True):
             if user.has_usable_password():
                 yield user
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the service's one email function (``core.email``), whose templates are
+        ``<name>_subject.txt`` and ``<name>.txt``: ``accounts/email/password_reset``."""
+        send_email(
+            template=email_template_name.removesuffix(".txt"), context=context, to=[to_email]
+        )
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):

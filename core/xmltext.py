@@ -3,14 +3,14 @@
 XML 1.0 has no place for control characters other than tab, newline and carriage return, nor for
 U+FFFE, U+FFFF and lone surrogates: python-docx and openpyxl refuse them, so one such character in a
 case reference or a commentary would make the letter, its issue or an export fail. Forms refuse them
-on the way in; every writer of a Word or Excel file also passes its text through here, so rows stored
-before that rule (or by other means) still give a file.
+on the way in; every writer of a Word file also passes its text through here, and every spreadsheet
+cell goes through ``core.exports.safe_cell``, which does too: rows stored before that rule (or by
+other means) still give a file.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -18,8 +18,3 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold (everything else kept as it is)."""
     return _NOT_IN_XML.sub("", text) if text else text
-
-
-def xml_safe_value(value: Any) -> Any:
-    """A spreadsheet cell's value: text made XML-safe; numbers, dates and None unchanged."""
-    return xml_safe(value) if isinstance(value, str) else value

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from core.xmltext import xml_safe, xml_safe_value
+from core.exports import Sheet
+from core.xmltext import xml_safe
 from improvement.models import Action
 from improvement.services import Plan, PlanItem
 
@@ -20,14 +21,6 @@ HEADERS = [
     "Overdue",
     "Latest progress",
 ]
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text people typed; keep only what XML can hold."""
-    value = xml_safe_value(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _latest(action: Action) -> str:
@@ -67,32 +60,16 @@ def title_of(plan: Plan) -> str:
     return f"Action plan: {plan.review.title}"
 
 
-def to_xlsx(plan: Plan) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action plan"
-    sheet.append([xml_safe(title_of(plan))])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"As at {plan.today:%d %B %Y}"])
-    sheet.append([])
-    sheet.append(HEADERS)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for line in rows(plan):
-        sheet.append([_safe(v) for v in line])
-    for row in sheet.iter_rows(min_row=5):
-        row[4].number_format = "dd/mm/yyyy"
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHI", (22, 50, 50, 24, 12, 40, 12, 10, 50), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A5"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def sheet(plan: Plan) -> Sheet:
+    """The action plan as one Excel sheet: its title and date above the table of actions."""
+    return Sheet(
+        name="Action plan",
+        title=title_of(plan),
+        subtitle=f"As at {plan.today:%d %B %Y}",
+        header=HEADERS,
+        rows=rows(plan),
+        widths=(22, 50, 50, 24, 12, 40, 12, 10, 50),
+    )
 
 
 def to_docx(plan: Plan) -> bytes:

@@ -8,8 +8,6 @@ everyone else sees "Authority A", "Authority B" ...
 
 from __future__ import annotations
 
-import csv
-import io
 import string
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from django.db.models import Count, QuerySet
 
 from audits.models import CriterionAnswer, answer_counts
 from audits.services.analysis import Counts
-from core.xmltext import xml_safe_value
+from core.exports import Sheet
 from reviews.models import Finding, Review, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
 
@@ -292,14 +290,6 @@ HEADERS = [
 ]
 
 
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text people typed; keep only what XML can hold."""
-    value = xml_safe_value(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
     """The figures of the page as rows (one list per table), authorities labelled as on the page."""
     reviews = [
@@ -340,32 +330,14 @@ def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
                 ]
             )
     out["Case audits"] = criteria
-    return {name: [[_safe(v) for v in line] for line in lines] for name, lines in out.items()}
+    return out
 
 
-def to_csv(view: RegionalView) -> str:
-    stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow(HEADERS)
-    for lines in tables(view).values():
-        writer.writerows(lines)
-    return stream.getvalue()
+def csv_rows(view: RegionalView) -> list[list[Any]]:
+    """Every table's rows, one after the other, under ``HEADERS`` (the first column names the table)."""
+    return [line for lines in tables(view).values() for line in lines]
 
 
-def to_xlsx(view: RegionalView) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, lines in tables(view).items():
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(HEADERS)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for line in lines:
-            sheet.append(line)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def sheets(view: RegionalView) -> list[Sheet]:
+    """One sheet per table, each under ``HEADERS``."""
+    return [Sheet(name=name, header=HEADERS, rows=lines) for name, lines in tables(view).items()]

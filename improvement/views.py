@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.exports import csv_response, xlsx_response
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, save_versioned
 from improvement import exports, regional, services
@@ -27,12 +28,11 @@ from reviews.permissions import (
     may_record_external_review,
     require_coordinator,
     require_regional_view,
-    rights_for,
+    review_context,
 )
 from trail.models import Event
 from trail.services import record_read
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -58,7 +58,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/action_plan.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "plan": plan},
+        review_context(request, review, plan=plan),
     )
 
 
@@ -82,7 +82,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/action_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -101,15 +101,15 @@ def _action_page(
     return render(
         request,
         "improvement/action_edit.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "action": action,
-            "overdue": action.is_overdue(services.today()),
-            "updates": action.updates.select_related("author"),
-            "form": form or ActionForm(instance=action, findings=findings),
-            "progress_form": progress or ProgressForm(action=action),
-        },
+        review_context(
+            request,
+            review,
+            action=action,
+            overdue=action.is_overdue(services.today()),
+            updates=action.updates.select_related("author"),
+            form=form or ActionForm(instance=action, findings=findings),
+            progress_form=progress or ProgressForm(action=action),
+        ),
         status=status,
     )
 
@@ -187,11 +187,11 @@ def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("No action plan to download")
     record_read(request, Event.Action.ACTION_PLAN_EXPORTED, review, format=fmt)
     plan = services.load_plan(review)
-    if fmt == "docx":
-        response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
-    else:
-        response = HttpResponse(exports.to_xlsx(plan), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="action-plan-review-{review.pk}.{fmt}"'
+    name = f"action-plan-review-{review.pk}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(filename=name, sheets=[exports.sheet(plan)])
+    response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -218,7 +218,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/follow_up_form.html",
-        {"review": previous, "review_rights": rights_for(request.user, previous), "form": form},
+        review_context(request, previous, form=form),
     )
 
 
@@ -233,12 +233,12 @@ def previous_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/previous_review.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "previous": previous,
-            "plan": plan,
-        },
+        review_context(
+            request,
+            review,
+            previous=previous,
+            plan=plan,
+        ),
     )
 
 
@@ -317,12 +317,10 @@ def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("No such export")
     view = regional.build(request.user)
     record_read(request, Event.Action.REGIONAL_EXPORTED, format=fmt, reviews=len(view.reviews))
+    name = f"regional-learning.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(regional.to_csv(view), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(regional.to_xlsx(view), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="regional-learning.{fmt}"'
-    return response
+        return csv_response(filename=name, header=regional.HEADERS, rows=regional.csv_rows(view))
+    return xlsx_response(filename=name, sheets=regional.sheets(view))
 
 
 # Themes ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.email import send_email
 from core.markup import clean_text
 from core.versioning import StaleEdit, update_versioned
 from reports.compose import Section, gather
@@ -31,7 +32,7 @@ from reports.models import (
 from reports.render import compose_letter, letter_docx, letter_pdf
 from reports.styles import style_for
 from reviews.models import Membership, Review, Role
-from reviews.services import record_status_change, send_email
+from reviews.services import record_status_change
 from trail.models import Event
 from trail.services import record
 
@@ -168,10 +169,6 @@ def _host_lead_emails(review: Review) -> list[str]:
     )
 
 
-def _mail(*, template: str, context: dict[str, Any], to: list[str]) -> bool:
-    return send_email(template=template, context=context, to=to, folder="reports/email")
-
-
 def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
     """Share the draft with the host for the factual accuracy check, and tell the host lead contact."""
     with transaction.atomic():
@@ -193,8 +190,8 @@ def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
             },
         )
     url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
-    _mail(  # after the change is committed (the block above)
-        template="shared",
+    send_email(  # after the change is committed (the block above)
+        template="reports/email/shared",
         context={"review": review, "url": url, "by": user},
         to=_host_lead_emails(review),
     )
@@ -289,8 +286,8 @@ def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
             },
         )
     url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
-    _mail(  # after the change is committed (the block above)
-        template="issued",
+    send_email(  # after the change is committed (the block above)
+        template="reports/email/issued",
         context={"review": review, "url": url, "version": version, "by": user},
         to=_host_lead_emails(review),
     )

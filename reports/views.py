@@ -27,7 +27,7 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context, rights_for
 from trail.models import Event
 from trail.services import record_read
 
@@ -56,20 +56,20 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/letter.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "letter": composed,
-            "saved": saved,
-            "style_form": StyleForm(initial={"style": saved.style}),
-            "open_comments": sum(1 for c in comments if c.is_open),
-            "comment_count": len(comments),
-            "versions": versions,
-            "logo_url": reverse("reports:logo", kwargs={"pk": review.pk})
+        review_context(
+            request,
+            review,
+            letter=composed,
+            saved=saved,
+            style_form=StyleForm(initial={"style": saved.style}),
+            open_comments=sum(1 for c in comments if c.is_open),
+            comment_count=len(comments),
+            versions=versions,
+            logo_url=reverse("reports:logo", kwargs={"pk": review.pk})
             if review.lead_organisation.logo
             else "",
-            "tools": rights["edit_letter"] or rights["comment_on_letter"],
-        },
+            tools=rights["edit_letter"] or rights["comment_on_letter"],
+        ),
     )
 
 
@@ -123,14 +123,14 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "reports/section_edit.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "section": section,
-            "form": form,
-            "stale": stale,
-            "reset_form": ResetForm(initial={"version": current_version}) if section.edit else None,
-        },
+        review_context(
+            request,
+            review,
+            section=section,
+            form=form,
+            stale=stale,
+            reset_form=ResetForm(initial={"version": current_version}) if section.edit else None,
+        ),
     )
 
 
@@ -169,12 +169,12 @@ def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "reports/section_history.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "section": section,
-            "revisions": revisions,
-        },
+        review_context(
+            request,
+            review,
+            section=section,
+            revisions=revisions,
+        ),
     )
 
 
@@ -255,14 +255,14 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/comments.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "letter": composed,
-            "form": form,
-            "comments": items,
-            "reply_form": ReplyForm() if rights["edit_letter"] else None,
-        },
+        review_context(
+            request,
+            review,
+            letter=composed,
+            form=form,
+            comments=items,
+            reply_form=ReplyForm() if rights["edit_letter"] else None,
+        ),
     )
 
 
@@ -300,15 +300,15 @@ def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
     return render(
         request,
         "reports/comments.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "letter": composed,
-            "form": None,
-            "comments": list(saved.comments.select_related("author", "replied_by")),
-            "reply_form": ReplyForm(),
-            "failed_reply": (item.pk, form),
-        },
+        review_context(
+            request,
+            review,
+            letter=composed,
+            form=None,
+            comments=list(saved.comments.select_related("author", "replied_by")),
+            reply_form=ReplyForm(),
+            failed_reply=(item.pk, form),
+        ),
         status=400 if request.method == "POST" else 200,  # a GET: the reply kept through a timeout
     )
 
@@ -340,7 +340,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/versions.html",
-        {"review": review, "review_rights": rights, "versions": items, "downloads": downloads},
+        review_context(request, review, versions=items, downloads=downloads),
     )
 
 

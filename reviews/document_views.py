@@ -12,7 +12,7 @@ from core.http import bound_data, bound_files
 from reviews import services
 from reviews.forms import DocumentRequestForm, DocumentUploadForm
 from reviews.models import Document, DocumentRequest
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context
 
 
 @require_safe
@@ -23,7 +23,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/documents.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "requests": requests},
+        review_context(request, review, requests=requests),
     )
 
 
@@ -40,7 +40,7 @@ def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/document_request_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -59,12 +59,12 @@ def document_upload(request: HttpRequest, pk: int, request_pk: int) -> HttpRespo
     return render(
         request,
         "reviews/document_upload.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "wanted": wanted,
-            "form": form,
-        },
+        review_context(
+            request,
+            review,
+            wanted=wanted,
+            form=form,
+        ),
     )
 
 

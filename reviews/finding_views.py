@@ -20,7 +20,7 @@ from core.links import PkUrls
 from core.versioning import StaleEdit, rebind_conflict
 from reviews import work
 from reviews.models import Finding, Kloe, Review, number_recommendations
-from reviews.permissions import can, get_review_for, rights_for
+from reviews.permissions import can, get_review_for, review_context, rights_for
 from reviews.work_forms import FindingForm, MergeForm
 from trail.models import Event
 
@@ -78,16 +78,18 @@ def build_sections(
     return sections
 
 
-def _page(review: Review, rights: dict[str, bool], form: FindingForm | None) -> dict[str, Any]:
+def _page(
+    request: HttpRequest, review: Review, rights: dict[str, bool], form: FindingForm | None
+) -> dict[str, Any]:
     """What the findings page (and its part htmx replaces) shows."""
     items = list(Finding.objects.filter(review=review).for_page())
-    return {
-        "review": review,
-        "review_rights": rights,
-        "sections": build_sections(review, items, rights),
-        "count": len(items),
-        "form": form,
-    }
+    return review_context(
+        request,
+        review,
+        sections=build_sections(review, items, rights),
+        count=len(items),
+        form=form,
+    )
 
 
 @require_safe
@@ -95,7 +97,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     rights = rights_for(request.user, review)
     # The add form is fetched when "Add a finding" is opened (finding_create), not built here.
-    return render(request, "reviews/findings.html", _page(review, rights, None))
+    return render(request, "reviews/findings.html", _page(request, review, rights, None))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -116,19 +118,23 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Finding added.")
             return redirect(_list_url(review, finding))
         # Added in place: the list again, with "Add a finding" closed.
-        return render(request, "reviews/partials/findings_body.html", _page(review, rights, None))
+        return render(
+            request, "reviews/partials/findings_body.html", _page(request, review, rights, None)
+        )
     if is_htmx(request) and request.method == "POST":  # mistakes: the form open, words kept
-        return render(request, "reviews/partials/findings_body.html", _page(review, rights, form))
+        return render(
+            request, "reviews/partials/findings_body.html", _page(request, review, rights, form)
+        )
     if is_htmx(request):  # "Add a finding" opened on the findings page
         return render(
             request,
             "reviews/partials/finding_add_form.html",
-            {"review": review, "review_rights": rights, "form": form},
+            review_context(request, review, form=form),
         )
     return render(
         request,
         "reviews/finding_form.html",
-        {"review": review, "review_rights": rights, "form": form, "creating": True},
+        review_context(request, review, form=form, creating=True),
     )
 
 
@@ -172,13 +178,13 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
         request,
         "reviews/finding_form.html",
         "reviews/partials/finding_edit.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "form": form,
-            "finding": item,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            finding=item,
+            latest=latest,
+        ),
     )
 
 
@@ -192,7 +198,7 @@ def _finding_partial(
     return render(
         request,
         "reviews/partials/finding.html",
-        {"review": review, "review_rights": rights, "finding": finding},
+        review_context(request, review, finding=finding),
     )
 
 
@@ -237,7 +243,6 @@ def finding_reorder(request: HttpRequest, pk: int, finding: int) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
-    rights = rights_for(request.user, review)
     item = _finding(review, finding)
     form = MergeForm(bound_data(request), finding=item)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +252,7 @@ def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     return render(
         request,
         "reviews/finding_merge.html",
-        {"review": review, "review_rights": rights, "form": form, "finding": item},
+        review_context(request, review, form=form, finding=item),
     )
 
 
@@ -265,13 +270,13 @@ def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse
     return render(
         request,
         "reviews/finding_history.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "finding": item,
-            "events": events,
-            "may_edit": can(request.user, "edit_findings", review),
-        },
+        review_context(
+            request,
+            review,
+            finding=item,
+            events=events,
+            may_edit=can(request.user, "edit_findings", review),
+        ),
     )
 
 
@@ -298,13 +303,13 @@ def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
     return render(
         request,
         "reviews/consolidation.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "assessment": assessment,
-            "row": row,
-            "kloes": [r.kloe for r in rows],
-            "section": section,
-            "notes": notes,
-        },
+        review_context(
+            request,
+            review,
+            assessment=assessment,
+            row=row,
+            kloes=[r.kloe for r in rows],
+            section=section,
+            notes=notes,
+        ),
     )

@@ -17,7 +17,7 @@ from reviews.permissions import (
     get_review_for,
     require_coordinator,
     require_organisation,
-    rights_for,
+    review_context,
 )
 
 
@@ -90,12 +90,12 @@ def review_framework(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_framework.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "framework": framework,
-            "kloes": framework.numbered_kloes() if framework else [],
-        },
+        review_context(
+            request,
+            review,
+            framework=framework,
+            kloes=framework.numbered_kloes() if framework else [],
+        ),
     )
 
 
@@ -105,5 +105,5 @@ def review_framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
     framework = review.framework
     if framework is None:  # a review set up before frameworks: saved with its first KLOEs
         framework = Framework(name="Key lines of enquiry", review=review)
-    context = {"review": review, "review_rights": rights_for(request.user, review)}
+    context = review_context(request, review)
     return _edit(request, framework, context) or redirect("reviews:review-framework", pk=review.pk)

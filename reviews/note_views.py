@@ -17,7 +17,7 @@ from core.http import bound_data, page_or_partial
 from core.versioning import StaleEdit, rebind_conflict
 from reviews import work
 from reviews.models import EvidenceNote, Review
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context
 from reviews.work_forms import EvidenceNoteForm, NoteFilterForm
 
 
@@ -28,7 +28,6 @@ def _notes_url(review: Review) -> str:
 @require_safe
 def notes(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
-    rights = rights_for(request.user, review)
     filters = NoteFilterForm(request.GET or None, review=review)
     items = (
         EvidenceNote.objects.filter(review=review)
@@ -53,13 +52,13 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/notes.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-        },
+        review_context(
+            request,
+            review,
+            filters=filters,
+            page=page,
+            query=query.urlencode(),
+        ),
     )
 
 
@@ -78,7 +77,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reviews/note_form.html",
         "reviews/partials/note_add_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -102,11 +101,11 @@ def note_edit(request: HttpRequest, pk: int, note: int) -> HttpResponse:
     return render(
         request,
         "reviews/note_form.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "note": item,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            note=item,
+            latest=latest,
+        ),
     )

@@ -23,6 +23,8 @@ from accounts.models import Region, RegionalAccess
 from reviews.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import Organisation, User
 
 _ALL = frozenset(Role)
@@ -162,6 +164,13 @@ def rights_for(user: User, review: Review) -> dict[str, bool]:
     """Every right this person has on this review, for templates: ``{% if review_rights.edit_findings %}``."""
     role = review.role_of(user)
     return {right: _holds(right, review, role) for right in RIGHTS}
+
+
+def review_context(request: HttpRequest, review: Review, /, **extra: Any) -> dict[str, Any]:
+    """The context of every page of a review: the review, what this person may do on it (templates
+    read ``review_rights``, e.g. ``{% if review_rights.edit_findings %}``) and the page's own
+    ``extra``."""
+    return {"review": review, "review_rights": rights_for(request.user, review), **extra}
 
 
 def get_review_for(

@@ -17,7 +17,7 @@ from reviews import services
 from reviews.calendar import build_calendar
 from reviews.forms import ReviewDayForm, SessionForm
 from reviews.models import CalendarFeed, Membership, Review, ReviewDay, Session
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context, rights_for
 from reviews.schedule import build_timetable, warnings_for
 
 
@@ -28,12 +28,12 @@ def timetable(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/timetable.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "timetable": build_timetable(review),
-            "show_warnings": rights["schedule"],
-        },
+        review_context(
+            request,
+            review,
+            timetable=build_timetable(review),
+            show_warnings=rights["schedule"],
+        ),
     )
 
 
@@ -93,7 +93,7 @@ def day_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/day_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -118,13 +118,13 @@ def _session_page(
     return render(
         request,
         "reviews/session_form.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "session": session,
-            "warnings": warnings_for(session) if session else [],
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            session=session,
+            warnings=warnings_for(session) if session else [],
+        ),
     )
 
 
@@ -182,7 +182,7 @@ def session_cancel(request: HttpRequest, pk: int, session: int) -> HttpResponse:
     return render(
         request,
         "reviews/session_cancel.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "session": found},
+        review_context(request, review, session=found),
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.http import bound_data
 from core.versioning import StaleEdit, rebind_conflict
 from reviews import self_assessment as service
-from reviews.permissions import can, get_review_for, rights_for
+from reviews.permissions import can, get_review_for, review_context, rights_for
 from reviews.work_forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
 
 
@@ -30,13 +30,13 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/self_assessment.html",
-        {
-            "review": review,
-            "review_rights": rights,
-            "assessment": assessment,
-            "rows": rows,
-            "team_view": rights["view_team_work"],
-        },
+        review_context(
+            request,
+            review,
+            assessment=assessment,
+            rows=rows,
+            team_view=rights["view_team_work"],
+        ),
     )
 
 
@@ -77,12 +77,12 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/self_assessment_form.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            latest=latest,
+        ),
     )
 
 
@@ -122,14 +122,14 @@ def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpRespon
     return render(
         request,
         "reviews/self_assessment_team.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "row": row,
-            "assessment": assessment,
-            "latest": latest,
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            row=row,
+            assessment=assessment,
+            latest=latest,
+        ),
     )
 
 
@@ -160,11 +160,11 @@ def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/self_assessment_judgement.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "latest": latest,
-            "may_edit": can(request.user, "edit_findings", review),
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            latest=latest,
+            may_edit=can(request.user, "edit_findings", review),
+        ),
     )

@@ -6,21 +6,18 @@ emails go out only after the work is saved.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.twofactor import reset_devices
+from core.email import send_email
 from core.versioning import save_versioned
 from reviews.documents import Inspected
 from reviews.models import (
@@ -42,26 +39,6 @@ from trail.services import record, trail_value
 if TYPE_CHECKING:
     from django import forms
     from django.http import HttpRequest
-
-logger = logging.getLogger(__name__)
-
-
-def send_email(
-    *, template: str, context: dict[str, Any], to: list[str], folder: str = "reviews/email"
-) -> bool:
-    """Send one email (``<folder>/<template>_subject.txt`` and ``.txt``). The change it reports is
-    already saved: a mail server that is down is logged, never turned into an error page for a change
-    that worked."""
-    if not to:
-        return True
-    subject = render_to_string(f"{folder}/{template}_subject.txt", context).strip()
-    body = render_to_string(f"{folder}/{template}.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not send the %s email", template)
-        return False
-    return True
 
 
 # Reviews -----------------------------------------------------------------------------------------
@@ -151,7 +128,7 @@ def save_framework(*, form: forms.ModelForm, formset: forms.BaseInlineFormSet) -
 
 def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> None:
     send_email(
-        template="invitation",
+        template="reviews/email/invitation",
         context={
             "invitation": invitation,
             "review": invitation.review,
@@ -324,7 +301,7 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
 def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> None:
     for person in people:
         send_email(
-            template="session_changed",
+            template="reviews/email/session_changed",
             context={
                 "session": session,
                 "review": session.review,
@@ -428,7 +405,7 @@ def reset_member_second_factor(
         detail={"person": person.email},
     )
     send_email(
-        template="second_factor_reset",
+        template="reviews/email/second_factor_reset",
         context={
             "person": person,
             "by": by,

@@ -20,7 +20,7 @@ from core.http import bound_data, site_url
 from reviews import services
 from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
 from reviews.models import Invitation, Membership, Role
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context
 
 
 @require_safe
@@ -33,12 +33,12 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/team.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "memberships": memberships,
-            "invitations": invitations,
-        },
+        review_context(
+            request,
+            review,
+            memberships=memberships,
+            invitations=invitations,
+        ),
     )
 
 
@@ -69,7 +69,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/invitation_form.html",
-        {"review": review, "review_rights": rights_for(request.user, review), "form": form},
+        review_context(request, review, form=form),
     )
 
 
@@ -134,12 +134,12 @@ def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     return render(
         request,
         "reviews/member_role.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "member": member,
-            "form": form,
-        },
+        review_context(
+            request,
+            review,
+            member=member,
+            form=form,
+        ),
     )
 
 

@@ -18,12 +18,12 @@ from reviews.permissions import (
     may_coordinate,
     regions_granted,
     require_coordinator,
-    rights_for,
+    review_context,
 )
 from reviews.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
 from trail.models import Event
-from trail.services import record, write_csv
+from trail.services import record, trail_csv
 
 # Finished reviews are listed a page at a time: a long-serving reviewer's page stays as quick as a
 # newcomer's (docs/performance.md).
@@ -109,15 +109,15 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_overview.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "team": sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
-            "host_people": host_people,
-            "your_role": Role(role).label if role else "",
-            "next_step": review.next_step_for(role),
-            "status_steps": _status_steps(review),
-        },
+        review_context(
+            request,
+            review,
+            team=sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
+            host_people=host_people,
+            your_role=Role(role).label if role else "",
+            next_step=review.next_step_for(role),
+            status_steps=_status_steps(review),
+        ),
     )
 
 
@@ -161,7 +161,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_form.html",
-        {"form": form, "review": review, "review_rights": rights_for(request.user, review)},
+        review_context(request, review, form=form),
     )
 
 
@@ -189,12 +189,12 @@ def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -
     return render(
         request,
         "reviews/member_reset_two_factor.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "member": membership,
-            "form": form,
-        },
+        review_context(
+            request,
+            review,
+            member=membership,
+            form=form,
+        ),
     )
 
 
@@ -212,13 +212,13 @@ def review_trail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_trail.html",
-        {
-            "review": review,
-            "review_rights": rights_for(request.user, review),
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-        },
+        review_context(
+            request,
+            review,
+            form=form,
+            page=page,
+            query=query.urlencode(),
+        ),
     )
 
 
@@ -229,9 +229,7 @@ def review_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     events = Event.objects.for_review(review.pk)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-review-{review.pk}.csv"'
-    write_csv(response, events)
+    response = trail_csv(events, filename=f"audit-trail-review-{review.pk}.csv")
     record(
         action=Event.Action.TRAIL_EXPORTED,
         request=request,

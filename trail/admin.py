@@ -5,7 +5,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
-from trail.services import record, trail_value, write_csv
+from trail.services import record, trail_csv, trail_value
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -84,9 +84,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description="Download the selected records as CSV")
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-        write_csv(response, queryset)
+        response = trail_csv(queryset, filename="audit-trail.csv")
         record(
             action=Event.Action.TRAIL_EXPORTED, request=request, detail={"rows": queryset.count()}
         )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from ipware.ip import get_client_ip
 
+from core.exports import csv_response
 from trail.models import Event
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -110,25 +111,21 @@ CSV_HEADER = [
 ]
 
 
-def write_csv(stream, events) -> None:  # type: ignore[no-untyped-def]
-    writer = csv.writer(stream)
-    writer.writerow(CSV_HEADER)
+def trail_csv(events: models.QuerySet[Event], *, filename: str) -> HttpResponse:
+    """These records as a CSV file to download (every cell made safe by ``core.exports``)."""
+    return csv_response(filename=filename, header=CSV_HEADER, rows=_csv_rows(events))
+
+
+def _csv_rows(events: models.QuerySet[Event]) -> Iterator[list[Any]]:
     for event in events.iterator():
-        writer.writerow(
-            [
-                event.at.strftime("%Y-%m-%d %H:%M:%S"),
-                _safe(event.actor_email),
-                event.get_action_display(),
-                event.object_type,
-                event.object_id,
-                _safe(event.object_repr),
-                event.review_id or "",
-                event.ip_address or "",
-                _safe(str(event.detail or "")),
-            ]
-        )
-
-
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        yield [
+            event.at.strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_email,
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.review_id or "",
+            event.ip_address or "",
+            str(event.detail or ""),
+        ]

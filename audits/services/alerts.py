@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import AlertRecipient, Case, SafeguardingAlert
+from core.email import send_email
 from reviews.models import Review, Role
 
 if TYPE_CHECKING:
@@ -50,32 +49,19 @@ def raise_alert(
         )
     path = reverse("audits:alert", kwargs={"pk": case.review_id, "alert_pk": alert.pk})
     for person in people.values():
-        try:
-            _email_alert(alert=alert, person=person, user=user, site=site, path=path)
-        except Exception:  # the alert is on record either way; its page shows who was not emailed
-            logger.exception(
-                "Could not email safeguarding alert %s to user %s", alert.pk, person.pk
-            )
+        # The alert is on record either way; its page shows who was not emailed.
+        if not _email_alert(alert=alert, person=person, user=user, url=site + path):
+            logger.warning("Safeguarding alert %s was not emailed to user %s", alert.pk, person.pk)
             continue
         AlertRecipient.objects.filter(alert=alert, user=person).update(emailed_at=timezone.now())
     return alert
 
 
-def _email_alert(
-    *, alert: SafeguardingAlert, person: User, user: User, site: str, path: str
-) -> None:
-    case = alert.case
-    send_mail(
-        subject=f"Safeguarding alert: case {case.reference} ({case.review.host.display_name})",
-        message=(
-            f"{user.full_name} raised a safeguarding alert on case {case.reference} during the "
-            f"review “{case.review.title}”.\n\n"
-            "A child may be at risk. Please read the alert and acknowledge it now:\n"
-            f"{site}{path}\n\n"
-            "This email holds no details of the child; they are on the alert's page."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[person.email],
+def _email_alert(*, alert: SafeguardingAlert, person: User, user: User, url: str) -> bool:
+    return send_email(
+        template="audits/email/safeguarding_alert",
+        context={"case": alert.case, "user": user, "url": url},
+        to=[person.email],
     )
 
 

@@ -1,27 +1,18 @@
-"""Exports of a review's case audits: the summary and the case-by-criterion matrix, as CSV or
-Excel."""
+"""Exports of a review's case audits: the summary and the case-by-criterion matrix, as the rows
+that ``core.exports`` writes as CSV or Excel."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from audits.models import Answer, CaseAudit, CriterionAnswer
 from audits.services.analysis import summarise
-from core.xmltext import xml_safe, xml_safe_value
 from reviews.models import Review
 
 
-def _safe(value: Any) -> Any:
-    """Stop spreadsheet programs reading text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_table(review: Review, table: str) -> tuple[list[str], list[list[Any]]]:
-    """``summary``: one row per criterion; ``matrix``: one row per case, one column per criterion."""
+    """``summary``: one row per criterion; ``matrix``: one row per case, one column per criterion.
+    Plain values: ``core.exports`` makes each cell safe as it writes the file."""
     summary = summarise(review)
     if table == "summary":
         headers = [
@@ -49,7 +40,7 @@ def export_table(review: Review, table: str) -> tuple[list[str], list[list[Any]]
             ]
             for r in summary.rows
         ]
-        return headers, [[_safe(v) for v in row] for row in rows]
+        return headers, rows
     criteria = [r.criterion for r in summary.rows]
     headers = [
         "Case reference",
@@ -84,30 +75,4 @@ def export_table(review: Review, table: str) -> tuple[list[str], list[list[Any]]
                 audit.overall_grade,
             ]
         )
-    return headers, [[_safe(v) for v in row] for row in rows]
-
-
-def to_csv(headers: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def to_xlsx(headers: list[str], rows: list[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = xml_safe(title)[:31]
-    sheet.append([xml_safe_value(v) for v in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([xml_safe_value(v) for v in row])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return headers, rows

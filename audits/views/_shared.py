@@ -3,21 +3,15 @@ alerts a person may see."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.views.decorators.http import require_http_methods
 
 from audits.models import SafeguardingAlert
 from reviews.models import Review
-from reviews.permissions import can, rights_for
+from reviews.permissions import can
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
-    return {"review": review, "review_rights": rights_for(request.user, review), **extra}
 
 
 def _alerts_for(request: HttpRequest, review: Review):

@@ -12,10 +12,10 @@ from accounts.models import User
 from audits.forms import AlertForm
 from audits.permissions import get_alert_for, get_case_for
 from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
-from audits.views._shared import GET_POST, _alerts_for, _context
+from audits.views._shared import GET_POST, _alerts_for
 from core.http import bound_data, site_url
 from reviews.models import Role
-from reviews.permissions import get_review_for
+from reviews.permissions import get_review_for, review_context
 from trail.models import Event
 from trail.services import record_read
 
@@ -43,7 +43,7 @@ def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     return render(
         request,
         "audits/alert_raise.html",
-        _context(
+        review_context(
             request,
             review,
             case=case,
@@ -59,7 +59,7 @@ def alert_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audits/alerts.html",
-        _context(request, review, alerts=_alerts_for(request, review)),
+        review_context(request, review, alerts=_alerts_for(request, review)),
     )
 
 
@@ -72,7 +72,7 @@ def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
     return render(
         request,
         "audits/alert.html",
-        _context(request, review, alert=alert, recipients=recipients, mine=mine),
+        review_context(request, review, alert=alert, recipients=recipients, mine=mine),
     )
 
 

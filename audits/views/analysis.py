@@ -11,12 +11,12 @@ from django.views.decorators.http import require_safe
 from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
-from audits.services.exports import export_table, to_csv, to_xlsx
-from audits.views._shared import _context
+from audits.services.exports import export_table
+from core.exports import Sheet, csv_response, xlsx_response
 from core.http import bound_data, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, update_versioned
 from reviews.models import Review
-from reviews.permissions import get_review_for
+from reviews.permissions import get_review_for, review_context
 from trail.models import Event
 from trail.services import record_read
 
@@ -40,7 +40,7 @@ def _render_analysis(
     return render(
         request,
         "audits/analysis.html",
-        _context(
+        review_context(
             request,
             review,
             summary=summary,
@@ -88,11 +88,7 @@ def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
     name = f"case-audit-{table}-review-{review.pk}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(headers, rows, title=table.title()),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return csv_response(filename=name, header=headers, rows=rows)
+    return xlsx_response(
+        filename=name, sheets=[Sheet(name=table.title(), header=headers, rows=rows)]
+    )

@@ -22,11 +22,10 @@ from audits.services.case_audits import (
     start_audit,
 )
 from audits.services.tools import review_tool
-from audits.views._shared import _context
 from core.http import bound_data, is_htmx, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.models import Review
-from reviews.permissions import rights_for
+from reviews.permissions import review_context, rights_for
 from trail.models import Event
 from trail.services import record_read
 
@@ -97,7 +96,7 @@ def _render_case(
     return render(
         request,
         "audits/case_audit.html",
-        _context(
+        review_context(
             request,
             review,
             case=case,

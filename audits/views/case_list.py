@@ -12,9 +12,9 @@ from django.views.decorators.http import require_safe
 from audits.forms import CaseListForm
 from audits.models import Case, CaseType, SampleStatus
 from audits.services.case_list import import_cases, parse_case_list, reference_rule
-from audits.views._shared import GET_POST, _context
+from audits.views._shared import GET_POST
 from core.http import bound_data, bound_files
-from reviews.permissions import get_review_for
+from reviews.permissions import get_review_for, review_context
 from trail.models import Event
 from trail.services import record_read
 
@@ -34,7 +34,7 @@ def case_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audits/case_list.html",
-        _context(
+        review_context(
             request,
             review,
             cases=page,
@@ -81,5 +81,5 @@ def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audits/case_list_import.html",
-        _context(request, review, form=form, parsed=parsed, rule=rule, case_types=CaseType),
+        review_context(request, review, form=form, parsed=parsed, rule=rule, case_types=CaseType),
     )

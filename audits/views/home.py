@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 from audits.models import Case, CaseAudit, SampleStatus
 from audits.services.sampling import auditors_of
 from audits.services.tools import review_tool
-from audits.views._shared import _alerts_for, _context
+from audits.views._shared import _alerts_for
 from core.links import PkUrls
-from reviews.permissions import get_review_for, rights_for
+from reviews.permissions import get_review_for, review_context, rights_for
 
 
 @require_safe
@@ -23,7 +23,7 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress across the sample for the team; shared audits and alerts for the host."""
     review = get_review_for(request.user, pk, "view")
     rights = rights_for(request.user, review)
-    context = _context(request, review, tool=review_tool(review))
+    context = review_context(request, review, tool=review_tool(review))
     if rights["view_team_work"]:
         sample = list(
             Case.objects.filter(review=review)

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from audits.models import CaseAudit, Moderation
 from audits.permissions import get_case_for
 from audits.services.moderation import moderate
-from audits.views._shared import GET_POST, _context
+from audits.views._shared import GET_POST
 from core.http import bound_data
+from reviews.permissions import review_context
 
 
 @GET_POST
@@ -78,7 +79,7 @@ def case_audit_moderate(request: HttpRequest, pk: int, case_pk: int) -> HttpResp
     return render(
         request,
         "audits/moderate.html",
-        _context(
+        review_context(
             request,
             review,
             case=case,

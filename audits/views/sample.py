@@ -14,10 +14,10 @@ from audits.forms import ReferenceRuleForm, SampleDrawForm, ToolChoiceForm
 from audits.models import AuditPlan, AuditTool, Case, CaseAudit, SampleDraw, SampleStatus
 from audits.services import tools as tool_services
 from audits.services.sampling import SampleLocked, assign_cases, draw_sample, set_sample_status
-from audits.views._shared import GET_POST, _context
+from audits.views._shared import GET_POST
 from core.http import bound_data
 from reviews.models import Review
-from reviews.permissions import get_review_for
+from reviews.permissions import get_review_for, review_context
 
 
 @GET_POST
@@ -48,7 +48,7 @@ def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> Http
     return render(
         request,
         "audits/settings.html",
-        _context(
+        review_context(
             request,
             review,
             tool=tool,
@@ -103,7 +103,7 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audits/sample_draw.html",
-        _context(
+        review_context(
             request,
             review,
             form=form,

@@ -134,12 +134,10 @@ def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> No
 
 
 def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, monkeypatch) -> None:
-    from audits.services import alerts
-
     def broken(**kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(alerts, "send_mail", broken)
+    monkeypatch.setattr("core.email.send_mail", broken)
     audit = started_audit(world.review, world.people["reviewer"])
     response = world.client("reviewer").post(
         reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}

@@ -459,7 +459,7 @@ def test_a_mail_server_that_is_down_does_not_undo_or_hide_a_saved_session(
     def refuse(*args, **kwargs):
         raise smtplib.SMTPConnectError(421, "down")
 
-    monkeypatch.setattr("reviews.services.send_mail", refuse)
+    monkeypatch.setattr("core.email.send_mail", refuse)
     day = _day(world.review, dt.date(2026, 11, 17))
     response = world.client("coordinator").post(
         reverse("reviews:session-create", args=[world.review.pk]), _form(world, day)

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.email import send_email
 from improvement.services import reminders, today
 from reviews.models import Membership, Role
-
-logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -70,14 +64,9 @@ class Command(BaseCommand):
                     "today": on,
                     "url": url,
                 }
-                subject = render_to_string(
-                    "improvement/email/action_reminder_subject.txt", context
-                ).strip()
-                body = render_to_string("improvement/email/action_reminder.txt", context)
-                try:
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-                except (smtplib.SMTPException, OSError):
-                    logger.exception("could not send the action reminder to %s", person.email)
+                if not send_email(
+                    template="improvement/email/action_reminder", context=context, to=[person.email]
+                ):
                     self.stderr.write(f"Could not email {person.email}")
                     continue
                 sent += 1

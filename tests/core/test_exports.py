@@ -1,0 +1,91 @@
+"""The one way the service writes spreadsheets (``core.exports``): what a person opening the file sees."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from core.exports import Sheet, csv_response, safe_cell, workbook, xlsx_response
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+44 7700", "-2", "@SUM(A1)", "\t=x", "\r=x"])
+def test_text_that_a_spreadsheet_would_read_as_a_formula_is_kept_as_text(text) -> None:
+    assert safe_cell(text) == "'" + text
+
+
+def test_characters_xml_cannot_hold_are_dropped_and_other_values_kept() -> None:
+    assert safe_cell("a\x00b\x08c\ufffed") == "abcd"
+    assert safe_cell("\x01=1+1") == "'=1+1"  # dropped first, so it cannot hide a formula
+    assert safe_cell("Tab\tand new\nline kept, é 😀") == "Tab\tand new\nline kept, é 😀"
+    assert safe_cell(-3) == -3
+    assert safe_cell(None) is None
+    assert safe_cell(dt.date(2026, 12, 2)) == dt.date(2026, 12, 2)
+
+
+def test_a_csv_download_has_every_cell_safe() -> None:
+    response = csv_response(
+        filename="cases.csv", header=["Reference", "Note"], rows=[["=CMD-1", "fine"], [7, None]]
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="cases.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [["Reference", "Note"], ["'=CMD-1", "fine"], ["7", ""]]
+
+
+def test_a_workbook_holds_a_formula_looking_cell_as_text_under_a_bold_frozen_header() -> None:
+    content = workbook(
+        [
+            Sheet(
+                name="Matrix",
+                header=["Case reference", "Due", "Count"],
+                rows=[['=HYPERLINK("http://x")', dt.date(2026, 12, 2), 3], ["CMD\x07-2", None, 0]],
+            )
+        ]
+    )
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Matrix"]
+    sheet = book["Matrix"]
+    assert [c.value for c in sheet[1]] == ["Case reference", "Due", "Count"]
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    formula_like = sheet["A2"]
+    assert formula_like.data_type == "s"  # text, not a formula the program would run
+    assert formula_like.value == '\'=HYPERLINK("http://x")'
+    assert sheet["B2"].value.date() == dt.date(2026, 12, 2)
+    assert sheet["B2"].number_format == "dd/mm/yyyy"
+    assert sheet["C2"].value == 3
+    assert sheet["A3"].value == "CMD-2"
+    assert sheet.column_dimensions["A"].width >= len('\'=HYPERLINK("http://x")')
+
+
+def test_a_sheet_with_a_title_puts_it_above_the_header_and_keeps_given_widths() -> None:
+    response = xlsx_response(
+        filename="plan.xlsx",
+        sheets=[
+            Sheet(
+                name="Action plan",
+                title="=Action plan: Northshire",
+                subtitle="As at 2 December 2026",
+                header=["Action", "Owner"],
+                rows=[["Audit supervision", "Head of service"]],
+                widths=(40, 20),
+            ),
+            Sheet(name="Bad/name:[x]?", header=["A"], rows=[]),
+        ],
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="plan.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Action plan", "Badnamex"]
+    sheet = book["Action plan"]
+    assert sheet["A1"].value == "'=Action plan: Northshire"
+    assert sheet["A1"].font.bold
+    assert sheet["A2"].value == "As at 2 December 2026"
+    assert sheet["A4"].value == "Action"
+    assert sheet["A5"].value == "Audit supervision"
+    assert sheet.freeze_panes == "A5"
+    assert sheet.column_dimensions["A"].width == 40
+    assert sheet.column_dimensions["B"].width == 20

@@ -105,6 +105,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text email (core.email): the same templates, not HTML-escaped, so a review called
+        # "Children's front door & MASH" reads as typed. Nothing rendered here reaches a page.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -55,3 +55,18 @@ def test_a_password_reset_goes_through_it_and_a_server_that_is_down_still_says_s
     response = client.post(reverse("accounts:password-reset"), {"email": reviewer.email})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_text_is_not_html_escaped_in_subject_or_body() -> None:
+    """A review called "Children's front door & MASH" reads as typed, in every email template."""
+    title = "Children's front door & MASH <north>"
+    send_email(
+        template="reports/email/shared",
+        context={"review": {"title": title}, "url": "https://x/c?a=1&b=2"},
+        to=["host@example.org"],
+    )
+    (message,) = mail.outbox
+    assert title in message.subject
+    assert "https://x/c?a=1&b=2" in message.body
+    assert "&amp;" not in message.subject + message.body
+    assert "&#x27;" not in message.subject + message.body

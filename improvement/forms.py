@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from core.forms import GovukFormMixin
 from core.markup import clean_text
+from core.uploads import UploadRefused, inspect_upload
 from core.versioning import VersionedFormMixin
 from improvement.models import Action, ExternalReview
-from reviews.documents import UploadRefused, inspect_upload
 from reviews.forms import DateField
 from reviews.models import TEXT_LIMIT, Finding, Theme
 

@@ -13,8 +13,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
 from core.forms import GovukDateField, GovukFormMixin
+from core.uploads import UploadRefused, inspect_upload
 from core.versioning import VersionedFormMixin
-from reviews.documents import UploadRefused, inspect_upload
 from reviews.models import (
     COORDINATOR_STATUSES,
     TEAM_ROLES,

@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.twofactor import reset_devices
 from core.email import send_email
+from core.uploads import Inspected
 from core.versioning import save_versioned
-from reviews.documents import Inspected
 from reviews.models import (
     Document,
     DocumentDownload,

@@ -9,7 +9,7 @@ import itertools
 import struct
 import zipfile
 
-from reviews.documents import OLE_MAGIC
+from core.uploads import OLE_MAGIC
 
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"

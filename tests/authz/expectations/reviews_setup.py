@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.uploads import inspect_upload
 from reviews import services
-from reviews.documents import inspect_upload
 from reviews.models import (
     CalendarFeed,
     DocumentRequest,

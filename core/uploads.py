@@ -1,4 +1,5 @@
-"""What a document upload really is, judged by its content and never by its name.
+"""What an uploaded file really is, judged by its content and never by its name (every upload of
+every app: a review's documents, an external review's report).
 
 Accepted: PDF; Word, Excel and PowerPoint, both the current (Office Open XML) formats and the older
 binary (OLE) ones. Anything else, including any Office file that carries VBA macros, is refused with a
@@ -17,24 +18,25 @@ from xml.etree import ElementTree
 
 import olefile
 
-from reviews.models import Document
+# The kinds of file, as the documents' ``FileType`` stores them.
+PDF, WORD, EXCEL, POWERPOINT = "pdf", "word", "excel", "powerpoint"
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 # The content type of a package's main part (the target of its officeDocument relationship).
 _OOXML_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
-        Document.FileType.WORD,
+        WORD,
         ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
-        Document.FileType.EXCEL,
+        EXCEL,
         ".xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": (
-        Document.FileType.POWERPOINT,
+        POWERPOINT,
         ".pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
@@ -45,10 +47,10 @@ _OFFICE_DOCUMENT_RELATIONSHIPS = {
 }
 
 _OLE = [
-    ("worddocument", Document.FileType.WORD, ".doc", "application/msword"),
-    ("workbook", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
-    ("book", Document.FileType.EXCEL, ".xls", "application/vnd.ms-excel"),
-    ("powerpoint document", Document.FileType.POWERPOINT, ".ppt", "application/vnd.ms-powerpoint"),
+    ("worddocument", WORD, ".doc", "application/msword"),
+    ("workbook", EXCEL, ".xls", "application/vnd.ms-excel"),
+    ("book", EXCEL, ".xls", "application/vnd.ms-excel"),
+    ("powerpoint document", POWERPOINT, ".ppt", "application/vnd.ms-powerpoint"),
 ]
 # Where the older binary formats keep VBA macros: Word's "Macros", Excel's "_VBA_PROJECT_CUR", and
 # the "VBA" storage inside either.
@@ -113,7 +115,7 @@ def inspect_upload(upload: IO[bytes], *, max_mb: int) -> Inspected:
 
 def _kind(upload: IO[bytes], head: bytes) -> tuple[str, str, str] | None:
     if head.startswith(b"%PDF-"):
-        return Document.FileType.PDF, ".pdf", "application/pdf"
+        return PDF, ".pdf", "application/pdf"
     if head.startswith(b"PK\x03\x04"):
         return _ooxml_kind(upload)
     if head.startswith(OLE_MAGIC):

@@ -60,7 +60,7 @@ class SessionTimeoutMiddleware:
                 reason = "absolute"
             if reason:
                 user = request.user
-                request._timed_out = True  # type: ignore[attr-defined] - a timeout ends this session only
+                request._timed_out = True  # type: ignore[attr-defined]  # ad-hoc flag, read by accounts.signals
                 post = request.POST if request.method == "POST" else None
                 logout(request)
                 remember_timed_out(request, user.pk)

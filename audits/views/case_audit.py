@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import AuditDetailsForm, CriterionAnswerForm
 from audits.models import AuditTool, Case, CaseAudit, CriterionAnswer, Moderation
 from audits.permissions import get_case_audit_for_reading, get_case_for
@@ -31,7 +32,7 @@ from trail.services import record_read
 
 
 @require_safe
-def case_audit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_audit_for_reading(request.user, pk, case_pk)
     record_read(request, Event.Action.CASE_AUDIT_VIEWED, case)
     return _render_case(request, review, case)
@@ -62,7 +63,7 @@ def _details_form(audit: CaseAudit, tool: AuditTool, data: Any = None) -> AuditD
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     review: Review,
     case: Case,
     *,
@@ -124,7 +125,7 @@ def _render_case(
 
 
 @require_POST
-def case_audit_start(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_start(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     try:
         start_audit(case=case, user=request.user)
@@ -141,7 +142,7 @@ def _get_audit(case: Case) -> CaseAudit:
 
 
 @post_or_restored
-def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Save the whole page: each criterion and the details with their own version check."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
@@ -219,7 +220,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
 
 
 def _restored_case(
-    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+    request: AuthenticatedHttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """Back from signing in after a timeout: the audit page with what was typed, nothing saved."""
     data = bound_data(request)
@@ -234,7 +235,7 @@ def _restored_case(
 
 
 def _save_details_in_place(
-    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+    request: AuthenticatedHttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """htmx: save the decision, grade and status as they change; swap the section in only to show
     a warning or both versions."""
@@ -280,7 +281,7 @@ def _save_details_in_place(
 
 @post_or_restored
 def criterion_answer_save(
-    request: HttpRequest, pk: int, case_pk: int, answer_pk: int
+    request: AuthenticatedHttpRequest, pk: int, case_pk: int, answer_pk: int
 ) -> HttpResponse:
     """Save one criterion as you go (htmx swaps the criterion back in); without JS, the whole page."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
@@ -350,7 +351,7 @@ def criterion_answer_save(
 
 
 @require_POST
-def case_audit_share(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_share(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "share_audits")
     audit = _get_audit(case)
     shared = request.POST.get("share") == "yes"

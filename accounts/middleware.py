@@ -86,7 +86,7 @@ class SessionTimeoutMiddleware:
 
 def two_factor_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view that a signed-in person may use before giving their second factor."""
-    view.two_factor_exempt = True  # type: ignore[attr-defined]
+    view.two_factor_exempt = True  # type: ignore[attr-defined]  # a mark read by process_view
     return view
 
 

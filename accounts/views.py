@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.forms import TwoFactorCodeForm, TwoFactorSetupForm
@@ -68,7 +69,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             key = form.cleaned_data["key"]
             codes = twofactor.confirm_device(request.user, key)
-            device = request.user.totpdevice_set.get(confirmed=True)
+            device = TOTPDevice.objects.get(user=request.user, confirmed=True)
             otp_login(request, device)
             record(action=Event.Action.TWO_FACTOR_SET_UP, request=request)
             return render(

@@ -547,7 +547,7 @@ def _batch(
     result.add("trail events", len(events))
 
 
-def issue_letters(reviews: Iterable[Review] | object) -> int:
+def issue_letters(reviews: Iterable[Review]) -> int:
     """Mark these reviews' letters as issued: ``status=ISSUED`` and ``letter_issued_at`` (the end date
     plus six weeks, at noon).
 
@@ -555,7 +555,7 @@ def issue_letters(reviews: Iterable[Review] | object) -> int:
     afterwards: ``generate_dataset`` runs ``demo.dataset_reports.issue_generated_letters``.
     """
     changed = []
-    for review in reviews:  # type: ignore[union-attr]
+    for review in reviews:
         end = review.end_date or review.start_date
         review.status = Review.Status.ISSUED
         review.letter_issued_at = timezone.make_aware(

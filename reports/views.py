@@ -28,6 +28,7 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
+from reviews.models import Review
 from reviews.permissions import get_review_for, review_context, rights_for
 from trail.models import Event
 from trail.services import record_read
@@ -41,7 +42,7 @@ def _letter_url(review_pk: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _filename(review, label: str, ext: str) -> str:  # type: ignore[no-untyped-def]
+def _filename(review: Review, label: str, ext: str) -> str:
     host = "".join(c if c.isalnum() else "-" for c in review.host.display_name).strip("-").lower()
     return f"{label}-{host or 'review'}.{ext}"
 

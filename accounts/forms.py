@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -118,7 +118,7 @@ class TwoFactorSetupForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         from accounts.twofactor import code_matches_key, key_from_setup_token
 
-        cleaned = cast(dict[str, Any], super().clean())
+        cleaned = super().clean()
         key = key_from_setup_token(cleaned.get("setup_token", ""))
         if key is None:
             raise forms.ValidationError(

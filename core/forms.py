@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -44,6 +44,10 @@ class GovukFormMixin:
     """
 
     fields: dict[str, forms.Field]  # typing only: mixed into a form, which has its fields
+
+    if TYPE_CHECKING:
+        # A form's clean() returns its cleaned_data (django-stubs allows None, for overrides).
+        def clean(self) -> dict[str, Any]: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -20,7 +20,7 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
     until = GovukDateField(label="To", required=False, require_all_fields=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = cast(dict[str, Any], super().clean())
+        cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", "The 'To' date must be the same as or after the 'From' date")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -77,7 +77,7 @@ def _render_case(
     audit = CaseAudit.objects.filter(case=case).select_related("auditor", "updated_by").first()
     tool = review_tool(review)
     editable = bool(audit and rights["audit_cases"] and not review.is_finished)
-    rows = []
+    rows: list[dict[str, Any]] = []
     if audit and tool:
         forms, conflicts = forms or {}, conflicts or {}
         for answer in audit.answers.select_related("criterion", "updated_by"):
@@ -134,6 +134,13 @@ def case_audit_start(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
 
 
+def _get_tool(review: Review) -> AuditTool:
+    tool = review_tool(review)
+    if tool is None:
+        raise Http404("This review has no audit tool")
+    return tool
+
+
 def _get_audit(case: Case) -> CaseAudit:
     audit = CaseAudit.objects.filter(case=case).first()
     if audit is None:
@@ -146,7 +153,7 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
     """Save the whole page: each criterion and the details with their own version check."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
-    tool = review_tool(review)
+    tool = _get_tool(review)
     if request.method != "POST":
         return _restored_case(request, review, case, audit, tool)
     if is_htmx(request):
@@ -182,6 +189,7 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
             )
     details_form = _details_form(audit, tool, bound_data(request))
     details_conflict = None
+    details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
     if details_form.is_valid():
         data = details_form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
@@ -202,8 +210,8 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
                     prefix="audit",
                     grades=tool.grades,
                 )
-        details_form = details_form if details_conflict else None
-    if forms or conflicts or details_form is not None:
+        details_shown = details_form if details_conflict else None
+    if forms or conflicts or details_shown is not None:
         for form in forms.values():
             form.is_valid()
         return _render_case(
@@ -212,7 +220,7 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
             case,
             forms=forms,
             conflicts=conflicts,
-            details_form=details_form,
+            details_form=details_shown,
             details_conflict=details_conflict,
         )
     messages.success(request, f"The audit of case {case.reference} is saved.")
@@ -223,7 +231,7 @@ def _restored_case(
     request: AuthenticatedHttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """Back from signing in after a timeout: the audit page with what was typed, nothing saved."""
-    data = bound_data(request)
+    data = bound_data(request) or QueryDict()
     forms = {
         answer.pk: _answer_form(answer, tool, data)
         for answer in audit.answers.all()
@@ -290,7 +298,7 @@ def criterion_answer_save(
         pk=answer_pk,
         audit__case=case,
     )
-    tool = review_tool(review)
+    tool = _get_tool(review)
     if request.method != "POST":
         return _restored_case(request, review, case, answer.audit, tool)
     form = _answer_form(answer, tool, bound_data(request))

@@ -38,7 +38,7 @@ def audits_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         links = PkUrls(review.pk, audit="audits:case-audit")
         for case in sample:
-            case.audit_url = links(case.pk)["audit"]
+            case.audit_url = links(case.pk)["audit"]  # type: ignore[attr-defined]  # for the page
         context["sample"] = sample
         context["progress"] = _progress(sample)
         context["reserves"] = Case.objects.filter(

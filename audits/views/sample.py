@@ -139,7 +139,7 @@ def sample_pick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sample_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     assignments: dict[int, int | None] = {}
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():  # each name's last value
         if key.startswith("assign-") and key[7:].isdigit():
             assignments[int(key[7:])] = int(value) if value.isdigit() else None
     changed = assign_cases(review=review, assignments=assignments)

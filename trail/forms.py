@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import QuerySet
 
 from core.forms import GovukDateField, GovukFormMixin
 from trail.models import Event
+
+_Events = TypeVar("_Events", bound=QuerySet[Event])
 
 
 class TrailFilterForm(GovukFormMixin, forms.Form):
@@ -26,7 +28,7 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
             self.add_error("until", "The 'To' date must be the same as or after the 'From' date")
         return cleaned
 
-    def filter(self, events: QuerySet[Event]) -> QuerySet[Event]:
+    def filter(self, events: _Events) -> _Events:
         """Narrow a queryset of events by what was chosen (assumes the form is valid)."""
         data = self.cleaned_data
         if data.get("action"):

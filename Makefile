@@ -70,6 +70,7 @@ lint: python-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: python-deps
 	$(BIN)/ruff check --fix .

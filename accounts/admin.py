@@ -3,6 +3,7 @@ import json
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Organisation, Region, RegionalAccess, User
@@ -38,10 +39,12 @@ class UserAdmin(BaseUserAdmin):
     actions = ["export_personal_data", "reset_second_factor"]
 
     @admin.action(description="Export everything held about this person (JSON)")
-    def export_personal_data(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def export_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one person to export.", messages.ERROR)
-            return None  # type: ignore[return-value]
+            return None
         person = queryset.get()
         payload = json.dumps(
             export_person(person), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
@@ -57,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
         return response
 
     @admin.action(description="Reset second factor (they set it up again at next sign-in)")
-    def reset_second_factor(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for person in queryset:
             reset_devices(person)
             record(

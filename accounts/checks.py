@@ -1,10 +1,16 @@
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 
 
 @register(Tags.security, deploy=True)
-def two_factor_is_required(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def two_factor_is_required(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     if not settings.TWO_FACTOR_REQUIRED:
         return [
             Error(
@@ -17,7 +23,9 @@ def two_factor_is_required(app_configs, **kwargs):  # type: ignore[no-untyped-de
 
 
 @register(Tags.security, deploy=True)
-def client_address_behind_a_proxy(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def client_address_behind_a_proxy(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """Behind a proxy with no proxy count, every client has the proxy's address: ten failed sign-ins
     by anyone would lock everyone out, and the audit trail would record the proxy for every event."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not settings.TRUSTED_PROXY_COUNT:

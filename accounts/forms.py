@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,10 @@ from django.contrib.auth import forms as auth_forms
 
 from core.email import send_email
 from core.forms import GovukFormMixin
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+    from accounts.models import User
 
 
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -44,7 +49,7 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         },
     )
 
-    def get_users(self, email):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str) -> Iterator[User]:
         """The account with this address in its one normal form (as sign-in finds it)."""
         from accounts.models import User, normalise_email
 
@@ -82,7 +87,7 @@ class TwoFactorCodeForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.device = None
@@ -110,7 +115,7 @@ class TwoFactorSetupForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         from accounts.twofactor import code_matches_key, key_from_setup_token
 
         cleaned = super().clean()
@@ -152,7 +157,7 @@ class StepUpForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
-    def __init__(self, *args, request, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, request: AuthenticatedHttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         if not settings.TWO_FACTOR_REQUIRED:

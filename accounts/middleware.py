@@ -60,7 +60,7 @@ class SessionTimeoutMiddleware:
                 reason = "absolute"
             if reason:
                 user = request.user
-                request._timed_out = True  # type: ignore[attr-defined] - a timeout ends this session only
+                request._timed_out = True  # type: ignore[attr-defined]  # ad-hoc flag, read by accounts.signals
                 post = request.POST if request.method == "POST" else None
                 logout(request)
                 remember_timed_out(request, user.pk)
@@ -86,7 +86,7 @@ class SessionTimeoutMiddleware:
 
 def two_factor_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view that a signed-in person may use before giving their second factor."""
-    view.two_factor_exempt = True  # type: ignore[attr-defined]
+    view.two_factor_exempt = True  # type: ignore[attr-defined]  # a mark read by process_view
     return view
 
 

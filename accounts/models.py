@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -117,6 +117,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # Typing only: AbstractBaseUser keeps a newly set password here until save() (None otherwise).
+    _password: str | None
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -127,6 +130,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    if TYPE_CHECKING:
+
+        def is_verified(self) -> bool:
+            """Set on the signed-in user of each request by django_otp's OTPMiddleware."""
+            ...
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalise_email(self.email)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core import serializers
 from django.db import models
@@ -34,7 +34,9 @@ def export_person(user: User) -> dict[str, Any]:
         manager = getattr(user, accessor)
         rows = [manager] if isinstance(manager, models.Model) else list(manager.all())
         if rows:
-            data[relation.related_model._meta.label] = [_row(row) for row in rows]
+            # A reverse relation's model is a model class ("self" is resolved by now).
+            model = cast(type[models.Model], relation.related_model)
+            data[model._meta.label] = [_row(row) for row in rows]
     data["audit trail (as actor)"] = [
         {
             "at": event.at.isoformat(),

@@ -6,23 +6,25 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.forms import TwoFactorCodeForm, TwoFactorSetupForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.middleware import LAST_SEEN, session_deadlines, two_factor_exempt
 from core.http import bound_data
 from trail.models import Event
 from trail.services import record
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: AuthenticatedHttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -31,13 +33,13 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-def _to(name: str, request: HttpRequest) -> HttpResponseRedirect:
+def _to(name: str, request: AuthenticatedHttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': _next_url(request)})}")
 
 
 @two_factor_exempt
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second step of signing in: a code from the authenticator app, or a recovery code."""
     if request.user.is_verified():
         return HttpResponseRedirect(_next_url(request))
@@ -56,7 +58,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @two_factor_exempt
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app. The secret travels in a signed form field: nothing is stored on GET."""
     if request.user.is_verified():
         return HttpResponseRedirect(_next_url(request))
@@ -67,7 +69,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             key = form.cleaned_data["key"]
             codes = twofactor.confirm_device(request.user, key)
-            device = request.user.totpdevice_set.get(confirmed=True)
+            device = TOTPDevice.objects.get(user=request.user, confirmed=True)
             otp_login(request, device)
             record(action=Event.Action.TWO_FACTOR_SET_UP, request=request)
             return render(
@@ -98,7 +100,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def session_extend(request: HttpRequest) -> HttpResponse:
+def session_extend(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'Stay signed in' from the timeout warning: counts as activity."""
     request.session[LAST_SEEN] = int(time.time())
     if request.headers.get("Accept", "").startswith("application/json"):
@@ -107,6 +109,6 @@ def session_extend(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def session_status(request: HttpRequest) -> JsonResponse:
+def session_status(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Seconds left, so a page left open in a tab can warn at the right time. Reading it is not activity."""
     return JsonResponse({**session_deadlines(request), "warning": settings.SESSION_TIMEOUT_WARNING})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django import forms
 
@@ -67,7 +67,7 @@ class ToolChoiceForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, tools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tool"].queryset = tools
+        cast(forms.ModelChoiceField, self.fields["tool"]).queryset = tools
 
 
 class ReferenceRuleForm(GovukFormMixin, forms.ModelForm):
@@ -133,7 +133,16 @@ class SampleDrawForm(GovukFormMixin, forms.Form):
         return {t.value: self.cleaned_data.get(f"per_{t.value}") or 0 for t in CaseType}
 
 
-def _personal_check(form: forms.Form, field: str, confirm: str) -> None:
+class _WarnsOfPersonalDetails(Protocol):
+    """A form with a ``personal_warning`` flag (the forms below)."""
+
+    cleaned_data: dict[str, Any]
+    personal_warning: bool
+
+    def add_error(self, field: str | None, error: str) -> None: ...
+
+
+def _personal_check(form: _WarnsOfPersonalDetails, field: str, confirm: str) -> None:
     text = form.cleaned_data.get(field) or ""
     found = personal_details_in(text)
     if found and not form.cleaned_data.get(confirm):
@@ -156,7 +165,9 @@ class CriterionAnswerForm(GovukFormMixin, VersionedFormMixin, forms.Form):
 
     def __init__(self, *args: Any, answers: list[Answer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["answer"].choices = [(a.value, a.label) for a in answers]
+        cast(forms.ChoiceField, self.fields["answer"]).choices = [
+            (a.value, a.label) for a in answers
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -193,7 +204,7 @@ class AuditDetailsForm(GovukFormMixin, VersionedFormMixin, forms.Form):
 
     def __init__(self, *args: Any, grades: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["overall_grade"].choices = [(g, g) for g in grades]
+        cast(forms.ChoiceField, self.fields["overall_grade"]).choices = [(g, g) for g in grades]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -225,7 +236,7 @@ class AlertForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
-        self.fields["also_tell"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["also_tell"]).choices = [
             (pk, f"{p.full_name} ({p.job_title})" if p.job_title else p.full_name)
             for pk, p in self.people.items()
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -43,12 +43,18 @@ class GovukFormMixin:
     pack's templates, which mark them as safe), so a label built from someone's text cannot carry markup.
     """
 
+    fields: dict[str, forms.Field]  # typing only: mixed into a form, which has its fields
+
+    if TYPE_CHECKING:
+        # A form's clean() returns its cleaned_data (django-stubs allows None, for overrides).
+        def clean(self) -> dict[str, Any]: ...
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 _guard_row_choice(field)
             elif isinstance(field, forms.CharField) and not isinstance(
@@ -69,7 +75,7 @@ def _drop_control_characters(field: forms.CharField) -> None:
             value = without_control_characters(value)
         return original(value)
 
-    field.to_python = to_python  # type: ignore[method-assign]
+    field.to_python = to_python  # type: ignore[method-assign]  # wraps this field's own
 
 
 def _guard_row_choice(field: forms.ModelChoiceField) -> None:
@@ -91,7 +97,7 @@ def _guard_row_choice(field: forms.ModelChoiceField) -> None:
                 )
         return original(value)
 
-    field.clean = clean  # type: ignore[method-assign]
+    field.clean = clean  # type: ignore[method-assign]  # wraps this field's own
 
 
 class GovukDateField(DateInputField):
@@ -101,7 +107,7 @@ class GovukDateField(DateInputField):
     Python's own words ("year 0 is out of range") for impossible dates.
     """
 
-    def compress(self, data_list):  # type: ignore[no-untyped-def]
+    def compress(self, data_list: list[Any]) -> date | None:
         if not data_list or all(part in (None, "") for part in data_list):
             return None
         day, month, year = data_list

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core import signing
@@ -77,7 +77,7 @@ def bound_data(request: HttpRequest) -> QueryDict | None:
         return request.POST
     cached = getattr(request, "_restored_data", False)
     if cached is not False:  # asked twice in one request (two forms on a page): the same text
-        return cached
+        return cast("QueryDict | None", cached)  # what the first call set below
     data = _take(request)
     restored = None
     if data is not None:
@@ -85,7 +85,7 @@ def bound_data(request: HttpRequest) -> QueryDict | None:
         for name, values in data["fields"].items():
             restored.setlist(name, values)
         messages.info(request, RESTORED_MESSAGE)
-    request._restored_data = restored  # type: ignore[attr-defined]
+    request._restored_data = restored  # type: ignore[attr-defined]  # cached for this request only
     return restored
 
 

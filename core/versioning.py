@@ -13,7 +13,8 @@ between two people saving at once and nobody silently overwrites a colleague's w
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models, transaction
@@ -88,6 +89,7 @@ class VersionedFormMixin:
     ``version_required``: a form sent without it is invalid (else it is a refused save)."""
 
     version_required = False
+    fields: dict[str, forms.Field]  # typing only: mixed into a form, which has its fields
 
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +98,7 @@ class VersionedFormMixin:
             if instance.pk is None:
                 return
             version = instance.version
-        self.fields["version"] = forms.IntegerField(  # type: ignore[attr-defined]
+        self.fields["version"] = forms.IntegerField(
             widget=forms.HiddenInput,
             required=self.version_required,
             min_value=0,
@@ -106,7 +108,7 @@ class VersionedFormMixin:
 
 def rebind_conflict(
     form_class: type[forms.BaseForm],
-    data: QueryDict | dict[str, Any],
+    data: Mapping[str, Any],
     current: Any,
     *,
     current_version: int | None = None,
@@ -122,9 +124,10 @@ def rebind_conflict(
         form_kwargs.setdefault("instance", copy.copy(current))
     if current_version is None:
         current_version = current.version
-    data = data.copy()
-    form = form_class(data, **form_kwargs)
-    data[form.add_prefix("version")] = str(current_version)
+    # A form's data is a QueryDict (a POST) or a dict (restored text): either copies to a mutable one.
+    mutable = cast("QueryDict | dict[str, Any]", data).copy()
+    form = form_class(mutable, **form_kwargs)
+    mutable[form.add_prefix("version")] = str(current_version)
     form.is_valid()
     form.add_error(None, MESSAGE)
     return form

@@ -56,6 +56,7 @@ def load_audit_demo() -> str:
         lead = User.objects.filter(
             memberships__review=review, memberships__role="coordinator"
         ).first()
+        assert lead is not None  # the demo review has a coordinator
         draw_sample(review=review, method="random", size=12, reserves=2, seed=SEED, user=lead)
         sampled = list(Case.objects.filter(review=review, sample_status=SampleStatus.SAMPLED))
         assign_cases(
@@ -66,6 +67,7 @@ def load_audit_demo() -> str:
         )
     if not CaseAudit.objects.for_review(review).exists():
         for i, case in enumerate(Case.objects.filter(review=review).sampled()[:4]):
+            assert case.assigned_to is not None  # the demo assigns every sampled case
             audit = start_audit(case=case, user=case.assigned_to)
             for j, answer in enumerate(audit.answers.all()):
                 value = Answer.NOT_MET if (i + j) % 7 == 0 else Answer.MET

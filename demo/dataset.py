@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audits.models import AuditTool, Criterion
 from audits.services.tools import shipped_tool
-from demo.dataset_audits import audit_cases, copy_audit_tools
+from demo.dataset_audits import audit_cases, copy_audit_tools, first_day
 from reviews.models import (
     Document,
     DocumentRequest,
@@ -269,6 +269,7 @@ def _organisations_and_people(
     result.add("people", len(users))
     people: dict[int, list[User]] = {}
     for user in users:
+        assert user.organisation_id is not None  # every generated person has an organisation
         people.setdefault(user.organisation_id, []).append(user)
     return orgs, people
 
@@ -337,14 +338,14 @@ def _batch(
     result.add("reviews", len(reviews))
 
     # The team: from the lead authority, the host and one other authority.
-    memberships = []
+    memberships: list[Membership] = []
     teams: dict[int, dict[str, list[User]]] = {}
     for plan, review in zip(plans, reviews, strict=True):
         lead_people = people[plan.lead.pk]
         host_people = people[plan.host.pk]
         bench = plan.index == total or plan.index % size.bench_every == 0
         lead_reviewer = bench_lead if bench else lead_people[0]
-        team = {
+        team: dict[str, list[User]] = {
             Role.COORDINATOR: [bench_coord if bench else lead_people[1]],
             Role.LEAD_REVIEWER: [lead_reviewer],
             Role.REVIEWER: [lead_people[2], lead_people[3]],
@@ -388,7 +389,7 @@ def _batch(
 
     # The timetable: three days, four sessions a day.
     days = ReviewDay.objects.bulk_create(
-        ReviewDay(review=review, date=review.start_date + dt.timedelta(days=d))
+        ReviewDay(review=review, date=first_day(review) + dt.timedelta(days=d))
         for review in reviews
         for d in range(3)
     )
@@ -477,7 +478,7 @@ def _batch(
         SelfAssessment(
             review=review,
             status=SelfAssessment.Status.SUBMITTED,
-            submitted_at=timezone.make_aware(dt.datetime.combine(review.start_date, dt.time(9))),
+            submitted_at=timezone.make_aware(dt.datetime.combine(first_day(review), dt.time(9))),
             submitted_by=teams[review.pk][Role.HOST_LEAD][0],
             judgement=SelfAssessment.Judgement.PARTLY,
             judgement_reason="Broadly accurate; the team saw less consistency in consent.",
@@ -547,7 +548,7 @@ def _batch(
     result.add("trail events", len(events))
 
 
-def issue_letters(reviews: Iterable[Review] | object) -> int:
+def issue_letters(reviews: Iterable[Review]) -> int:
     """Mark these reviews' letters as issued: ``status=ISSUED`` and ``letter_issued_at`` (the end date
     plus six weeks, at noon).
 
@@ -555,8 +556,8 @@ def issue_letters(reviews: Iterable[Review] | object) -> int:
     afterwards: ``generate_dataset`` runs ``demo.dataset_reports.issue_generated_letters``.
     """
     changed = []
-    for review in reviews:  # type: ignore[union-attr]
-        end = review.end_date or review.start_date
+    for review in reviews:
+        end = review.end_date or first_day(review)
         review.status = Review.Status.ISSUED
         review.letter_issued_at = timezone.make_aware(
             dt.datetime.combine(end + dt.timedelta(weeks=6), dt.time(12))

@@ -35,6 +35,12 @@ TYPES = [CaseType.CONTACT, CaseType.REFERRAL, CaseType.S17, CaseType.S47, CaseTy
 ANSWERS = [Answer.MET, Answer.MET, Answer.PARTLY, Answer.NOT_MET, Answer.NOT_APPLICABLE]
 
 
+def first_day(review: Review) -> dt.date:
+    """A generated review's first day (every generated review is given one)."""
+    assert review.start_date is not None
+    return review.start_date
+
+
 def copy_audit_tools(
     reviews: list[Review],
     *,
@@ -90,7 +96,7 @@ def audit_cases(
             review=review,
             reference=f"GN-{review.pk}-{c + 1:03d}",
             case_type=TYPES[c % len(TYPES)],
-            case_date=review.start_date - dt.timedelta(days=30 + c),
+            case_date=first_day(review) - dt.timedelta(days=30 + c),
             team=["MASH", "Assessment team 1", "Assessment team 2"][c % 3],
             outcome="Single assessment",
             sample_status=SampleStatus.SAMPLED,

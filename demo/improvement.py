@@ -127,12 +127,13 @@ def load_improvement_demo(*, today: dt.date | None = None) -> str:
     )
     for email, role in PAST_TEAM:
         Membership.objects.get_or_create(review=past, user=people[email], defaults={"role": role})
-    if past.framework is None:
+    framework = past.framework
+    if framework is None:
         template = Framework.objects.get(
             name="Regional front door self-assessment", is_default=True
         )
-        template.copy(name=template.name, organisation=eastvale, review=past)
-    kloes = {k.position: k for k in past.framework.kloes.all()}
+        framework = template.copy(name=template.name, organisation=eastvale, review=past)
+    kloes = {k.position: k for k in framework.kloes.all()}
     themes = {t.name: t for t in Theme.objects.all()}
     findings = []
     for position, (kloe, kind, theme_names, text) in enumerate(PAST_FINDINGS, start=1):

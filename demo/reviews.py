@@ -286,14 +286,19 @@ SESSIONS = [
 
 def _fieldwork_setup(review: Review, people: dict[str, User]) -> None:
     """The fieldwork review's own framework, documents wanted and a two-day timetable."""
-    if review.framework is None:
+    framework = review.framework
+    if framework is None:
         template = Framework.objects.get(
             name="Regional front door self-assessment", is_default=True
         )
-        template.copy(name=template.name, organisation=review.lead_organisation, review=review)
-    kloes = {k.position: k for k in review.framework.kloes.all()}
-    for kind, notes in DOCUMENTS_WANTED:
-        DocumentRequest.objects.get_or_create(review=review, kind=kind, defaults={"notes": notes})
+        framework = template.copy(
+            name=template.name, organisation=review.lead_organisation, review=review
+        )
+    kloes = {k.position: k for k in framework.kloes.all()}
+    for document, notes in DOCUMENTS_WANTED:
+        DocumentRequest.objects.get_or_create(
+            review=review, kind=document, defaults={"notes": notes}
+        )
     assert review.start_date is not None
     days = {
         n: ReviewDay.objects.get_or_create(
@@ -445,7 +450,9 @@ DEMO_FINDINGS = [
 
 def _fieldwork_work(review: Review, people: dict[str, User]) -> None:
     """A few evidence notes, findings and a submitted self-assessment. Kept if already there."""
-    kloes = {k.position: k for k in review.framework.kloes.all()}
+    framework = review.framework
+    assert framework is not None  # set up by _fieldwork_setup
+    kloes = {k.position: k for k in framework.kloes.all()}
     sessions = list(Session.objects.filter(review=review).order_by("day__date", "start_time"))
     notes = []
     for email, session_index, text, positions in DEMO_NOTES:

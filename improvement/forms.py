@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from reviews.models import TEXT_LIMIT, Finding, Theme
 TOO_LONG = f"Keep it under {TEXT_LIMIT:,} characters"
 
 
-def _cleaned(form: forms.Form, name: str, message: str, *, required: bool = True) -> str:
+def _cleaned(form: forms.BaseForm, name: str, message: str, *, required: bool = True) -> str:
     text = clean_text(form.cleaned_data.get(name) or "")
     if required and not text:
         raise ValidationError(message)
@@ -82,11 +82,12 @@ class ActionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, findings: list[Finding], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["finding"]
+        field = cast(FindingChoiceField, self.fields["finding"])
         field.queryset = Finding.objects.filter(pk__in=[f.pk for f in findings])
         by_pk = {f.pk: f for f in findings}
-        field.choices = [("", field.empty_label)] + [
-            (f.pk, field.label_from_instance(f)) for f in findings
+        field.choices = [
+            ("", field.empty_label),
+            *((f.pk, field.label_from_instance(f)) for f in findings),
         ]
         self._numbered = by_pk
         if self.instance.pk:

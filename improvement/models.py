@@ -61,6 +61,10 @@ class Action(Versioned):
 
     objects = ActionQuerySet.as_manager()
 
+    # Typing only: set on each action a page or an export shows (improvement.services), for a date.
+    overdue: bool
+    due_soon: bool
+
     class Meta:
         ordering = ["review_id", "finding_id", "position", "pk"]
         constraints = [

@@ -312,14 +312,14 @@ def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
         out[name] = lines
     criteria = []
     for block in view.tools:
-        for row in block.criteria:
-            c = row.counts
+        for criterion in block.criteria:
+            c = criterion.counts
             criteria.append(
                 [
                     f"Case audits: {block.name}",
-                    f"{row.number}. {row.title}",
+                    f"{criterion.number}. {criterion.title}",
                     "All years",
-                    len(row.reviews),
+                    len(criterion.reviews),
                     "",
                     "",
                     c.met,

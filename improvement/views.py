@@ -4,10 +4,11 @@ the list of themes. Thin views: every one asks ``reviews.permissions`` first."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.exports import csv_response, xlsx_response
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, save_versioned
@@ -52,7 +53,7 @@ def _plan_url(review: Review, action: Action | None = None) -> str:
 
 
 @require_safe
-def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_action_plan")
     plan = services.load_plan(review) if review.letter_is_issued else None
     return render(
@@ -63,7 +64,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     if not review.letter_is_issued:
         messages.info(request, "The action plan opens when the final letter is issued.")
@@ -87,7 +88,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     review: Review,
     action: Action,
     *,
@@ -115,7 +116,7 @@ def _action_page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int, action: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     item = _action(review, action)
     findings = services.plan_findings(review)
@@ -140,7 +141,7 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
 
 
 @post_or_restored
-def action_progress(request: HttpRequest, pk: int, action: int) -> HttpResponse:
+def action_progress(request: AuthenticatedHttpRequest, pk: int, action: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     item = _action(review, action)
     form = ProgressForm(bound_data(request), action=item)
@@ -163,7 +164,7 @@ def action_progress(request: HttpRequest, pk: int, action: int) -> HttpResponse:
 
 
 @require_POST
-def action_delete(request: HttpRequest, pk: int, action: int) -> HttpResponse:
+def action_delete(request: AuthenticatedHttpRequest, pk: int, action: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_action_plan")
     item = _action(review, action)
     version = request.POST.get("version", "")
@@ -181,7 +182,7 @@ def action_delete(request: HttpRequest, pk: int, action: int) -> HttpResponse:
 
 
 @require_safe
-def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def action_plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_action_plan")
     if fmt not in ("docx", "xlsx") or not review.letter_is_issued:
         raise Http404("No action plan to download")
@@ -199,7 +200,7 @@ def action_plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     previous = get_review_for(request.user, pk, "create_follow_up")
     form = FollowUpForm(
         bound_data(request), initial={"title": f"Follow-up: {previous.title}"[:250]}
@@ -223,7 +224,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def previous_review(request: HttpRequest, pk: int) -> HttpResponse:
+def previous_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """On a follow-up review: the previous review's recommendations and the host's progress."""
     review = get_review_for(request.user, pk, "view")
     previous = review.previous_review
@@ -246,7 +247,7 @@ def previous_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def authority_history(request: HttpRequest, pk: int) -> HttpResponse:
+def authority_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_authority_for(request.user, pk)
     record_read(request, Event.Action.AUTHORITY_HISTORY_VIEWED, organisation)
     return render(
@@ -261,7 +262,7 @@ def authority_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def external_review_create(request: HttpRequest, pk: int) -> HttpResponse:
+def external_review_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_authority_for(request.user, pk, record=True)
     form = ExternalReviewForm(bound_data(request), bound_files(request))
     if request.method == "POST" and form.is_valid():
@@ -278,7 +279,9 @@ def external_review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def external_review_letter(request: HttpRequest, pk: int, external: int) -> FileResponse:
+def external_review_letter(
+    request: AuthenticatedHttpRequest, pk: int, external: int
+) -> FileResponse:
     organisation = get_authority_for(request.user, pk)
     item = get_object_or_404(ExternalReview, organisation=organisation, pk=external)
     if not item.letter:
@@ -296,7 +299,7 @@ def external_review_letter(request: HttpRequest, pk: int, external: int) -> File
 
 
 @require_safe
-def regional_view(request: HttpRequest) -> HttpResponse:
+def regional_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_regional_view(request.user)
     view = regional.build(request.user)
     return render(
@@ -311,7 +314,7 @@ def regional_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def regional_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     require_regional_view(request.user)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
@@ -327,7 +330,7 @@ def regional_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def themes(request: HttpRequest) -> HttpResponse:
+def themes(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_coordinator(request.user)
     form = ThemeForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
@@ -350,7 +353,7 @@ def themes(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def theme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_coordinator(request.user)
     theme = get_object_or_404(Theme, pk=pk)
     form = ThemeForm(bound_data(request), instance=theme)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -75,9 +75,9 @@ class CommentForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, sections: list[Section], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sections = {s.key: s for s in sections}
-        self.fields["section"].choices = [("", "Choose a part of the letter")] + [
-            (s.key, s.full_title) for s in sections
-        ]
+        cast(forms.ChoiceField, self.fields["section"]).choices = [
+            ("", "Choose a part of the letter")
+        ] + [(s.key, s.full_title) for s in sections]
 
 
 class ReplyForm(GovukFormMixin, forms.Form):

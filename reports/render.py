@@ -308,9 +308,9 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(11)
-    for section in doc.sections:
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.left_margin = section.right_margin = Cm(2)
+    for page in doc.sections:
+        page.page_height, page.page_width = Cm(29.7), Cm(21.0)
+        page.left_margin = page.right_margin = Cm(2)
 
     org = letter.letterhead
     logo = _logo(letter)

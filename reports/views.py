@@ -11,11 +11,12 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
 from reports import services
@@ -27,6 +28,7 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
+from reviews.models import Review
 from reviews.permissions import get_review_for, review_context, rights_for
 from trail.models import Event
 from trail.services import record_read
@@ -40,13 +42,13 @@ def _letter_url(review_pk: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _filename(review, label: str, ext: str) -> str:  # type: ignore[no-untyped-def]
+def _filename(review: Review, label: str, ext: str) -> str:
     host = "".join(c if c.isalnum() else "-" for c in review.host.display_name).strip("-").lower()
     return f"{label}-{host or 'review'}.{ext}"
 
 
 @require_safe
-def letter(request: HttpRequest, pk: int) -> HttpResponse:
+def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     rights = rights_for(request.user, review)
     composed = compose_letter(review)
@@ -74,7 +76,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def letter_style(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_style(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     form = StyleForm(bound_data(request))
     if not form.is_valid():
@@ -88,7 +90,7 @@ def letter_style(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section_edit(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     section = services.find_section(review, key)
     if section is None:
@@ -135,7 +137,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_POST
-def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section_reset(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     form = ResetForm(bound_data(request))
     if not form.is_valid():
@@ -160,7 +162,7 @@ def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_safe
-def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section_history(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_trail")
     section = services.find_section(review, key)
     if section is None:
@@ -185,7 +187,7 @@ def _draft_response(data: bytes, content_type: str, filename: str) -> HttpRespon
 
 
 @require_safe
-def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
@@ -195,7 +197,7 @@ def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="docx")
     composed = compose_letter(review)
@@ -203,7 +205,7 @@ def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def presentation(request: HttpRequest, pk: int) -> HttpResponse:
+def presentation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     record_read(request, Event.Action.PRESENTATION_DOWNLOADED, review, format="pdf")
     composed = compose_letter(review)
@@ -215,7 +217,7 @@ def presentation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def share(request: HttpRequest, pk: int) -> HttpResponse:
+def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     services.share(review=review, user=request.user, request=request)
     messages.success(
@@ -227,7 +229,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def comments(request: HttpRequest, pk: int) -> HttpResponse:
+def comments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     rights = rights_for(request.user, review)
     composed = compose_letter(review)
@@ -267,7 +269,7 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @post_or_restored
-def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+def comment_reply(request: AuthenticatedHttpRequest, pk: int, comment: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
     item = get_object_or_404(
         Comment.objects.select_related("author"), letter__review=review, pk=comment
@@ -314,7 +316,7 @@ def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
 
 
 @require_POST
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "issue_letter")
     version = services.issue(review=review, user=request.user, request=request)
     messages.success(
@@ -326,7 +328,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def versions(request: HttpRequest, pk: int) -> HttpResponse:
+def versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "download_letter")
     rights = rights_for(request.user, review)
     items = list(LetterVersion.objects.filter(letter__review=review).select_related("issued_by"))
@@ -345,7 +347,9 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> FileResponse:
+def version_download(
+    request: AuthenticatedHttpRequest, pk: int, number: int, fmt: str
+) -> FileResponse:
     review = get_review_for(request.user, pk, "download_letter")
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format")
@@ -367,7 +371,7 @@ def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> Fi
 
 
 @require_safe
-def logo(request: HttpRequest, pk: int) -> FileResponse:
+def logo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The lead organisation's logo, for the letterhead in the preview."""
     review = get_review_for(request.user, pk, "view")
     image = review.lead_organisation.logo

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
@@ -15,7 +16,7 @@ class RecordedAdmin(admin.ModelAdmin):
     trail_action: str = Event.Action.REVIEW_CHANGED
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        before = type(obj).objects.filter(pk=obj.pk).first() if change and obj.pk else None
+        before = type(obj)._default_manager.filter(pk=obj.pk).first() if change and obj.pk else None
         super().save_model(request, obj, form, change)
         changed = {
             name: {
@@ -83,7 +84,7 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description="Download the selected records as CSV")
-    def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse:
         response = trail_csv(queryset, filename="audit-trail.csv")
         record(
             action=Event.Action.TRAIL_EXPORTED, request=request, detail={"rows": queryset.count()}

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django import forms
+from django.db.models import QuerySet
 
 from core.forms import GovukDateField, GovukFormMixin
 from trail.models import Event
+
+_Events = TypeVar("_Events", bound=QuerySet[Event])
 
 
 class TrailFilterForm(GovukFormMixin, forms.Form):
@@ -16,14 +21,14 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
     since = GovukDateField(label="From", required=False, require_all_fields=False)
     until = GovukDateField(label="To", required=False, require_all_fields=False)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", "The 'To' date must be the same as or after the 'From' date")
         return cleaned
 
-    def filter(self, events):  # type: ignore[no-untyped-def]
+    def filter(self, events: _Events) -> _Events:
         """Narrow a queryset of events by what was chosen (assumes the form is valid)."""
         data = self.cleaned_data
         if data.get("action"):

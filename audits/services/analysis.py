@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 
@@ -21,6 +21,9 @@ from audits.models import (
 )
 from audits.services.tools import review_tool
 from reviews.models import Review
+
+if TYPE_CHECKING:
+    from audits.forms import CommentaryForm
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -54,6 +57,7 @@ class CriterionRow:
     by_type: dict[str, Counts]
     commentary: str
     type_cells: list[Counts | None] = field(default_factory=list)
+    form: CommentaryForm | None = None  # the analysis page's: the commentary being edited
 
 
 @dataclass
@@ -126,8 +130,8 @@ def summarise(review: Review) -> Summary:
             )
         )
     case_types = [(t.value, t.label) for t in CaseType if t.value in types_seen]
-    for row in rows:
-        row.type_cells = [row.by_type.get(value) for value, _ in case_types]
+    for criterion_row in rows:
+        criterion_row.type_cells = [criterion_row.by_type.get(value) for value, _ in case_types]
     return Summary(
         tool=tool,
         rows=rows,

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 
@@ -29,7 +30,7 @@ COLUMNS = {
     "outcome": {"outcome", "optional outcome"},
 }
 REQUIRED_COLUMNS = ("reference", "case_type")
-MAX_REFERENCE_LENGTH = Case._meta.get_field("reference").max_length
+MAX_REFERENCE_LENGTH = cast(int, Case._meta.get_field("reference").max_length)  # a CharField's
 # One import's work is bounded: a case list is a few hundred to a few thousand cases; a longer one
 # is split into several imports. Longer cells are cut before they are looked at.
 MAX_CASE_LIST_ROWS = 5000
@@ -151,7 +152,9 @@ def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
             ]
             return result
 
-        def cell(name: str, cells: list[str] = cells, header: dict[str, int] = header) -> str:
+        columns = header  # the header, read above
+
+        def cell(name: str, cells: list[str] = cells, header: dict[str, int] = columns) -> str:
             index = header.get(name)
             return (
                 cells[index][:_MAX_CELL].strip() if index is not None and index < len(cells) else ""

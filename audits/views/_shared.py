@@ -4,9 +4,9 @@ alerts a person may see."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import HttpRequest
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.models import SafeguardingAlert
 from reviews.models import Review
 from reviews.permissions import can
@@ -14,7 +14,7 @@ from reviews.permissions import can
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _alerts_for(request: HttpRequest, review: Review):
+def _alerts_for(request: AuthenticatedHttpRequest, review: Review):
     alerts = SafeguardingAlert.objects.filter(review=review).select_related("case", "raised_by")
     if not can(request.user, "view_team_work", review):
         alerts = alerts.filter(recipients__user=request.user)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from audits.forms import AlertForm
 from audits.permissions import get_alert_for, get_case_for
@@ -21,7 +22,7 @@ from trail.services import record_read
 
 
 @GET_POST
-def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def alert_raise(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "raise_alert")
     people = User.objects.filter(
         memberships__review=review, memberships__role=Role.HOST_STAFF
@@ -54,7 +55,7 @@ def alert_raise(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 
 @require_safe
-def alert_list(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     return render(
         request,
@@ -64,7 +65,7 @@ def alert_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
+def alert_detail(request: AuthenticatedHttpRequest, pk: int, alert_pk: int) -> HttpResponse:
     review, alert = get_alert_for(request.user, pk, alert_pk)
     record_read(request, Event.Action.SAFEGUARDING_ALERT_VIEWED, alert)
     recipients = list(alert.recipients.select_related("user"))
@@ -77,7 +78,7 @@ def alert_detail(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
 
 
 @require_POST
-def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
+def alert_acknowledge(request: AuthenticatedHttpRequest, pk: int, alert_pk: int) -> HttpResponse:
     _review, alert = get_alert_for(request.user, pk, alert_pk)
     if not alert.recipients.filter(user=request.user).exists():
         raise PermissionDenied("Only the people an alert is addressed to acknowledge it.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
@@ -22,13 +23,13 @@ from trail.services import record_read
 
 
 @require_safe
-def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+def analysis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     return _render_analysis(request, review)
 
 
 def _render_analysis(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     review: Review,
     *,
     criterion_pk: int | None = None,
@@ -52,7 +53,7 @@ def _render_analysis(
 
 
 @post_or_restored
-def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+def commentary_save(request: AuthenticatedHttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "audit_cases")
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool__review=review)
     form = CommentaryForm(bound_data(request))
@@ -80,7 +81,7 @@ def commentary_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
 
 
 @require_safe
-def export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     if table not in ("summary", "matrix") or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import AuditDetailsForm, CriterionAnswerForm
 from audits.models import AuditTool, Case, CaseAudit, CriterionAnswer, Moderation
 from audits.permissions import get_case_audit_for_reading, get_case_for
@@ -31,7 +32,7 @@ from trail.services import record_read
 
 
 @require_safe
-def case_audit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_audit_for_reading(request.user, pk, case_pk)
     record_read(request, Event.Action.CASE_AUDIT_VIEWED, case)
     return _render_case(request, review, case)
@@ -62,7 +63,7 @@ def _details_form(audit: CaseAudit, tool: AuditTool, data: Any = None) -> AuditD
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     review: Review,
     case: Case,
     *,
@@ -76,7 +77,7 @@ def _render_case(
     audit = CaseAudit.objects.filter(case=case).select_related("auditor", "updated_by").first()
     tool = review_tool(review)
     editable = bool(audit and rights["audit_cases"] and not review.is_finished)
-    rows = []
+    rows: list[dict[str, Any]] = []
     if audit and tool:
         forms, conflicts = forms or {}, conflicts or {}
         for answer in audit.answers.select_related("criterion", "updated_by"):
@@ -124,13 +125,20 @@ def _render_case(
 
 
 @require_POST
-def case_audit_start(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_start(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     try:
         start_audit(case=case, user=request.user)
     except NoTool as error:
         messages.error(request, str(error))
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
+
+
+def _get_tool(review: Review) -> AuditTool:
+    tool = review_tool(review)
+    if tool is None:
+        raise Http404("This review has no audit tool")
+    return tool
 
 
 def _get_audit(case: Case) -> CaseAudit:
@@ -141,11 +149,11 @@ def _get_audit(case: Case) -> CaseAudit:
 
 
 @post_or_restored
-def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Save the whole page: each criterion and the details with their own version check."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
     audit = _get_audit(case)
-    tool = review_tool(review)
+    tool = _get_tool(review)
     if request.method != "POST":
         return _restored_case(request, review, case, audit, tool)
     if is_htmx(request):
@@ -181,6 +189,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
             )
     details_form = _details_form(audit, tool, bound_data(request))
     details_conflict = None
+    details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
     if details_form.is_valid():
         data = details_form.cleaned_data
         fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
@@ -201,8 +210,8 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
                     prefix="audit",
                     grades=tool.grades,
                 )
-        details_form = details_form if details_conflict else None
-    if forms or conflicts or details_form is not None:
+        details_shown = details_form if details_conflict else None
+    if forms or conflicts or details_shown is not None:
         for form in forms.values():
             form.is_valid()
         return _render_case(
@@ -211,7 +220,7 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
             case,
             forms=forms,
             conflicts=conflicts,
-            details_form=details_form,
+            details_form=details_shown,
             details_conflict=details_conflict,
         )
     messages.success(request, f"The audit of case {case.reference} is saved.")
@@ -219,10 +228,10 @@ def case_audit_save(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
 
 
 def _restored_case(
-    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+    request: AuthenticatedHttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """Back from signing in after a timeout: the audit page with what was typed, nothing saved."""
-    data = bound_data(request)
+    data = bound_data(request) or QueryDict()
     forms = {
         answer.pk: _answer_form(answer, tool, data)
         for answer in audit.answers.all()
@@ -234,7 +243,7 @@ def _restored_case(
 
 
 def _save_details_in_place(
-    request: HttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
+    request: AuthenticatedHttpRequest, review: Review, case: Case, audit: CaseAudit, tool: AuditTool
 ) -> HttpResponse:
     """htmx: save the decision, grade and status as they change; swap the section in only to show
     a warning or both versions."""
@@ -280,7 +289,7 @@ def _save_details_in_place(
 
 @post_or_restored
 def criterion_answer_save(
-    request: HttpRequest, pk: int, case_pk: int, answer_pk: int
+    request: AuthenticatedHttpRequest, pk: int, case_pk: int, answer_pk: int
 ) -> HttpResponse:
     """Save one criterion as you go (htmx swaps the criterion back in); without JS, the whole page."""
     review, case = get_case_for(request.user, pk, case_pk, "audit_cases")
@@ -289,7 +298,7 @@ def criterion_answer_save(
         pk=answer_pk,
         audit__case=case,
     )
-    tool = review_tool(review)
+    tool = _get_tool(review)
     if request.method != "POST":
         return _restored_case(request, review, case, answer.audit, tool)
     form = _answer_form(answer, tool, bound_data(request))
@@ -350,7 +359,7 @@ def criterion_answer_save(
 
 
 @require_POST
-def case_audit_share(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_share(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "share_audits")
     audit = _get_audit(case)
     shared = request.POST.get("share") == "yes"

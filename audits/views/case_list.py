@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import CaseListForm
 from audits.models import Case, CaseType, SampleStatus
 from audits.services.case_list import import_cases, parse_case_list, reference_rule
@@ -22,7 +23,7 @@ CASES_PER_PAGE = 100  # a case list can hold tens of thousands of cases
 
 
 @require_safe
-def case_list(request: HttpRequest, pk: int) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_case_list")
     record_read(request, Event.Action.CASE_LIST_VIEWED, review)
     cases = (
@@ -46,7 +47,7 @@ def case_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-def case_list_import(request: HttpRequest, pk: int) -> HttpResponse:
+def case_list_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check every row; import nothing when any is wrong, unless asked to import the valid rows."""
     review = get_review_for(request.user, pk, "upload_case_list")
     form = CaseListForm(bound_data(request), bound_files(request))

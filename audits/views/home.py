@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.models import Case, CaseAudit, SampleStatus
 from audits.services.sampling import auditors_of
 from audits.services.tools import review_tool
@@ -19,7 +20,7 @@ from reviews.permissions import get_review_for, review_context, rights_for
 
 
 @require_safe
-def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
+def audits_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Progress across the sample for the team; shared audits and alerts for the host."""
     review = get_review_for(request.user, pk, "view")
     rights = rights_for(request.user, review)
@@ -37,7 +38,7 @@ def audits_home(request: HttpRequest, pk: int) -> HttpResponse:
         )
         links = PkUrls(review.pk, audit="audits:case-audit")
         for case in sample:
-            case.audit_url = links(case.pk)["audit"]
+            case.audit_url = links(case.pk)["audit"]  # type: ignore[attr-defined]  # for the page
         context["sample"] = sample
         context["progress"] = _progress(sample)
         context["reserves"] = Case.objects.filter(

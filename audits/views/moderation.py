@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.models import CaseAudit, Moderation
 from audits.permissions import get_case_for
 from audits.services.moderation import moderate
@@ -16,7 +17,7 @@ from reviews.permissions import review_context
 
 
 @GET_POST
-def case_audit_moderate(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_audit_moderate(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     review, case = get_case_for(request.user, pk, case_pk, "moderate")
     audit = get_object_or_404(CaseAudit.objects.select_related("auditor"), case=case)
     if audit.auditor_id == request.user.pk:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import ReferenceRuleForm, SampleDrawForm, ToolChoiceForm
 from audits.models import AuditPlan, AuditTool, Case, CaseAudit, SampleDraw, SampleStatus
 from audits.services import tools as tool_services
@@ -21,7 +22,7 @@ from reviews.permissions import get_review_for, review_context
 
 
 @GET_POST
-def audit_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     plan = AuditPlan.objects.filter(review=review).first() or AuditPlan(review=review)
     form = ReferenceRuleForm(bound_data(request), instance=plan)
@@ -32,7 +33,9 @@ def audit_settings(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_settings(request, review, form=form)
 
 
-def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> HttpResponse:
+def _render_settings(
+    request: AuthenticatedHttpRequest, review: Review, **forms: Any
+) -> HttpResponse:
     tool = tool_services.review_tool(review)
     tools = AuditTool.objects.visible_to(request.user)
     forms.setdefault(
@@ -60,7 +63,7 @@ def _render_settings(request: HttpRequest, review: Review, **forms: Any) -> Http
 
 
 @require_POST
-def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
+def choose_tool(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     tool_form = ToolChoiceForm(
         bound_data(request), tools=AuditTool.objects.visible_to(request.user)
@@ -77,7 +80,7 @@ def choose_tool(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_draw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     form = SampleDrawForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
@@ -115,7 +118,7 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def sample_pick(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_pick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     action = request.POST.get("action")
     statuses = {
@@ -133,10 +136,10 @@ def sample_pick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def sample_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     assignments: dict[int, int | None] = {}
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():  # each name's last value
         if key.startswith("assign-") and key[7:].isdigit():
             assignments[int(key[7:])] = int(value) if value.isdigit() else None
     changed = assign_cases(review=review, assignments=assignments)

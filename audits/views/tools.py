@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from audits.forms import CriterionForm, ToolForm
 from audits.models import AuditTool, Criterion
 from audits.permissions import get_tool_for, manages_tools
@@ -16,13 +17,13 @@ from audits.views._shared import GET_POST
 from core.http import bound_data
 
 
-def _tools_allowed(request: HttpRequest) -> None:
+def _tools_allowed(request: AuthenticatedHttpRequest) -> None:
     if not manages_tools(request.user):
         raise PermissionDenied("Only coordinators keep audit tools.")
 
 
 @require_safe
-def tool_list(request: HttpRequest) -> HttpResponse:
+def tool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _tools_allowed(request)
     tools = (
         AuditTool.objects.visible_to(request.user)
@@ -33,7 +34,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def tool_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tool_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk)
     return render(
         request,
@@ -47,7 +48,7 @@ def tool_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def tool_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def tool_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk)
     if request.user.organisation is None:
         raise PermissionDenied("You need an organisation to keep a copy of a tool.")
@@ -57,7 +58,7 @@ def tool_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-def tool_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tool_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     form = ToolForm(bound_data(request), instance=tool)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def tool_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     last = tool.criteria.order_by("-number").values_list("number", flat=True).first() or 0
     form = CriterionForm(
@@ -86,7 +87,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-def criterion_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+def criterion_edit(request: AuthenticatedHttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool=tool)
     form = CriterionForm(bound_data(request), instance=criterion)
@@ -100,7 +101,7 @@ def criterion_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
 
 
 @require_POST
-def criterion_delete(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+def criterion_delete(request: AuthenticatedHttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     tool = get_tool_for(request.user, pk, edit=True)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, tool=tool)
     criterion.delete()

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from core.models import Timestamped, Versioned
-from reviews.models import Review
+from reviews.setup.models import Review
 
 if TYPE_CHECKING:
     from accounts.models import User

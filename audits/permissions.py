@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from audits.models import AuditTool, Case, CaseAudit, SafeguardingAlert
-from reviews.models import Membership, Review, Role
 from reviews.permissions import can, get_review_for
+from reviews.setup.models import Membership, Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from audits.models import AnnexFigures, Case, SafeguardingAlert, SampleDraw
 from core.retention import register
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 def _count(review: Review) -> int:

@@ -49,7 +49,7 @@ def main() -> None:
 
     from core.pdf import html_to_pdf
     from reports.render import _logo, compose_letter, letter_html, letter_pdf
-    from reviews.models import Finding
+    from reviews.fieldwork.models import Finding
     from tests.reports.seed002 import build_seed_002_review
 
     review, _people = build_seed_002_review()

@@ -43,7 +43,7 @@ def main() -> None:
     from accounts.models import User
     from bench.pages import AS_COORDINATOR
     from demo.dataset import BENCH_LEAD
-    from reviews.models import Role
+    from reviews.setup.models import Role
 
     # Static files are not collected here: the pages are read for their queries only.
     settings.STORAGES["staticfiles"] = {

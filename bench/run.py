@@ -98,7 +98,7 @@ def _pages(review_id: int) -> dict[str, str]:
 
 def _bench_review_id() -> int:
     from demo.dataset import BENCH_LEAD
-    from reviews.models import Review, Role
+    from reviews.setup.models import Review, Role
 
     return (
         Review.objects.filter(
@@ -141,7 +141,7 @@ def _query_counts(pages: dict[str, str], sessions: dict[str, str]) -> dict[str, 
 
 def _remove_write_targets(review_id: int) -> None:
     """Remove the findings a save benchmark added, so that every run measures the same pages."""
-    from reviews.models import Finding
+    from reviews.fieldwork.models import Finding
 
     Finding.objects.filter(review_id=review_id, text__startswith="Bench target").delete()
 
@@ -154,7 +154,8 @@ def _write_targets(review_id: int, path: Path) -> dict[str, int]:
     from accounts.models import User
     from audits.models import CriterionAnswer
     from demo.dataset import BENCH_LEAD
-    from reviews.models import Finding, Kloe
+    from reviews.fieldwork.models import Finding
+    from reviews.setup.models import Kloe
 
     lead = User.objects.get(email=BENCH_LEAD)
     kloe = Kloe.objects.filter(framework__review_id=review_id).order_by("position").first()
@@ -297,7 +298,7 @@ def main() -> None:
     _setup_django(env)
     from accounts.models import User
     from demo.dataset import BENCH_LEAD
-    from reviews.models import Role
+    from reviews.setup.models import Role
 
     review_id = _bench_review_id()
     if review_id is None:

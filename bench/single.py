@@ -66,7 +66,7 @@ def main() -> None:
     from accounts.models import User
     from bench.pages import AS_COORDINATOR
     from demo.dataset import BENCH_LEAD
-    from reviews.models import Role
+    from reviews.setup.models import Role
 
     review_id = _bench_review_id()
     _remove_write_targets(review_id)

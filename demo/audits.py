@@ -14,7 +14,7 @@ from audits.services.case_list import import_cases, parse_case_list
 from audits.services.sampling import assign_cases, draw_sample
 from audits.services.tools import choose_tool, review_tool, shipped_tool
 from demo.reviews import FIELDWORK_TITLE
-from reviews.models import Review
+from reviews.setup.models import Review
 
 REVIEWERS = ("reviewer@eastvale.example", "reviewer2@westbridge.example")
 TYPES = [CaseType.CONTACT, CaseType.REFERRAL, CaseType.S17, CaseType.S47, CaseType.STRATEGY]

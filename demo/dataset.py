@@ -34,21 +34,11 @@ from accounts.models import Organisation, User
 from audits.models import AuditTool, Criterion
 from audits.services.tools import shipped_tool
 from demo.dataset_audits import audit_cases, copy_audit_tools, first_day
-from reviews.models import (
-    Document,
-    DocumentRequest,
-    EvidenceNote,
-    Finding,
-    Framework,
-    Kloe,
-    Membership,
-    Review,
-    ReviewDay,
-    Role,
-    SelfAssessment,
-    SelfAssessmentEntry,
-    Session,
-)
+from reviews.documents.models import Document, DocumentRequest
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.schedule.models import ReviewDay, Session
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+from reviews.setup.models import Framework, Kloe, Membership, Review, Role
 from trail.models import Event
 
 GENERATED_PASSWORD = "generated-data-password"  # noqa: S105 - fictional benchmark accounts only

@@ -19,7 +19,7 @@ from audits.models import (
     CriterionAnswer,
     SampleStatus,
 )
-from reviews.models import Review, Role
+from reviews.setup.models import Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User

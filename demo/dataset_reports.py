@@ -16,7 +16,7 @@ from django.db import transaction
 
 from reports.models import LetterVersion
 from reports.services import freeze_version
-from reviews.models import Membership, Review, Role
+from reviews.setup.models import Membership, Review, Role
 
 
 def issue_generated_letters(

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import Organisation, Region, User
 from demo.reviews import FIELDWORK_TITLE
 from improvement.models import Action, ExternalReview, ProgressUpdate
-from reviews.models import Finding, Framework, Membership, Review, Role, Theme
+from reviews.fieldwork.models import Finding, Theme
+from reviews.setup.models import Framework, Membership, Review, Role
 
 PAST_TITLE = "Peer review of the front door in Northmoor: the previous review"
 REGION = "North of England (demo region)"

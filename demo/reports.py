@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from reports import services
 from reports.models import LetterVersion
-from reviews.models import Membership, Review, Role
+from reviews.setup.models import Membership, Review, Role
 
 
 def issue_demo_letters() -> int:

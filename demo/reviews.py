@@ -12,19 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from reviews.models import (
-    DocumentRequest,
-    EvidenceNote,
-    Finding,
-    Framework,
-    Membership,
-    Review,
-    ReviewDay,
-    Role,
-    SelfAssessment,
-    SelfAssessmentEntry,
-    Session,
-)
+from reviews.documents.models import DocumentRequest
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.schedule.models import ReviewDay, Session
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+from reviews.setup.models import Framework, Membership, Review, Role
 
 DEMO_PASSWORD = "peer-review-demo"  # noqa: S105 - fictional demo accounts only, printed on purpose
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from improvement.models import ExternalReview
-from reviews.models import Theme
+from reviews.fieldwork.models import Theme
 from trail.admin import RecordedAdmin
 from trail.models import Event
 

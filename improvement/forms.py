@@ -14,8 +14,8 @@ from core.markup import clean_text
 from core.uploads import UploadRefused, inspect_upload
 from core.versioning import VersionedFormMixin
 from improvement.models import Action, ExternalReview
-from reviews.forms import DateField
-from reviews.models import TEXT_LIMIT, Finding, Theme
+from reviews.fieldwork.models import TEXT_LIMIT, Finding, Theme
+from reviews.setup.forms import DateField
 
 TOO_LONG = f"Keep it under {TEXT_LIMIT:,} characters"
 

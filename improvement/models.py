@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from core.models import Timestamped, Versioned
-from reviews.models import TEXT_LIMIT, Finding, Review
+from reviews.fieldwork.models import TEXT_LIMIT, Finding
+from reviews.setup.models import Review
 
 # The action plan ---------------------------------------------------------------------------------
 

@@ -18,8 +18,9 @@ from django.db.models import Count, QuerySet
 from audits.models import CriterionAnswer, answer_counts
 from audits.services.analysis import Counts
 from core.exports import Sheet
-from reviews.models import Finding, Review, Theme
+from reviews.fieldwork.models import Finding, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
+from reviews.setup.models import Review
 
 if TYPE_CHECKING:
     from accounts.models import User

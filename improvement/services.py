@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from core.versioning import StaleEdit, update_versioned
 from improvement.models import Action, ExternalReview, ProgressUpdate
-from reviews.models import Finding, Framework, Membership, Review, Role, number_recommendations
-from reviews.services import record_team_change
+from reviews.fieldwork.models import Finding, number_recommendations
+from reviews.setup.models import Framework, Membership, Review, Role
+from reviews.setup.services import record_team_change
 from trail.models import Event
 from trail.services import record
 

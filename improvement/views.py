@@ -21,7 +21,7 @@ from improvement.forms import (
     ThemeForm,
 )
 from improvement.models import Action, ExternalReview
-from reviews.models import Review, Theme
+from reviews.fieldwork.models import Theme
 from reviews.permissions import (
     get_authority_for,
     get_review_for,
@@ -31,6 +31,7 @@ from reviews.permissions import (
     require_regional_view,
     review_context,
 )
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record_read
 

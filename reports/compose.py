@@ -20,18 +20,11 @@ from django.utils import timezone
 from audits.services.analysis import annex_figures
 from reports import blocks as markup
 from reports.models import Letter, SectionEdit, text_hash
-from reviews.models import (
-    Document,
-    Finding,
-    Kloe,
-    Membership,
-    Review,
-    ReviewDay,
-    Role,
-    SelfAssessment,
-    Session,
-    number_recommendations,
-)
+from reviews.documents.models import Document
+from reviews.fieldwork.models import Finding, number_recommendations
+from reviews.schedule.models import ReviewDay, Session
+from reviews.self_assessment.models import SelfAssessment
+from reviews.setup.models import Kloe, Membership, Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import Organisation

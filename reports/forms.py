@@ -8,7 +8,8 @@ from core.forms import GovukFormMixin
 from core.versioning import VersionedFormMixin
 from reports.compose import Section
 from reports.models import Letter
-from reviews.work_forms import TEXT_LIMIT, TOO_LONG
+from reviews.fieldwork.forms import TOO_LONG
+from reviews.fieldwork.models import TEXT_LIMIT
 
 MARKUP_HELP = (
     "Leave a blank line between paragraphs. Start a line with “- ” for a bullet, “1. ” for a "

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.models import Versioned
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 def text_hash(text: str) -> str:

@@ -25,7 +25,8 @@ from reports import wording as w
 from reports.compose import LetterData, Section, gather
 from reports.models import Letter
 from reports.styles import SESSION_WORDS, LetterStyle, style_for
-from reviews.models import Finding, Review
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Review
 
 LOGO_URL = BASE_URL + "letterhead-logo"
 LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}

@@ -31,8 +31,8 @@ from reports.models import (
 )
 from reports.render import compose_letter, letter_docx, letter_pdf
 from reports.styles import style_for
-from reviews.models import Membership, Review, Role
-from reviews.services import record_status_change
+from reviews.setup.models import Membership, Review, Role
+from reviews.setup.services import record_status_change
 from trail.models import Event
 from trail.services import record
 

@@ -13,7 +13,10 @@ from typing import ClassVar
 from reports import wording as w
 from reports.compose import KloeFindings, LetterData, Section
 from reports.models import Letter
-from reviews.models import Finding, Review, SelfAssessment, Session
+from reviews.fieldwork.models import Finding
+from reviews.schedule.models import Session
+from reviews.self_assessment.models import SelfAssessment
+from reviews.setup.models import Review
 
 
 def _finding_line(finding: Finding) -> str:

@@ -28,8 +28,8 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
-from reviews.models import Review
 from reviews.permissions import get_review_for, review_context, rights_for
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record_read
 

@@ -3,8 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reviews.models import Membership, Review
-from reviews.services import record_team_change
+from reviews.setup.models import Membership, Review
+from reviews.setup.services import record_team_change
 from trail.admin import RecordedAdmin
 from trail.models import Event
 

@@ -7,7 +7,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from reviews import permissions, signals  # noqa: F401 - registers the rules and the calendar receivers
+        from reviews import permissions  # noqa: F401 - registers the rules and the calendar receivers
         from reviews.retention import register_purgers
+        from reviews.schedule import signals  # noqa: F401 - registers the rules and the calendar receivers
 
         register_purgers()

@@ -20,7 +20,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Region, RegionalAccess
-from reviews.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
+from reviews.setup.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

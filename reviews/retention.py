@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from core.retention import register
 
 if TYPE_CHECKING:
-    from reviews.models import Review
+    from reviews.setup.models import Review
 
 
 def _documents(review: Review):  # type: ignore[no-untyped-def]
-    from reviews.models import Document
+    from reviews.documents.models import Document
 
     return Document.objects.filter(review=review)
 
@@ -30,13 +30,13 @@ def _purge_documents(review: Review) -> int:
 
 
 def _count_notes(review: Review) -> int:
-    from reviews.models import EvidenceNote
+    from reviews.fieldwork.models import EvidenceNote
 
     return EvidenceNote.objects.filter(review=review).count()
 
 
 def _purge_notes(review: Review) -> int:
-    from reviews.models import EvidenceNote
+    from reviews.fieldwork.models import EvidenceNote
 
     _deleted, by_model = EvidenceNote.objects.filter(review=review).delete()
     return by_model.get(EvidenceNote._meta.label, 0)

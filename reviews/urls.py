@@ -1,15 +1,10 @@
 from django.urls import path
 
-from reviews import (
-    document_views,
-    finding_views,
-    framework_views,
-    note_views,
-    schedule_views,
-    self_assessment_views,
-    team_views,
-    views,
-)
+from reviews.documents import views as document_views
+from reviews.fieldwork import views as fieldwork_views
+from reviews.schedule import views as schedule_views
+from reviews.self_assessment import views as self_assessment_views
+from reviews.setup import framework_views, team_views, views
 
 app_name = "reviews"
 
@@ -97,28 +92,30 @@ urlpatterns = [
 
 # The team's work: evidence notes and findings.
 urlpatterns += [
-    path(R + "notes/", note_views.notes, name="notes"),
-    path(R + "notes/new/", note_views.note_create, name="note-create"),
-    path(R + "notes/<int:note>/", note_views.note_edit, name="note-edit"),
-    path(R + "findings/", finding_views.findings, name="findings"),
+    path(R + "notes/", fieldwork_views.notes, name="notes"),
+    path(R + "notes/new/", fieldwork_views.note_create, name="note-create"),
+    path(R + "notes/<int:note>/", fieldwork_views.note_edit, name="note-edit"),
+    path(R + "findings/", fieldwork_views.findings, name="findings"),
     path(
         R + "kloes/<int:kloe>/consolidation/",
-        finding_views.consolidation,
+        self_assessment_views.consolidation,
         name="consolidation",
     ),
-    path(R + "findings/new/", finding_views.finding_create, name="finding-create"),
-    path(R + "findings/<int:finding>/", finding_views.finding_edit, name="finding-edit"),
-    path(R + "findings/<int:finding>/delete/", finding_views.finding_delete, name="finding-delete"),
-    path(R + "findings/<int:finding>/agree/", finding_views.finding_agree, name="finding-agree"),
+    path(R + "findings/new/", fieldwork_views.finding_create, name="finding-create"),
+    path(R + "findings/<int:finding>/", fieldwork_views.finding_edit, name="finding-edit"),
+    path(
+        R + "findings/<int:finding>/delete/", fieldwork_views.finding_delete, name="finding-delete"
+    ),
+    path(R + "findings/<int:finding>/agree/", fieldwork_views.finding_agree, name="finding-agree"),
     path(
         R + "findings/<int:finding>/reorder/",
-        finding_views.finding_reorder,
+        fieldwork_views.finding_reorder,
         name="finding-reorder",
     ),
-    path(R + "findings/<int:finding>/merge/", finding_views.finding_merge, name="finding-merge"),
+    path(R + "findings/<int:finding>/merge/", fieldwork_views.finding_merge, name="finding-merge"),
     path(
         R + "findings/<int:finding>/history/",
-        finding_views.finding_history,
+        fieldwork_views.finding_history,
         name="finding-history",
     ),
 ]

@@ -19,7 +19,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import Organisation, User
-from reviews.models import Review, Role
+from reviews.setup.models import Review, Role
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -220,7 +220,8 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
     from audits.models import AuditTool, Criterion
     from reviews.default_frameworks import install_default_frameworks
     from reviews.default_themes import install_default_themes
-    from reviews.models import Framework, Kloe, Theme
+    from reviews.fieldwork.models import Theme
+    from reviews.setup.models import Framework, Kloe
 
     if not Framework.objects.filter(is_default=True, review=None).exists():
         install_default_frameworks(Framework, Kloe)

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from accounts.models import Organisation, User
-from reviews.models import Membership, Review, Role
+from reviews.setup.models import Membership, Review, Role
 
 _FAKE = Faker("en_GB")
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -124,7 +124,7 @@ def set_up_review_through_the_form(world: Any, host: Any, title: str = "A new re
     would (nothing else happens to it), and gets it back."""
     from django.urls import reverse
 
-    from reviews.models import Framework, Review
+    from reviews.setup.models import Framework, Review
 
     data = {
         "title": title,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audits.models import AlertRecipient, Case, SafeguardingAlert
 from core.email import send_email
-from reviews.models import Review, Role
+from reviews.setup.models import Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -20,7 +20,7 @@ from audits.models import (
     answer_counts,
 )
 from audits.services.tools import review_tool
-from reviews.models import Review
+from reviews.setup.models import Review
 
 if TYPE_CHECKING:
     from audits.forms import CommentaryForm

@@ -20,7 +20,7 @@ from audits.models import (
     ReferencePatternError,
     compile_reference_pattern,
 )
-from reviews.models import Review
+from reviews.setup.models import Review
 
 COLUMNS = {
     "reference": {"case reference", "reference", "ref", "case ref"},

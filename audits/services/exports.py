@@ -7,7 +7,7 @@ from typing import Any
 
 from audits.models import Answer, CaseAudit, CriterionAnswer
 from audits.services.analysis import summarise
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 def export_table(review: Review, table: str) -> tuple[list[str], list[list[Any]]]:

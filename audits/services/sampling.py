@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import Case, CaseAudit, CaseType, SampleDraw, SampleStatus
-from reviews.models import Review, Role
+from reviews.setup.models import Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User

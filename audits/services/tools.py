@@ -6,7 +6,7 @@ from django.db import transaction
 
 from audits.default_tools import ASSESSMENT_QUALITY, FRONT_DOOR, install_default_tools
 from audits.models import AuditTool, CaseAudit, Criterion
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 class ToolLocked(Exception):

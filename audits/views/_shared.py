@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from audits.models import SafeguardingAlert
-from reviews.models import Review
 from reviews.permissions import can
+from reviews.setup.models import Review
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 

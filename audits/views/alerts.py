@@ -15,8 +15,8 @@ from audits.permissions import get_alert_for, get_case_for
 from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
 from audits.views._shared import GET_POST, _alerts_for
 from core.http import bound_data, site_url
-from reviews.models import Role
 from reviews.permissions import get_review_for, review_context
+from reviews.setup.models import Role
 from trail.models import Event
 from trail.services import record_read
 

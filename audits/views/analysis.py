@@ -16,8 +16,8 @@ from audits.services.exports import export_table
 from core.exports import Sheet, csv_response, xlsx_response
 from core.http import bound_data, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, update_versioned
-from reviews.models import Review
 from reviews.permissions import get_review_for, review_context
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record_read
 

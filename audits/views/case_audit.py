@@ -25,8 +25,8 @@ from audits.services.case_audits import (
 from audits.services.tools import review_tool
 from core.http import bound_data, is_htmx, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
-from reviews.models import Review
 from reviews.permissions import review_context, rights_for
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record_read
 

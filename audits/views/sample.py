@@ -17,8 +17,8 @@ from audits.services import tools as tool_services
 from audits.services.sampling import SampleLocked, assign_cases, draw_sample, set_sample_status
 from audits.views._shared import GET_POST
 from core.http import bound_data
-from reviews.models import Review
 from reviews.permissions import get_review_for, review_context
+from reviews.setup.models import Review
 
 
 @GET_POST

@@ -8,7 +8,7 @@ from accounts.models import User
 from audits.models import Case, CaseAudit, CaseType, SampleStatus
 from audits.services.case_audits import start_audit
 from audits.services.tools import choose_tool, review_tool, shipped_tool
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,8 @@ from audits.models import (
     SampleDraw,
 )
 from audits.services.tools import review_tool
-from reviews.models import EvidenceNote, Finding, Review
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.setup.models import Review
 from tests.audits.factories import CaseFactory, started_audit
 
 WATCHED = [

@@ -21,7 +21,7 @@ from django.urls import reverse
 from accounts.models import User
 from audits.models import AuditTool
 from audits.services.tools import shipped_tool
-from reviews.models import Framework, Membership, Review, Role
+from reviews.setup.models import Framework, Membership, Review, Role
 from tests.factories import TEST_PASSWORD, set_up_review_through_the_form
 
 

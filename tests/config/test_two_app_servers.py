@@ -25,7 +25,7 @@ import httpx
 import pytest
 from django.db import connection
 
-from reviews.models import DocumentRequest
+from reviews.documents.models import DocumentRequest
 from tests.factories import TEST_PASSWORD, current_code
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.links import PkUrls
-from reviews.finding_views import finding_links
+from reviews.fieldwork.views import finding_links
 
 NAMES = {
     "edit": "reviews:finding-edit",

@@ -26,7 +26,7 @@ from django.urls import reverse
 from accounts.middleware import LAST_SEEN
 from audits.models import CaseAudit
 from core.http import RESTORED_MESSAGE
-from reviews.models import Kloe, Review
+from reviews.setup.models import Kloe, Review
 from tests.authz.expectations import ALL
 from tests.authz.test_matrix import URL_NAMES
 from tests.conftest import ROLES

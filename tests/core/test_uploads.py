@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.uploads import EXCEL, PDF, POWERPOINT, WORD
-from reviews.models import Document
+from reviews.documents.models import Document
 
 
 def test_the_kinds_of_file_are_the_documents_kinds() -> None:

@@ -16,7 +16,7 @@ from core.versioning import (
     save_versioned,
     update_versioned,
 )
-from reviews.models import Theme
+from reviews.fieldwork.models import Theme
 
 pytestmark = pytest.mark.django_db
 

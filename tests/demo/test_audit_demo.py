@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from audits.models import Case, CaseAudit, SampleDraw
-from reviews.models import Review
+from reviews.setup.models import Review
 
 
 def test_the_demo_gives_the_fieldwork_review_a_case_list_a_sample_and_audits(db) -> None:

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from audits.models import CriterionAnswer
 from demo.dataset import SIZES, AlreadyGenerated, generate
-from reviews.models import Finding, Membership, Review
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Membership, Review
 
 TINY = replace(SIZES["small"], authorities=3, years=1, reviews_per_year=1, findings=6, cases=2)
 

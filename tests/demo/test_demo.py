@@ -3,7 +3,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from accounts.models import Organisation, User
-from reviews.models import Framework, Membership, Review, Role, Session
+from reviews.schedule.models import Session
+from reviews.setup.models import Framework, Membership, Review, Role
 
 
 def _counts() -> tuple[int, ...]:

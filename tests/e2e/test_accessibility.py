@@ -16,7 +16,8 @@ from django.core.management import call_command
 from playwright.sync_api import JSHandle, Page, expect
 
 from audits.models import CaseAudit, CaseType
-from reviews.models import Finding, Framework, Kloe, Review
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Framework, Kloe, Review
 from tests.audits.factories import CaseFactory, use_seed_002_tool
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in

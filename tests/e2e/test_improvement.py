@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Organisation, Region
-from reviews.models import Finding, Membership, Review, Role, Theme
+from reviews.fieldwork.models import Finding, Theme
+from reviews.setup.models import Membership, Review, Role
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.factories import (

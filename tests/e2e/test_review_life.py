@@ -28,7 +28,10 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from accounts.models import User
 from audits.models import Case, CaseAudit, Moderation
-from reviews.models import DocumentRequest, Finding, Framework, Review, Role, SelfAssessment
+from reviews.documents.models import DocumentRequest
+from reviews.fieldwork.models import Finding
+from reviews.self_assessment.models import SelfAssessment
+from reviews.setup.models import Framework, Review, Role
 from tests.conftest import World, build_world
 from tests.e2e.conftest import check_accessibility, screenshot, sign_in, watch_errors
 from tests.factories import TEST_PASSWORD

@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from reviews.models import Finding, Framework, Kloe
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Framework, Kloe
 from tests.conftest import build_world
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.factories import TEST_PASSWORD, unused_code

@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.versioning import StaleEdit
 from improvement import services
 from improvement.models import Action, ProgressUpdate
-from reviews.models import Finding
+from reviews.fieldwork.models import Finding
 from tests.authz.expectations.improvement import issue
 from trail.models import Event
 

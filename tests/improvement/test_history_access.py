@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Region, RegionalAccess
-from reviews.models import Finding, Membership, Review, Role
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Membership, Review, Role
 from tests.authz.expectations.improvement import issue
 from tests.factories import (
     MembershipFactory,

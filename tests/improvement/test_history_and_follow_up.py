@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Region, RegionalAccess
 from improvement.models import Action, ExternalReview
-from reviews.models import Framework, Kloe, Membership, Review, Role
+from reviews.setup.models import Framework, Kloe, Membership, Review, Role
 from tests.authz.expectations.improvement import PDF, issue
 from tests.factories import UserFactory
 from trail.models import Event

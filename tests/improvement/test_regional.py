@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Region, RegionalAccess
 from audits.models import Answer, CriterionAnswer
-from reviews.models import Finding, Framework, Kloe, Membership, Review, Role, Theme
+from reviews.fieldwork.models import Finding, Theme
+from reviews.setup.models import Framework, Kloe, Membership, Review, Role
 from tests.audits.factories import started_audit
 from tests.factories import UserFactory
 

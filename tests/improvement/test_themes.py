@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.default_themes import DEFAULT_THEMES
-from reviews.models import Finding, Theme
+from reviews.fieldwork.models import Finding, Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -13,17 +13,10 @@ from django.utils import timezone
 
 from audits.models import Answer, CaseAudit, CaseType, CriterionAnswer, CriterionCommentary
 from audits.services.tools import review_tool
-from reviews.models import (
-    Finding,
-    Framework,
-    Membership,
-    Review,
-    ReviewDay,
-    Role,
-    SelfAssessment,
-    SelfAssessmentEntry,
-    Session,
-)
+from reviews.fieldwork.models import Finding
+from reviews.schedule.models import ReviewDay, Session
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+from reviews.setup.models import Framework, Membership, Review, Role
 from tests.audits.factories import started_audit
 from tests.factories import OrganisationFactory, ReviewFactory, UserFactory, give_second_factor
 

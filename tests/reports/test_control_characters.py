@@ -15,7 +15,7 @@ from audits.models import Case, CaseAudit, CriterionCommentary
 from audits.services.tools import review_tool
 from core.xmltext import xml_safe
 from reports.models import LetterVersion
-from reviews.models import Finding
+from reviews.fieldwork.models import Finding
 from tests.audits.factories import started_audit
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from reports import render
-from reviews.models import Finding
+from reviews.fieldwork.models import Finding
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from docx import Document
 
 from core.pdf import RefusedURL, StaticOnlyURLFetcher
 from reports.render import LOGO_URL, compose_letter, letter_docx, letter_pdf, presentation_pdf
-from reviews.models import Finding
+from reviews.fieldwork.models import Finding
 from tests.reports.seed002 import build_seed_002_review
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from audits.models import AnnexFigures, Case
 from core.retention import PURGERS
 from reports.models import Comment, Letter, LetterDownload, LetterVersion, SectionEdit
 from reports.render import compose_letter
-from reviews.models import Finding, Framework, Kloe, Review
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import Framework, Kloe, Review
 from trail.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from gunicorn.glogging import SafeAtoms
 
 from config.gunicorn_logging import RedactingGunicornLogger
 from core.log_redaction import redact
-from reviews.models import CalendarFeed
-from reviews.services import reset_member_second_factor
+from reviews.schedule.models import CalendarFeed
+from reviews.setup.services import reset_member_second_factor
 
 NEW_PASSWORD = "a-brand-new-long-passphrase-42"
 

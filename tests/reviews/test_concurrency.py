@@ -13,8 +13,8 @@ import pytest
 from django.db import connections
 
 from core.versioning import StaleEdit
-from reviews import work
-from reviews.models import Finding
+from reviews.fieldwork import services as work
+from reviews.fieldwork.models import Finding
 from tests.concurrency import with_sqlite_retry
 from tests.factories import ReviewFactory
 

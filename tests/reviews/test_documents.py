@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reviews.models import Document, DocumentDownload, DocumentRequest
+from reviews.documents.models import Document, DocumentDownload, DocumentRequest
 from tests.reviews.office_files import (
     EXCEL_MACRO_MAIN,
     EXCEL_MAIN,

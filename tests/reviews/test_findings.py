@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import LAST_SEEN
-from reviews.models import EvidenceNote, Finding, Framework, Kloe
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.setup.models import Framework, Kloe
 from trail.models import Event
 
 
@@ -424,7 +425,7 @@ def test_a_screen_reader_hears_which_finding_each_button_is_for(world, kloes) ->
 
 
 def test_the_list_shows_how_many_evidence_notes_and_which_themes(world, kloes) -> None:
-    from reviews.models import Theme
+    from reviews.fieldwork.models import Theme
 
     finding = Finding.objects.create(review=world.review, kind="strength", text="Words.")
     notes = [EvidenceNote.objects.create(review=world.review, text=f"N{i}") for i in range(3)]

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from reviews.models import Membership, Role
+from reviews.setup.models import Membership, Role
 from tests.factories import TEST_PASSWORD, current_code
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import Invitation, Membership, Role
+from reviews.setup.models import Invitation, Membership, Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
 

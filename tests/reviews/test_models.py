@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from reviews.models import Membership, Review, Role
+from reviews.setup.models import Membership, Review, Role
 from tests.factories import MembershipFactory, ReviewFactory
 
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.markup import render
-from reviews.models import EvidenceNote, Finding, Framework, Kloe, Review, ReviewDay, Session
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.schedule.models import ReviewDay, Session
+from reviews.setup.models import Framework, Kloe, Review
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.html import escape
 
-from reviews.models import Review, Role
+from reviews.setup.models import Review, Role
 from tests.factories import MembershipFactory, ReviewFactory
 
 

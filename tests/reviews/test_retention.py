@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import retention
 from core.retention import months_before
-from reviews.models import Review
+from reviews.setup.models import Review
 from tests.factories import ReviewFactory
 from trail.models import Event
 
@@ -96,7 +96,7 @@ def test_retention_purges_only_reviews_issued_before_the_cutoff_and_records_it(
 def test_uploaded_documents_of_an_old_review_are_deleted_files_and_all(world, settings) -> None:
     from django.core.files.base import ContentFile
 
-    from reviews.models import Document, DocumentRequest
+    from reviews.documents.models import Document, DocumentRequest
 
     now = timezone.now()
     world.review.status = Review.Status.ISSUED

@@ -6,7 +6,7 @@ import re
 
 from django.urls import reverse
 
-from reviews.models import Framework, Kloe, Membership, Review, Role
+from reviews.setup.models import Framework, Kloe, Membership, Review, Role
 
 
 def _review_data(world, **overrides) -> dict[str, str]:
@@ -304,7 +304,7 @@ def test_the_coordinator_adjusts_the_reviews_own_copy_and_members_read_it(world)
 
 def test_a_forged_count_of_lines_is_refused_without_building_a_thousand_forms(world) -> None:
     """The framework editor caps its lines: a forged TOTAL_FORMS gets a clear error, quickly."""
-    from reviews.forms import MAX_KLOES
+    from reviews.setup.forms import MAX_KLOES
 
     url = reverse("reviews:review-framework-edit", args=[world.review.pk])
     client = world.client("coordinator")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reviews.models import COORDINATOR_STATUSES, Finding, Membership, Review, Role
+from reviews.fieldwork.models import Finding
+from reviews.setup.models import COORDINATOR_STATUSES, Membership, Review, Role
 from tests.factories import UserFactory
 from trail.models import Event
 

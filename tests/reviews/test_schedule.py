@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.models import CalendarFeed, Framework, Membership, ReviewDay, Role, Session
+from reviews.schedule.models import CalendarFeed, ReviewDay, Session
+from reviews.setup.models import Framework, Membership, Role
 from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 
 LONDON = "Europe/London"

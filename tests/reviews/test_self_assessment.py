@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reviews.models import Framework, Kloe, SelfAssessment, SelfAssessmentEntry
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+from reviews.setup.models import Framework, Kloe
 
 
 @pytest.fixture

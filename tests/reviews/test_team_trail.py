@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from reviews.models import Membership, Review, Role
+from reviews.setup.models import Membership, Review, Role
 from tests.factories import TEST_PASSWORD
 from trail.models import Event
 
@@ -73,7 +73,7 @@ def test_joining_by_invitation_is_recorded_as_the_persons_own_doing(world) -> No
 
 
 def test_setting_up_a_review_records_its_coordinator_as_adding_themselves(world) -> None:
-    from reviews.models import Framework
+    from reviews.setup.models import Framework
 
     mark = _last_event()
     data = {

@@ -11,8 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from reviews import services
-from reviews.models import Membership, Role
+from reviews.setup import services
+from reviews.setup.models import Membership, Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory, current_code
 from trail.models import Event, TrailIsAppendOnly
 from trail.services import record

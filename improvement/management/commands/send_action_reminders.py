@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.email import send_email
 from improvement.services import reminders, today
-from reviews.models import Membership, Role
+from reviews.setup.models import Membership, Role
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.retention import PURGERS, months_before
-from reviews.models import Review
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record
 

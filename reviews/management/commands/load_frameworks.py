@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from reviews.default_frameworks import install_default_frameworks
-from reviews.models import Framework, Kloe
+from reviews.setup.models import Framework, Kloe
 
 
 class Command(BaseCommand):

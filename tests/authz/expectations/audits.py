@@ -4,7 +4,7 @@ safeguarding alerts addressed to them; everyone else outside the review gets 404
 from audits.models import CaseAudit
 from audits.services.alerts import raise_alert
 from audits.services.tools import review_tool, shipped_tool
-from reviews.models import Membership, Role
+from reviews.setup.models import Membership, Role
 from tests.audits.factories import CaseFactory, started_audit, use_seed_002_tool
 from tests.authz.expect import (
     FORBIDDEN,

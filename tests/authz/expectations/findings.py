@@ -7,7 +7,8 @@ or draft findings (403): they read findings in the letter. Outsiders get 404.
 
 from __future__ import annotations
 
-from reviews.models import EvidenceNote, Finding, Framework, Kloe
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.setup.models import Framework, Kloe
 from tests.authz.expect import (
     NOT_ALLOWED,
     REDIRECT,

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from improvement.models import Action, ExternalReview
-from reviews.models import Finding, Review, Theme
+from reviews.fieldwork.models import Finding, Theme
+from reviews.setup.models import Review
 from tests.authz.expect import (
     FORBIDDEN,
     NOT_ALLOWED,

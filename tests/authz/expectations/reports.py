@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from reports.models import Comment, Letter, LetterVersion
-from reviews.models import Review
+from reviews.setup.models import Review
 from tests.authz.expect import (
     NOT_ALLOWED,
     NOT_FOUND,

@@ -11,18 +11,10 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.uploads import inspect_upload
-from reviews import services
-from reviews.models import (
-    CalendarFeed,
-    DocumentRequest,
-    Framework,
-    Invitation,
-    Kloe,
-    Membership,
-    ReviewDay,
-    Role,
-    Session,
-)
+from reviews.documents import services
+from reviews.documents.models import DocumentRequest
+from reviews.schedule.models import CalendarFeed, ReviewDay, Session
+from reviews.setup.models import Framework, Invitation, Kloe, Membership, Role
 from tests.authz.expect import (
     FORBIDDEN,
     NOT_ALLOWED,

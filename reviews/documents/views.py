@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data, bound_files
-from reviews import services
-from reviews.forms import DocumentRequestForm, DocumentUploadForm
-from reviews.models import Document, DocumentRequest
+from reviews.documents import services
+from reviews.documents.forms import DocumentRequestForm, DocumentUploadForm
+from reviews.documents.models import Document, DocumentRequest
 from reviews.permissions import get_review_for, review_context
 
 

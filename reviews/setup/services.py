@@ -1,4 +1,7 @@
-"""Workflows that span several rows: setting up a review, its team, documents and schedule.
+"""Setting a review up: the review, its frameworks and its team (invitations, roles).
+
+Also the helpers the other sub-packages' services share: ``StaleEdit``, ``save_versioned``,
+``send_email``.
 
 Keyword-only, typed functions. Each either does all of its work or none of it (one transaction);
 emails go out only after the work is saved.
@@ -6,42 +9,25 @@ emails go out only after the work is saved.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.twofactor import reset_devices
 from core.email import send_email
-from core.uploads import Inspected
 from core.versioning import save_versioned
-from reviews.models import (
-    Document,
-    DocumentDownload,
-    DocumentRequest,
-    Framework,
-    Invitation,
-    Membership,
-    Review,
-    ReviewDay,
-    Role,
-    Session,
-)
-from reviews.schedule import attendees
+from reviews.setup.models import Framework, Invitation, Membership, Review, Role
 from trail.models import Event
 from trail.services import record, trail_value
 
 if TYPE_CHECKING:
     from django import forms
     from django.http import HttpRequest
-
-
-# Reviews -----------------------------------------------------------------------------------------
 
 
 def create_review(*, form: forms.ModelForm, user: User) -> Review:
@@ -250,139 +236,6 @@ def accept_invitation(
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     return user
-
-
-# Documents ---------------------------------------------------------------------------------------
-
-
-def store_document(
-    *, request: DocumentRequest, upload: Any, inspected: Inspected, user: User
-) -> Document:
-    document = Document(
-        review=request.review,
-        request=request,
-        original_name=(getattr(upload, "name", "") or "document")[-255:],
-        file_type=inspected.file_type,
-        extension=inspected.extension,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
-        uploaded_by=user,
-    )
-    with transaction.atomic():
-        document.file.save("upload", upload, save=False)
-        document.save()
-    return document
-
-
-def record_download(
-    *, document: Document, user: User, inline: bool, request: HttpRequest | None = None
-) -> None:
-    DocumentDownload.objects.create(document=document, user=user, inline=inline)
-    record(
-        action=Event.Action.DOCUMENT_DOWNLOADED,
-        request=request,
-        actor=user,
-        obj=document,
-        review_id=document.review_id,
-        detail={"read_in_browser": inline},
-    )
-
-
-# Schedule ----------------------------------------------------------------------------------------
-
-_WHEN = ("day_id", "start_time", "end_time", "place", "online_link")
-
-
-def _snapshot(session: Session) -> tuple[Any, ...]:
-    return tuple(getattr(session, f) for f in _WHEN)
-
-
-def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> None:
-    for person in people:
-        send_email(
-            template="reviews/email/session_changed",
-            context={
-                "session": session,
-                "review": session.review,
-                "change": change,
-                "person": person,
-                "url": site_url + reverse("reviews:timetable", kwargs={"pk": session.review_id}),
-            },
-            to=[person.email],
-        )
-
-
-def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Session:
-    """Add or change a session; bump its SEQUENCE; email the people it concerns."""
-    session: Session = form.instance
-    creating = session.pk is None
-    if creating:
-        with transaction.atomic():
-            session = form.save(commit=False)
-            session.review = review
-            session.save()
-            form.save_m2m()
-        _notify(session=session, change="added", people=attendees(session), site_url=site_url)
-        return session
-
-    before = Session.objects.get(pk=session.pk)
-    before_people = {p.pk: p for p in attendees(before)}
-    with transaction.atomic():
-        session.sequence = before.sequence + 1
-        session = save_versioned(form)
-    after_people = {p.pk: p for p in attendees(session)}
-    moved = _snapshot(before) != _snapshot(session)
-    added = [p for pk, p in after_people.items() if pk not in before_people]
-    removed = [p for pk, p in before_people.items() if pk not in after_people]
-    staying = [p for pk, p in after_people.items() if pk in before_people]
-    _notify(session=session, change="added", people=added, site_url=site_url)
-    _notify(session=before, change="removed", people=removed, site_url=site_url)
-    if moved:
-        _notify(session=session, change="moved", people=staying, site_url=site_url)
-    return session
-
-
-class DayHasSessions(Exception):
-    pass
-
-
-def remove_day(*, day: ReviewDay) -> None:
-    """Remove a review day that has no sessions left (cancelled ones go with it)."""
-    with transaction.atomic():
-        if day.sessions.live().exists():
-            raise DayHasSessions
-        day.delete()
-
-
-def cancel_session(*, session: Session, site_url: str) -> None:
-    with transaction.atomic():
-        Session.objects.filter(pk=session.pk).update(
-            cancelled_at=timezone.now(),
-            sequence=F("sequence") + 1,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    session.refresh_from_db()
-    _notify(session=session, change="cancelled", people=attendees(session), site_url=site_url)
-
-
-__all__ = [
-    "accept_invitation",
-    "cancel_session",
-    "change_role",
-    "copy_framework",
-    "create_review",
-    "invite",
-    "record_download",
-    "record_status_change",
-    "resend_invitation",
-    "revoke_invitation",
-    "save_framework",
-    "save_session",
-    "store_document",
-    "update_review",
-]
 
 
 def reset_member_second_factor(

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from accounts.twofactor import has_confirmed_device
 from core.http import bound_data, site_url
-from reviews import services
-from reviews.forms import AcceptNewAccountForm, InvitationForm, RoleForm
-from reviews.models import Invitation, Membership, Role
 from reviews.permissions import get_review_for, review_context
+from reviews.setup import services
+from reviews.setup.forms import AcceptNewAccountForm, InvitationForm, RoleForm
+from reviews.setup.models import Invitation, Membership, Role
 
 
 @require_safe

@@ -13,7 +13,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from core.versioning import update_versioned
-from reviews.models import EvidenceNote, Finding, Review
+from reviews.fieldwork.models import EvidenceNote, Finding
+from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from accounts.models import User
+
 
 _FIELDS = ("kloe", "kind", "text", "urgency", "is_key_headline")
 

@@ -1,7 +1,7 @@
 """The self-assessment: the host rates each KLOE red/amber/green with a narrative, saves drafts and
 submits (then it is read-only to the host); the team records its view per KLOE and an overall judgement.
 
-Every save is version-checked in the UPDATE that writes it (see ``reviews.work``).
+Every save is version-checked in the UPDATE that writes it (see ``reviews.fieldwork.services``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.versioning import update_versioned
-from reviews.models import Kloe, Review, SelfAssessment, SelfAssessmentEntry
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+from reviews.setup.models import Kloe, Review
 
 if TYPE_CHECKING:
     from accounts.models import User

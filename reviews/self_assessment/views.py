@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data
 from core.versioning import StaleEdit, rebind_conflict
-from reviews import self_assessment as service
+from reviews.fieldwork.models import Finding
+from reviews.fieldwork.views import build_sections
 from reviews.permissions import can, get_review_for, review_context, rights_for
-from reviews.work_forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
+from reviews.self_assessment import services as self_assessment_services
+from reviews.self_assessment.forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
 
 
 @require_safe
@@ -26,7 +28,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     rights = rights_for(request.user, review)
     if not (rights["complete_self_assessment"] or rights["view_team_work"]):
         raise PermissionDenied("The self-assessment is for the host lead contact and the team.")
-    assessment, rows = service.load(review)
+    assessment, rows = self_assessment_services.load(review)
     return render(
         request,
         "reviews/self_assessment.html",
@@ -43,7 +45,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "complete_self_assessment")
-    assessment, rows = service.load(review)
+    assessment, rows = self_assessment_services.load(review)
     if assessment.is_submitted:
         messages.info(
             request, "The self-assessment has been submitted: it can no longer be changed."
@@ -56,7 +58,7 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     latest = None
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_host_part(
+            self_assessment_services.save_host_part(
                 review=review,
                 version=form.cleaned_data.get("version") or 0,
                 ratings=form.ratings(),
@@ -64,7 +66,7 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except StaleEdit:
-            assessment, latest = service.load(review)
+            assessment, latest = self_assessment_services.load(review)
             form = rebind_conflict(
                 HostSelfAssessmentForm, form.data, assessment, rows=rows, version=assessment.version
             )
@@ -89,7 +91,7 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
-    assessment, rows = service.load(review)
+    assessment, rows = self_assessment_services.load(review)
     row = next((r for r in rows if r.kloe.pk == kloe), None)
     if row is None:
         raise Http404("No such key line of enquiry on this review")
@@ -106,14 +108,14 @@ def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpRespon
     latest = None
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_team_view(
+            self_assessment_services.save_team_view(
                 review=review,
                 kloe=row.kloe,
                 version=form.cleaned_data.get("version") or 0,
                 data=form.cleaned_data,
             )
         except StaleEdit:
-            _, rows = service.load(review)
+            _, rows = self_assessment_services.load(review)
             latest = next(r for r in rows if r.kloe.pk == kloe).entry
             form = rebind_conflict(TeamViewForm, form.data, latest)
         else:
@@ -136,7 +138,7 @@ def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpRespon
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
-    assessment, _ = service.load(review)
+    assessment, _ = self_assessment_services.load(review)
     form = JudgementForm(
         bound_data(request),
         initial={
@@ -148,11 +150,11 @@ def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
     latest = None
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_judgement(
+            self_assessment_services.save_judgement(
                 review=review, version=form.cleaned_data.get("version") or 0, data=form.cleaned_data
             )
         except StaleEdit:
-            latest, _ = service.load(review)
+            latest, _ = self_assessment_services.load(review)
             form = rebind_conflict(JudgementForm, form.data, latest)
         else:
             messages.success(request, "The team's judgement of the self-assessment saved.")
@@ -166,5 +168,40 @@ def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             latest=latest,
             may_edit=can(request.user, "edit_findings", review),
+        ),
+    )
+
+
+@require_safe
+def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+    """One KLOE for the team meeting: the self-assessment, the evidence notes and the findings."""
+    from reviews.fieldwork.models import EvidenceNote
+    from reviews.self_assessment import services as self_assessment_services
+
+    review = get_review_for(request.user, pk, "view_team_work")
+    assessment, rows = self_assessment_services.load(review)
+    row = next((r for r in rows if r.kloe.pk == kloe), None)
+    if row is None:
+        raise Http404("No such key line of enquiry on this review")
+    items = list(Finding.objects.filter(review=review).for_page())
+    rights = rights_for(request.user, review)
+    sections = build_sections(review, items, rights)
+    section = next(s for s in sections if s["kloe"] and s["kloe"].pk == kloe)
+    notes = (
+        EvidenceNote.objects.filter(review=review, kloes=row.kloe)
+        .select_related("author", "session__day")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "reviews/consolidation.html",
+        review_context(
+            request,
+            review,
+            assessment=assessment,
+            row=row,
+            kloes=[r.kloe for r in rows],
+            section=section,
+            notes=notes,
         ),
     )

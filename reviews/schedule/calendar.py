@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
-from reviews.models import Session
+from reviews.schedule.models import Session
 
 PRODID = "-//Front door peer review//Timetable//EN"
+
+
 UID_DOMAIN = "frontdoor-peer-review"
+
 
 # Europe/London since 1996 (the EU summer-time rules): last Sunday of March and of October, 01:00 UTC.
 LONDON_VTIMEZONE = Timezone.from_ical(

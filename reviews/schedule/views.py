@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.http import bound_data, site_url
 from core.pdf import render_pdf
 from core.versioning import StaleEdit, rebind_conflict
-from reviews import services
-from reviews.calendar import build_calendar
-from reviews.forms import ReviewDayForm, SessionForm
-from reviews.models import CalendarFeed, Membership, Review, ReviewDay, Session
 from reviews.permissions import get_review_for, review_context, rights_for
-from reviews.schedule import build_timetable, warnings_for
+from reviews.schedule import services
+from reviews.schedule.calendar import build_calendar
+from reviews.schedule.forms import ReviewDayForm, SessionForm
+from reviews.schedule.models import CalendarFeed, ReviewDay, Session
+from reviews.schedule.timetable import build_timetable, warnings_for
+from reviews.setup.models import Membership, Review
 
 
 @require_safe

@@ -9,9 +9,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.http import bound_data
 from core.versioning import StaleEdit, rebind_conflict
-from reviews import services
-from reviews.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
-from reviews.models import Framework
 from reviews.permissions import (
     get_framework_for,
     get_review_for,
@@ -19,6 +16,9 @@ from reviews.permissions import (
     require_organisation,
     review_context,
 )
+from reviews.setup import services
+from reviews.setup.forms import FrameworkCopyForm, FrameworkForm, KloeFormSet
+from reviews.setup.models import Framework
 
 
 @require_safe

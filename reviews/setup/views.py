@@ -1,3 +1,5 @@
+"""A person's reviews, one review's overview, creating and editing a review, its trail."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,9 +12,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.forms import StepUpForm
 from core.http import bound_data, site_url
 from core.versioning import StaleEdit, rebind_conflict
-from reviews import services
-from reviews.forms import ReviewForm
-from reviews.models import Membership, Review, Role
 from reviews.permissions import (
     get_review_for,
     may_coordinate,
@@ -20,7 +19,10 @@ from reviews.permissions import (
     require_coordinator,
     review_context,
 )
-from reviews.services import reset_member_second_factor
+from reviews.setup import services
+from reviews.setup.forms import ReviewForm
+from reviews.setup.models import Membership, Review, Role
+from reviews.setup.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
 from trail.models import Event
 from trail.services import record, trail_csv

@@ -1,7 +1,4 @@
-"""What the reviews app does when something happens to an account elsewhere.
-
-(Changes to a review's team are recorded by the code that makes them: ``services.record_team_change``.)
-"""
+"""A person's calendar address changes when their password or second factor does."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from accounts.signals import password_changed, second_factor_reset
-from reviews.models import CalendarFeed
+from reviews.schedule.models import CalendarFeed
 
 
 @receiver(password_changed, dispatch_uid="reviews_calendar_rotated_on_password_change")

@@ -1,4 +1,4 @@
-"""Forms for setting up a review: details, frameworks, team, documents and the schedule."""
+"""Forms for a review, its frameworks and KLOEs, and its team."""
 
 from __future__ import annotations
 
@@ -6,28 +6,21 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
 from core.forms import GovukDateField, GovukFormMixin
-from core.uploads import UploadRefused, inspect_upload
 from core.versioning import VersionedFormMixin
-from reviews.models import (
+from reviews.setup.models import (
     COORDINATOR_STATUSES,
-    TEAM_ROLES,
-    DocumentRequest,
     Framework,
     Invitation,
     Kloe,
     Membership,
     Review,
-    ReviewDay,
     Role,
-    Session,
-    number_kloes,
 )
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.gov.uk"
@@ -218,6 +211,7 @@ class BaseKloeFormSet(BaseInlineFormSet):
 
 MAX_KLOES = 50
 
+
 KloeFormSet = inlineformset_factory(
     Framework,
     Kloe,
@@ -314,188 +308,4 @@ class AcceptNewAccountForm(GovukFormMixin, forms.Form):
                 )
             except ValidationError as error:
                 self.add_error("password1", error)
-        return data
-
-
-# Documents ---------------------------------------------------------------------------------------
-
-
-class DocumentRequestForm(GovukFormMixin, forms.ModelForm):
-    due_date = DateField(label="Date needed by", required=False)
-
-    class Meta:
-        model = DocumentRequest
-        fields = ["kind", "title", "notes", "due_date"]
-        labels = {
-            "kind": "Document",
-            "title": "Name (needed for Other)",
-            "notes": "Notes for the host",
-        }
-        widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"kind": {"required": "Choose the document you want"}}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = DocumentRequest.Kind.choices  # radios: no blank choice
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("kind") == DocumentRequest.Kind.OTHER and not data.get("title"):
-            self.add_error("title", "Enter the name of the document you want")
-        return data
-
-
-class DocumentUploadForm(GovukFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Choose a file",
-        help_text="PDF, Word, Excel or PowerPoint.",
-        error_messages={
-            "required": "Choose a file to upload",
-            "empty": "The file you chose is empty",
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "file"
-        ].help_text = f"PDF, Word, Excel or PowerPoint, up to {settings.DOCUMENT_MAX_UPLOAD_MB} MB."
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        try:
-            self.inspected = inspect_upload(upload, max_mb=settings.DOCUMENT_MAX_UPLOAD_MB)
-        except UploadRefused as refused:
-            raise ValidationError(str(refused)) from None
-        return upload
-
-
-# Schedule ----------------------------------------------------------------------------------------
-
-
-class ReviewDayForm(GovukFormMixin, forms.ModelForm):
-    date = DateField(label="Date of the day")
-
-    class Meta:
-        model = ReviewDay
-        fields = ["date", "notes"]
-        labels = {"notes": "Notes (optional)"}
-
-    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.review = review
-
-    def clean_date(self) -> dt.date:
-        date = self.cleaned_data["date"]
-        if self.review.days.filter(date=date).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(f"{date:%-d %B %Y} is already a day of this review")
-        return date
-
-
-TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-
-
-class SessionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
-    start_time = forms.TimeField(
-        label="Start time",
-        help_text="24-hour clock, for example 09:30",
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(
-            format="%H:%M",
-            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
-        ),
-        error_messages={
-            "required": "Enter the start time",
-            "invalid": "Enter the start time as hours and minutes, like 09:30",
-        },
-    )
-    end_time = forms.TimeField(
-        label="End time",
-        help_text="24-hour clock, for example 11:00",
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(
-            format="%H:%M",
-            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
-        ),
-        error_messages={
-            "required": "Enter the end time",
-            "invalid": "Enter the end time as hours and minutes, like 11:00",
-        },
-    )
-    reviewers = PersonChoiceField(
-        label="Reviewers attending",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    host_people = PersonChoiceField(
-        label="Host contacts attending",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    online_link = forms.URLField(
-        label="Online link",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
-        help_text="Optional. The Teams or Zoom link, starting https://",
-        error_messages={"invalid": "Enter the link as a full web address, starting https://"},
-    )
-    kloes = forms.ModelMultipleChoiceField(
-        label="Key lines of enquiry it serves",
-        queryset=Kloe.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Session
-        fields = [
-            "day",
-            "kind",
-            "title",
-            "start_time",
-            "end_time",
-            "place",
-            "online_link",
-            "reviewers",
-            "host_people",
-            "host_attendees",
-            "kloes",
-        ]
-        labels = {"day": "Day", "kind": "Kind of session", "place": "Place (optional)"}
-        error_messages = {
-            "day": {
-                "required": "Choose the day of the session",
-                "invalid_choice": "Choose one of this review's days",
-            },
-            "kind": {"required": "Choose the kind of session"},
-            "title": {"required": "Enter a title for the session"},
-        }
-
-    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.review = review
-        self.fields["day"].queryset = review.days.all()
-        self.fields["day"].empty_label = "Choose a day"
-        self.fields["kind"].choices = [("", "Choose the kind of session"), *Session.Kind.choices]
-        self.fields["day"].label_from_instance = lambda day: f"{day.date:%A %-d %B %Y}"
-        members = Membership.objects.filter(review=review).select_related("user")
-        team = [m.user_id for m in members if m.role in TEAM_ROLES]
-        host = [m.user_id for m in members if m.role not in TEAM_ROLES]
-        self.fields["reviewers"].queryset = User.objects.filter(pk__in=team).order_by("full_name")
-        self.fields["host_people"].queryset = User.objects.filter(pk__in=host).order_by("full_name")
-        self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
-        kloes = list(self.fields["kloes"].queryset)
-        number_kloes(kloes)
-        numbers = {k.pk: k.number for k in kloes}
-        self.fields["kloes"].label_from_instance = lambda k: f"{numbers.get(k.pk, '')} {k.heading}"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", "The end time must be after the start time")
         return data

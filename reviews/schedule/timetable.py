@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
-from reviews.models import Kloe, Review, ReviewDay, Session, number_kloes
+from reviews.schedule.models import ReviewDay, Session
+from reviews.setup.models import Kloe, Review, number_kloes
 
 if TYPE_CHECKING:
     from accounts.models import User

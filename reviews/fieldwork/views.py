@@ -1,8 +1,11 @@
-"""Findings: per key line of enquiry or overall; add, change, reorder, move, merge, agree, history.
+"""Evidence notes and findings: the team's pages during and after the review days.
 
-The team sees them (``view_team_work``); lead reviewer and reviewers write them (``edit_findings``); the
-lead reviewer agrees them (``agree_findings``). Host roles get 403: they read findings in the letter.
-Inline add and change use htmx (the partials), and every action works as a plain form without it.
+Evidence notes are quick capture during the review days, tied to a session and key lines of enquiry:
+the whole team sees each other's notes (``view_team_work``); lead reviewer and reviewers write them.
+Findings are per key line of enquiry or overall (add, change, reorder, move, merge, agree, history):
+lead reviewer and reviewers write them (``edit_findings``); the lead reviewer agrees them
+(``agree_findings``). Host roles get 403 for both: they read findings in the letter. Inline add and
+change use htmx (the partials), and every action works as a plain form without it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,10 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.http import bound_data, is_htmx, page_or_partial
 from core.links import PkUrls
 from core.versioning import StaleEdit, rebind_conflict
-from reviews import work
-from reviews.models import Finding, Kloe, Review, number_recommendations
+from reviews.fieldwork import services as work
+from reviews.fieldwork.forms import EvidenceNoteForm, FindingForm, MergeForm, NoteFilterForm
+from reviews.fieldwork.models import EvidenceNote, Finding, number_recommendations
 from reviews.permissions import can, get_review_for, review_context, rights_for
-from reviews.work_forms import FindingForm, MergeForm
+from reviews.setup.models import Kloe, Review
 from trail.models import Event
 
 
@@ -280,36 +285,91 @@ def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse
     )
 
 
-@require_safe
-def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
-    """One KLOE for the team meeting: the self-assessment, the evidence notes and the findings."""
-    from reviews import self_assessment
-    from reviews.models import EvidenceNote
+def _notes_url(review: Review) -> str:
+    return reverse("reviews:notes", kwargs={"pk": review.pk})
 
+
+@require_safe
+def notes(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
-    assessment, rows = self_assessment.load(review)
-    row = next((r for r in rows if r.kloe.pk == kloe), None)
-    if row is None:
-        raise Http404("No such key line of enquiry on this review")
-    items = list(Finding.objects.filter(review=review).for_page())
-    rights = rights_for(request.user, review)
-    sections = build_sections(review, items, rights)
-    section = next(s for s in sections if s["kloe"] and s["kloe"].pk == kloe)
-    notes = (
-        EvidenceNote.objects.filter(review=review, kloes=row.kloe)
+    filters = NoteFilterForm(request.GET or None, review=review)
+    items = (
+        EvidenceNote.objects.filter(review=review)
         .select_related("author", "session__day")
-        .order_by("created_at", "pk")
+        .prefetch_related("kloes")
     )
+    if filters.is_bound and filters.is_valid():
+        data = filters.cleaned_data
+        if data.get("kloe"):
+            items = items.filter(kloes=data["kloe"])
+        if data.get("session"):
+            items = items.filter(session_id=data["session"])
+        if data.get("author"):
+            items = items.filter(author_id=data["author"])
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    numbers = {k.pk: k.number for k in review.numbered_kloes()}
+    for note in page:
+        for kloe in note.kloes.all():
+            kloe.number = numbers.get(kloe.pk, "")
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
-        "reviews/consolidation.html",
+        "reviews/notes.html",
         review_context(
             request,
             review,
-            assessment=assessment,
-            row=row,
-            kloes=[r.kloe for r in rows],
-            section=section,
-            notes=notes,
+            filters=filters,
+            page=page,
+            query=query.urlencode(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    initial = {}
+    if request.GET.get("session", "").isdigit():
+        initial["session"] = request.GET["session"]
+    form = EvidenceNoteForm(bound_data(request), review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        work.create_note(review=review, data=form.cleaned_data, author=request.user)
+        messages.success(request, "Evidence note added.")
+        return redirect(_notes_url(review))
+    return page_or_partial(  # opened in place on the notes page (htmx), or as a page of its own
+        request,
+        "reviews/note_form.html",
+        "reviews/partials/note_add_form.html",
+        review_context(request, review, form=form),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def note_edit(request: HttpRequest, pk: int, note: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_findings")
+    item = get_object_or_404(EvidenceNote, review=review, pk=note)
+    form = EvidenceNoteForm(bound_data(request), instance=item, review=review)
+    latest = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            work.update_note(
+                note=item, version=form.cleaned_data["version"], data=form.cleaned_data
+            )
+        except StaleEdit:
+            latest = get_object_or_404(EvidenceNote, review=review, pk=note)
+            form = rebind_conflict(EvidenceNoteForm, form.data, latest, review=review)
+        else:
+            messages.success(request, "Evidence note saved.")
+            return redirect(_notes_url(review))
+    return render(
+        request,
+        "reviews/note_form.html",
+        review_context(
+            request,
+            review,
+            form=form,
+            note=item,
+            latest=latest,
         ),
     )

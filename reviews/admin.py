@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.models import User
 from reviews.setup.models import Membership, Review
 from reviews.setup.services import record_team_change
 from trail.admin import RecordedAdmin
@@ -32,24 +33,25 @@ class ReviewAdmin(RecordedAdmin):
         if formset.model is not Membership:
             super().save_formset(request, form, formset, change)
             return
+        by = cast(User, request.user)  # the admin site lets only signed-in staff this far
         for removed in formset.deleted_forms:
             if removed.instance.pk:
                 record_team_change(
                     Membership.objects.select_related("user").get(pk=removed.instance.pk),
                     change="removed",
-                    by=request.user,
+                    by=by,
                     request=request,
                 )
         existing = [f.instance.pk for f in formset.forms if f.instance.pk]
         roles = dict(Membership.objects.filter(pk__in=existing).values_list("pk", "role"))
         super().save_formset(request, form, formset, change)
         for added in formset.new_objects:
-            record_team_change(added, change="added", by=request.user, request=request)
+            record_team_change(added, change="added", by=by, request=request)
         for changed, _fields in formset.changed_objects:
             record_team_change(
                 changed,
                 change="role changed",
-                by=request.user,
+                by=by,
                 request=request,
                 previous_role=roles.get(changed.pk),
             )

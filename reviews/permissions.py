@@ -23,8 +23,7 @@ from accounts.models import Region, RegionalAccess
 from reviews.setup.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
+    from accounts.http import AuthenticatedHttpRequest
     from accounts.models import Organisation, User
 
 _ALL = frozenset(Role)
@@ -166,7 +165,9 @@ def rights_for(user: User, review: Review) -> dict[str, bool]:
     return {right: _holds(right, review, role) for right in RIGHTS}
 
 
-def review_context(request: HttpRequest, review: Review, /, **extra: Any) -> dict[str, Any]:
+def review_context(
+    request: AuthenticatedHttpRequest, review: Review, /, **extra: Any
+) -> dict[str, Any]:
     """The context of every page of a review: the review, what this person may do on it (templates
     read ``review_rights``, e.g. ``{% if review_rights.edit_findings %}``) and the page's own
     ``extra``."""

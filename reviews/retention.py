@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 from core.retention import register
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from reviews.documents.models import Document
     from reviews.setup.models import Review
 
 
-def _documents(review: Review):  # type: ignore[no-untyped-def]
+def _documents(review: Review) -> QuerySet[Document]:
     from reviews.documents.models import Document
 
     return Document.objects.filter(review=review)

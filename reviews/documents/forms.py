@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -30,7 +30,9 @@ class DocumentRequestForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = DocumentRequest.Kind.choices  # radios: no blank choice
+        cast(
+            forms.ChoiceField, self.fields["kind"]
+        ).choices = DocumentRequest.Kind.choices  # radios: no blank choice
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data, bound_files
 from reviews.documents import services
 from reviews.documents.forms import DocumentRequestForm, DocumentUploadForm
@@ -16,7 +17,7 @@ from reviews.permissions import get_review_for, review_context
 
 
 @require_safe
-def documents(request: HttpRequest, pk: int) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "read_documents")
     files = Document.objects.select_related("uploaded_by").annotate(times_opened=Count("downloads"))
     requests = review.document_requests.prefetch_related(Prefetch("documents", queryset=files))
@@ -28,7 +29,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def document_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     form = DocumentRequestForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def document_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def document_upload(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "upload_documents")
     wanted = get_object_or_404(DocumentRequest, review=review, pk=request_pk)
     form = DocumentUploadForm(bound_data(request), bound_files(request))
@@ -68,7 +69,9 @@ def document_upload(request: HttpRequest, pk: int, request_pk: int) -> HttpRespo
     )
 
 
-def _serve(request: HttpRequest, pk: int, document: int, *, inline: bool) -> FileResponse:
+def _serve(
+    request: AuthenticatedHttpRequest, pk: int, document: int, *, inline: bool
+) -> FileResponse:
     review = get_review_for(request.user, pk, "read_documents")
     found = get_object_or_404(Document, review=review, pk=document)
     services.record_download(document=found, user=request.user, inline=inline, request=request)
@@ -83,11 +86,11 @@ def _serve(request: HttpRequest, pk: int, document: int, *, inline: bool) -> Fil
 
 
 @require_safe
-def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int, document: int) -> FileResponse:
     return _serve(request, pk, document, inline=False)
 
 
 @require_safe
-def document_read(request: HttpRequest, pk: int, document: int) -> FileResponse:
+def document_read(request: AuthenticatedHttpRequest, pk: int, document: int) -> FileResponse:
     """Open in the browser (PDFs display; other types are saved by the browser)."""
     return _serve(request, pk, document, inline=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -108,18 +108,19 @@ class FindingForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.review = review
         kloes = review.numbered_kloes()
-        self.fields["kloe"].queryset = Kloe.objects.filter(framework__review=review)
-        self.fields["kloe"].choices = [("", self.fields["kloe"].empty_label)] + [
-            (k.pk, str(k)) for k in kloes
-        ]
-        self.fields["evidence_notes"].queryset = EvidenceNote.objects.filter(
-            review=review
-        ).select_related("author")
+        kloe_field = cast(forms.ModelChoiceField, self.fields["kloe"])
+        kloe_field.queryset = Kloe.objects.filter(framework__review=review)
+        kloe_field.choices = [("", kloe_field.empty_label)] + [(k.pk, str(k)) for k in kloes]
+        cast(
+            NotesChoiceField, self.fields["evidence_notes"]
+        ).queryset = EvidenceNote.objects.filter(review=review).select_related("author")
         # Themes on offer, and any no longer offered that this finding already has.
         offered = Q(is_active=True)
         if self.instance.pk:
             offered |= Q(findings=self.instance)
-        self.fields["themes"].queryset = Theme.objects.filter(offered).distinct()
+        cast(ThemesChoiceField, self.fields["themes"]).queryset = Theme.objects.filter(
+            offered
+        ).distinct()
         self.fields["text"].error_messages["required"] = "Enter the finding"
         if may_agree:
             self.fields["is_key_headline"].label = "Key headline (for the summary)"
@@ -152,14 +153,18 @@ class MergeForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, finding: Finding, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = (
+        other = cast(forms.ModelChoiceField, self.fields["other"])
+        other.queryset = (
             Finding.objects.filter(review_id=finding.review_id)
             .exclude(pk=finding.pk)
             .select_related("kloe")
         )
-        self.fields["other"].label_from_instance = lambda f: (
-            f"{f.get_kind_display()} ({f.heading_label}): {f.text[:90]}"
-        )
+
+        def label(f: Finding) -> str:
+            return f"{f.get_kind_display()} ({f.heading_label}): {f.text[:90]}"
+
+        # Django's documented per-instance label: the field calls it with each finding.
+        other.label_from_instance = label  # type: ignore[method-assign, assignment]
 
 
 class EvidenceNoteForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
@@ -185,14 +190,17 @@ class EvidenceNoteForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sessions = Session.objects.filter(review=review).select_related("day")
-        self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda s: (
+        session_field = cast(forms.ModelChoiceField, self.fields["session"])
+        session_field.queryset = sessions
+        # As for MergeForm's findings: each session labelled with its day and time.
+        session_field.label_from_instance = lambda s: (  # type: ignore[method-assign, assignment]
             f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}"
         )
         kloes = review.numbered_kloes()
         number_kloes(kloes)
-        self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
-        self.fields["kloes"].choices = [(k.pk, str(k)) for k in kloes]
+        kloe_field = cast(KloesChoiceField, self.fields["kloes"])
+        kloe_field.queryset = Kloe.objects.filter(framework__review=review)
+        kloe_field.choices = [(k.pk, str(k)) for k in kloes]
         self.fields["text"].error_messages["required"] = "Enter what you saw or heard"
 
     def clean_text(self) -> str:
@@ -209,16 +217,16 @@ class NoteFilterForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kloe"].choices = [("", "All")] + [
+        cast(forms.TypedChoiceField, self.fields["kloe"]).choices = [("", "All")] + [
             (k.pk, str(k)) for k in review.numbered_kloes()
         ]
-        self.fields["session"].choices = [("", "All")] + [
+        cast(forms.TypedChoiceField, self.fields["session"]).choices = [("", "All")] + [
             (s.pk, f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}")
             for s in Session.objects.filter(review=review).select_related("day")
         ]
         team = review.memberships.filter(role__in=["lead_reviewer", "reviewer"]).select_related(
             "user"
         )
-        self.fields["author"].choices = [("", "All")] + [
+        cast(forms.TypedChoiceField, self.fields["author"]).choices = [("", "All")] + [
             (m.user_id, m.user.full_name or m.user.email) for m in team
         ]

@@ -79,8 +79,11 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def for_page(self) -> FindingQuerySet:
         """Findings as the findings page lists them: ``note_count`` (how many evidence notes are
         behind each) and ``theme_list`` (its themes' names), without loading the notes' words."""
+        # django-stubs does not see "n", annotated after values() on the auto-created through model.
         notes = (
-            Finding.evidence_notes.through.objects.filter(finding=models.OuterRef("pk"))
+            Finding.evidence_notes.through.objects.filter(  # type: ignore[misc]
+                finding=models.OuterRef("pk")
+            )
             .order_by()
             .values("finding")
             .annotate(n=models.Count("*"))
@@ -143,6 +146,10 @@ class Finding(Versioned):
     )
 
     objects = FindingQuerySet.as_manager()
+
+    # Typing only: set on each finding the findings page shows (reviews.fieldwork.views), the links
+    # of its actions by name.
+    links: dict[str, str]
 
     class Meta:
         ordering = ["review", "kloe__position", "position", "pk"]

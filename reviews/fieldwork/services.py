@@ -48,7 +48,7 @@ def _record(finding: Finding, request: HttpRequest | None, change: str, **detail
 
 
 def _next_position(review: Review, kloe_id: int | None) -> int:
-    top = Finding.objects.filter(review=review, kloe_id=kloe_id).aggregate(top=Max("position"))
+    top = Finding.objects.filter(review=review, kloe=kloe_id).aggregate(top=Max("position"))
     return (top["top"] or 0) + 1
 
 
@@ -130,7 +130,7 @@ def reorder_finding(*, finding: Finding, up: bool, request: HttpRequest | None =
     with transaction.atomic():
         siblings = list(
             Finding.objects.select_for_update()
-            .filter(review_id=finding.review_id, kloe_id=finding.kloe_id)
+            .filter(review_id=finding.review_id, kloe=finding.kloe_id)
             .order_by("position", "pk")
         )
         index = next(i for i, f in enumerate(siblings) if f.pk == finding.pk)

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data, is_htmx, page_or_partial
 from core.links import PkUrls
 from core.versioning import StaleEdit, rebind_conflict
@@ -76,7 +77,9 @@ def build_sections(
         if links:
             finding.links = links(finding.pk)
         by_kloe.setdefault(finding.kloe_id, []).append(finding)
-    sections = [{"kloe": None, "label": "Overall", "findings": by_kloe.get(None, [])}]
+    sections: list[dict[str, Any]] = [
+        {"kloe": None, "label": "Overall", "findings": by_kloe.get(None, [])}
+    ]
     sections += [{"kloe": k, "label": str(k), "findings": by_kloe.get(k.pk, [])} for k in kloes]
     ordered = [f for section in sections for f in section["findings"]]
     number_recommendations(ordered)
@@ -84,7 +87,10 @@ def build_sections(
 
 
 def _page(
-    request: HttpRequest, review: Review, rights: dict[str, bool], form: FindingForm | None
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    rights: dict[str, bool],
+    form: FindingForm | None,
 ) -> dict[str, Any]:
     """What the findings page (and its part htmx replaces) shows."""
     items = list(Finding.objects.filter(review=review).for_page())
@@ -98,7 +104,7 @@ def _page(
 
 
 @require_safe
-def findings(request: HttpRequest, pk: int) -> HttpResponse:
+def findings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     rights = rights_for(request.user, review)
     # The add form is fetched when "Add a finding" is opened (finding_create), not built here.
@@ -106,7 +112,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     rights = rights_for(request.user, review)
     initial = {}
@@ -144,7 +150,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_edit(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     rights = rights_for(request.user, review)
     item = _finding(review, finding)
@@ -194,7 +200,7 @@ def finding_edit(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 
 def _finding_partial(
-    request: HttpRequest, review: Review, finding: Finding, rights: dict[str, bool]
+    request: AuthenticatedHttpRequest, review: Review, finding: Finding, rights: dict[str, bool]
 ) -> HttpResponse:
     # The whole list, for the finding's recommendation number; then the finding from it.
     items = list(Finding.objects.filter(review=review).for_page())
@@ -208,7 +214,7 @@ def _finding_partial(
 
 
 @require_POST
-def finding_delete(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_delete(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     item = _finding(review, finding)
     if request.POST.get("version") != str(item.version):
@@ -224,7 +230,7 @@ def finding_delete(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 
 @require_POST
-def finding_agree(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_agree(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "agree_findings")
     item = _finding(review, finding)
     agreed = request.POST.get("agreed", "yes") != "no"
@@ -234,7 +240,7 @@ def finding_agree(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 
 @require_POST
-def finding_reorder(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_reorder(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     item = _finding(review, finding)
     up = request.POST.get("direction") != "down"
@@ -246,7 +252,7 @@ def finding_reorder(request: HttpRequest, pk: int, finding: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_merge(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     item = _finding(review, finding)
     form = MergeForm(bound_data(request), finding=item)
@@ -262,7 +268,7 @@ def finding_merge(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 
 @require_safe
-def finding_history(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_history(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     """Every change to a finding, from the audit trail, for the lead reviewer."""
     review = get_review_for(request.user, pk, "agree_findings")
     item = _finding(review, finding)
@@ -290,7 +296,7 @@ def _notes_url(review: Review) -> str:
 
 
 @require_safe
-def notes(request: HttpRequest, pk: int) -> HttpResponse:
+def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_team_work")
     filters = NoteFilterForm(request.GET or None, review=review)
     items = (
@@ -327,7 +333,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     initial = {}
     if request.GET.get("session", "").isdigit():
@@ -346,7 +352,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_edit(request: HttpRequest, pk: int, note: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, pk: int, note: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     item = get_object_or_404(EvidenceNote, review=review, pk=note)
     form = EvidenceNoteForm(bound_data(request), instance=item, review=review)

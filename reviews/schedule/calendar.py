@@ -7,6 +7,7 @@ appearing twice, and a cancelled one is marked cancelled.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -63,7 +64,7 @@ def build_calendar(sessions: Iterable[Session], *, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def _event(session: Session, now) -> Event:  # type: ignore[no-untyped-def]
+def _event(session: Session, now: dt.datetime) -> Event:
     event = Event()
     event.add("uid", session_uid(session))
     event.add("sequence", session.sequence)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -127,20 +127,29 @@ class SessionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.review = review
-        self.fields["day"].queryset = review.days.all()
-        self.fields["day"].empty_label = "Choose a day"
-        self.fields["kind"].choices = [("", "Choose the kind of session"), *Session.Kind.choices]
-        self.fields["day"].label_from_instance = lambda day: f"{day.date:%A %-d %B %Y}"
+        day_field = cast(forms.ModelChoiceField, self.fields["day"])
+        day_field.queryset = review.days.all()
+        day_field.empty_label = "Choose a day"
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", "Choose the kind of session"),
+            *Session.Kind.choices,
+        ]
+        # Django's documented per-instance label: the field calls it with each day.
+        day_field.label_from_instance = lambda day: f"{day.date:%A %-d %B %Y}"  # type: ignore[method-assign, assignment]
         members = Membership.objects.filter(review=review).select_related("user")
         team = [m.user_id for m in members if m.role in TEAM_ROLES]
         host = [m.user_id for m in members if m.role not in TEAM_ROLES]
-        self.fields["reviewers"].queryset = User.objects.filter(pk__in=team).order_by("full_name")
-        self.fields["host_people"].queryset = User.objects.filter(pk__in=host).order_by("full_name")
-        self.fields["kloes"].queryset = Kloe.objects.filter(framework__review=review)
-        kloes = list(self.fields["kloes"].queryset)
+        reviewers = cast(PersonChoiceField, self.fields["reviewers"])
+        host_people = cast(PersonChoiceField, self.fields["host_people"])
+        kloe_field = cast(forms.ModelMultipleChoiceField, self.fields["kloes"])
+        reviewers.queryset = User.objects.filter(pk__in=team).order_by("full_name")
+        host_people.queryset = User.objects.filter(pk__in=host).order_by("full_name")
+        kloe_field.queryset = Kloe.objects.filter(framework__review=review)
+        kloes = list(kloe_field.queryset)
         number_kloes(kloes)
         numbers = {k.pk: k.number for k in kloes}
-        self.fields["kloes"].label_from_instance = lambda k: f"{numbers.get(k.pk, '')} {k.heading}"
+        # As for the days: each line of enquiry labelled with its number.
+        kloe_field.label_from_instance = lambda k: f"{numbers.get(k.pk, '')} {k.heading}"  # type: ignore[method-assign, assignment]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -85,6 +85,9 @@ class Session(Versioned):
 
     objects = SessionQuerySet.as_manager()
 
+    # Typing only: set on each session the timetable shows (reviews.schedule.timetable), its clashes.
+    warnings: list[str]
+
     class Meta:
         ordering = ["day__date", "start_time", "pk"]
         constraints = [

@@ -46,12 +46,12 @@ class Timetable:
 def build_timetable(review: Review, *, include_cancelled: bool = False) -> Timetable:
     """Days in order with their sessions (people and KLOEs loaded) and the warnings for each."""
     days = list(review.days.order_by("date"))
-    sessions = Session.objects.filter(review=review).prefetch_related(
+    queryset = Session.objects.filter(review=review).prefetch_related(
         "reviewers", "host_people", Prefetch("kloes", queryset=Kloe.objects.order_by("position"))
     )
     if not include_cancelled:
-        sessions = sessions.live()
-    sessions = list(sessions.order_by("start_time", "end_time", "pk"))
+        queryset = queryset.live()
+    sessions = list(queryset.order_by("start_time", "end_time", "pk"))
     kloes = list(Kloe.objects.filter(framework__review=review))
     number_kloes(kloes)
     numbers = {k.pk: k.number for k in kloes}

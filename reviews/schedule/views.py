@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from core.http import bound_data, site_url
 from core.pdf import render_pdf
 from core.versioning import StaleEdit, rebind_conflict
@@ -17,13 +19,13 @@ from reviews.permissions import get_review_for, review_context, rights_for
 from reviews.schedule import services
 from reviews.schedule.calendar import build_calendar
 from reviews.schedule.forms import ReviewDayForm, SessionForm
-from reviews.schedule.models import CalendarFeed, ReviewDay, Session
+from reviews.schedule.models import CalendarFeed, ReviewDay, Session, SessionQuerySet
 from reviews.schedule.timetable import build_timetable, warnings_for
 from reviews.setup.models import Membership, Review
 
 
 @require_safe
-def timetable(request: HttpRequest, pk: int) -> HttpResponse:
+def timetable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     rights = rights_for(request.user, review)
     return render(
@@ -39,7 +41,7 @@ def timetable(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def timetable_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def timetable_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     pdf = render_pdf(
         "print/timetable.html",
@@ -60,7 +62,7 @@ def _calendar_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _review_sessions(review: Review):  # type: ignore[no-untyped-def]
+def _review_sessions(review: Review) -> SessionQuerySet:
     return (
         Session.objects.filter(review=review)
         .select_related("day", "review")
@@ -70,7 +72,7 @@ def _review_sessions(review: Review):  # type: ignore[no-untyped-def]
 
 
 @require_safe
-def timetable_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def timetable_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The review's calendar file, downloaded while signed in."""
     review = get_review_for(request.user, pk, "view")
     return _calendar_response(
@@ -80,7 +82,7 @@ def timetable_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def day_create(request: HttpRequest, pk: int) -> HttpResponse:
+def day_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     form = ReviewDayForm(bound_data(request), review=review)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +101,7 @@ def day_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def day_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+def day_delete(request: AuthenticatedHttpRequest, pk: int, day: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     found = get_object_or_404(ReviewDay, review=review, pk=day)
     try:
@@ -114,7 +116,7 @@ def day_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 
 
 def _session_page(
-    request: HttpRequest, review: Review, form: SessionForm, session: Session | None
+    request: AuthenticatedHttpRequest, review: Review, form: SessionForm, session: Session | None
 ) -> HttpResponse:
     return render(
         request,
@@ -129,7 +131,7 @@ def _session_page(
     )
 
 
-def _saved(request: HttpRequest, session: Session, verb: str) -> HttpResponse:
+def _saved(request: AuthenticatedHttpRequest, session: Session, verb: str) -> HttpResponse:
     messages.success(request, f"{verb} “{session.title}”.")
     for warning in warnings_for(session):
         messages.warning(request, f"Check “{session.title}”: {warning}.")
@@ -137,7 +139,7 @@ def _saved(request: HttpRequest, session: Session, verb: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     initial = {}
     if day := request.GET.get("day"):
@@ -158,7 +160,7 @@ def _session(review: Review, session: int) -> Session:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int, session: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
     form = SessionForm(bound_data(request), instance=found, review=review)
@@ -173,7 +175,7 @@ def session_edit(request: HttpRequest, pk: int, session: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def session_cancel(request: HttpRequest, pk: int, session: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int, session: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
     if request.method == "POST":
@@ -191,7 +193,7 @@ def session_cancel(request: HttpRequest, pk: int, session: int) -> HttpResponse:
 
 
 @require_safe
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your secret calendar addresses (created the first time you look)."""
     feed = CalendarFeed.objects.filter(user=request.user).first()
     reviews = Review.objects.for_user(request.user).order_by("-start_date", "title")
@@ -199,7 +201,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if feed is None:
         CalendarFeed.for_user(request.user)
@@ -213,7 +215,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:calendar")
 
 
-def _feed_owner(token: str):  # type: ignore[no-untyped-def]
+def _feed_owner(token: str) -> User:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.fieldwork.models import Finding
@@ -23,7 +24,7 @@ from reviews.self_assessment.forms import HostSelfAssessmentForm, JudgementForm,
 
 
 @require_safe
-def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     rights = rights_for(request.user, review)
     if not (rights["complete_self_assessment"] or rights["view_team_work"]):
@@ -43,7 +44,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "complete_self_assessment")
     assessment, rows = self_assessment_services.load(review)
     if assessment.is_submitted:
@@ -89,7 +90,7 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+def self_assessment_team(request: AuthenticatedHttpRequest, pk: int, kloe: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     assessment, rows = self_assessment_services.load(review)
     row = next((r for r in rows if r.kloe.pk == kloe), None)
@@ -136,7 +137,7 @@ def self_assessment_team(request: HttpRequest, pk: int, kloe: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment_judgement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     assessment, _ = self_assessment_services.load(review)
     form = JudgementForm(
@@ -173,7 +174,7 @@ def self_assessment_judgement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def consolidation(request: HttpRequest, pk: int, kloe: int) -> HttpResponse:
+def consolidation(request: AuthenticatedHttpRequest, pk: int, kloe: int) -> HttpResponse:
     """One KLOE for the team meeting: the self-assessment, the evidence notes and the findings."""
     from reviews.fieldwork.models import EvidenceNote
     from reviews.self_assessment import services as self_assessment_services

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -95,10 +95,12 @@ class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = Organisation.objects.order_by("name")
-        self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["host"].empty_label = "Choose the host authority"
-        self.fields["lead_organisation"].empty_label = "Choose the lead organisation"
+        host = cast(forms.ModelChoiceField, self.fields["host"])
+        lead = cast(forms.ModelChoiceField, self.fields["lead_organisation"])
+        host.queryset = Organisation.objects.order_by("name")
+        lead.queryset = Organisation.objects.order_by("name")
+        host.empty_label = "Choose the host authority"
+        lead.empty_label = "Choose the lead organisation"
         if creating:
             self.fields["framework"] = forms.ModelChoiceField(
                 label="Key lines of enquiry",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
@@ -22,14 +23,14 @@ from reviews.setup.models import Framework
 
 
 @require_safe
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_coordinator(request.user)
     frameworks = Framework.objects.usable_by(request.user).prefetch_related("kloes")
     return render(request, "reviews/framework_list.html", {"frameworks": frameworks})
 
 
 @require_safe
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk)
     return render(
         request,
@@ -43,7 +44,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk)
     require_organisation(request.user, "a framework")
     form = FrameworkCopyForm(
@@ -58,7 +59,9 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/framework_copy.html", {"framework": framework, "form": form})
 
 
-def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResponse | None:
+def _edit(
+    request: AuthenticatedHttpRequest, framework: Framework, context: dict
+) -> HttpResponse | None:
     form = FrameworkForm(bound_data(request), instance=framework, prefix="framework")
     formset = KloeFormSet(bound_data(request), instance=framework, prefix="kloes")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -78,13 +81,13 @@ def _edit(request: HttpRequest, framework: Framework, context: dict) -> HttpResp
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = get_framework_for(request.user, pk, edit=True)
     return _edit(request, framework, {}) or redirect(framework)
 
 
 @require_safe
-def review_framework(request: HttpRequest, pk: int) -> HttpResponse:
+def review_framework(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     framework = review.framework
     return render(
@@ -100,7 +103,7 @@ def review_framework(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_framework_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
     framework = review.framework
     if framework is None:  # a review set up before frameworks: saved with its first KLOEs

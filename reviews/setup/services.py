@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from django import forms
     from django.http import HttpRequest
 
+    from reviews.setup.forms import ReviewForm
+
 
 def create_review(*, form: forms.ModelForm, user: User) -> Review:
     """Save a new review, make its creator the coordinator and give it a copy of its framework."""
@@ -41,9 +43,7 @@ def create_review(*, form: forms.ModelForm, user: User) -> Review:
     return review
 
 
-def update_review(
-    *, form: forms.ModelForm, user: User, request: HttpRequest | None = None
-) -> Review:
+def update_review(*, form: ReviewForm, user: User, request: HttpRequest | None = None) -> Review:
     """Save the coordinator's edit of a review and record it in the trail, in the same transaction:
     who, and each changed field (old → new); a change of status gets its own record (from, to).
 

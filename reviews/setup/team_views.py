@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.twofactor import has_confirmed_device
 from core.http import bound_data, site_url
@@ -24,7 +25,7 @@ from reviews.setup.models import Invitation, Membership, Role
 
 
 @require_safe
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
     memberships = review.memberships.select_related("user__organisation").order_by(
         "role", "user__full_name"
@@ -43,7 +44,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
     form = InvitationForm(bound_data(request), review=review)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +74,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invitation(request: HttpRequest, pk: int, invitation: int) -> Invitation:
+def _invitation(request: AuthenticatedHttpRequest, pk: int, invitation: int) -> Invitation:
     review = get_review_for(request.user, pk, "manage_team")
     return get_object_or_404(
         Invitation.objects.select_related("review"), review=review, pk=invitation
@@ -81,7 +82,7 @@ def _invitation(request: HttpRequest, pk: int, invitation: int) -> Invitation:
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, pk: int, invitation: int) -> HttpResponse:
     found = _invitation(request, pk, invitation)
     if found.accepted_at or found.revoked_at:
         messages.error(
@@ -97,7 +98,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpRes
 
 
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int, invitation: int) -> HttpResponse:
     found = _invitation(request, pk, invitation)
     if found.accepted_at:
         messages.error(request, f"{found.email} has already accepted: change their role instead.")
@@ -110,7 +111,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation: int) -> HttpRes
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, pk: int, membership: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
     member = get_object_or_404(
         Membership.objects.select_related("user"), review=review, pk=membership
@@ -158,20 +159,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not invitation.is_usable:
         return render(request, "reviews/invitation_unusable.html", context, status=410)
     existing = User.objects.filter(email__iexact=invitation.email).first()
-    signed_in = request.user.is_authenticated
-    if signed_in and request.user.email.lower() != invitation.email.lower():
+    # This page is open to people not signed in: ``viewer`` is the signed-in person, if any.
+    viewer = request.user if request.user.is_authenticated else None
+    signed_in = viewer is not None
+    if viewer is not None and viewer.email.lower() != invitation.email.lower():
         if request.method == "POST":
             raise PermissionDenied("This invitation is for someone else.")
         return render(request, "reviews/invitation_accept.html", {**context, "wrong_person": True})
     if existing and not signed_in:
         return render(request, "reviews/invitation_accept.html", {**context, "sign_in_first": True})
-    if signed_in and settings.TWO_FACTOR_REQUIRED and not request.user.is_verified():
+    if viewer is not None and settings.TWO_FACTOR_REQUIRED and not viewer.is_verified():
         # This page is open to people not signed in, so the two-factor gate does not stop here:
         # a password alone must not add the review to an account. Second factor first, then back.
         target = (
-            "accounts:two-factor"
-            if has_confirmed_device(request.user)
-            else "accounts:two-factor-setup"
+            "accounts:two-factor" if has_confirmed_device(viewer) else "accounts:two-factor-setup"
         )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
 
@@ -182,7 +183,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 invitation=invitation,
                 user=existing,
                 new_account=None
-                if existing
+                if form is None
                 else {
                     "full_name": form.cleaned_data["full_name"],
                     "job_title": form.cleaned_data["job_title"],

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
+from accounts.http import AuthenticatedHttpRequest
 from core.http import bound_data, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
@@ -33,7 +36,7 @@ FINISHED_PER_PAGE = 10
 
 
 @require_safe
-def your_reviews(request: HttpRequest) -> HttpResponse:
+def your_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What each person sees first: their reviews, their role on each, and the next thing to do.
 
     Current reviews all, first; finished reviews newest first, ten to a page.
@@ -69,7 +72,8 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
     shown = list(
         mine.filter(
             Q(pk__in=mine.exclude(finished_only).values("pk"))
-            | Q(pk__in=finished.object_list.values("pk"))
+            # A page of a queryset's paginator holds a slice of that queryset.
+            | Q(pk__in=cast(QuerySet[Membership], finished.object_list).values("pk"))
         )
     )
     coordinates = may_coordinate(
@@ -89,7 +93,7 @@ def your_reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry(request: HttpRequest, membership: Membership) -> dict[str, object]:
+def _entry(request: AuthenticatedHttpRequest, membership: Membership) -> dict[str, object]:
     review = membership.review
     review.remember_role(request.user, membership.role)
     return {
@@ -100,7 +104,7 @@ def _entry(request: HttpRequest, membership: Membership) -> dict[str, object]:
 
 
 @require_safe
-def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def review_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     memberships = review.memberships.select_related("user__organisation").order_by(
         "role", "user__full_name"
@@ -128,7 +132,7 @@ _TEAM_ORDER = [Role.LEAD_REVIEWER, Role.REVIEWER, Role.COORDINATOR]
 
 def _status_steps(review: Review) -> list[dict[str, object]]:
     statuses = list(review.Status)
-    here = statuses.index(review.status)
+    here = statuses.index(review.Status(review.status))
     return [
         {"label": status.label, "done": i < here, "current": i == here}
         for i, status in enumerate(statuses)
@@ -136,7 +140,7 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_create(request: HttpRequest) -> HttpResponse:
+def review_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_coordinator(request.user)
     form = ReviewForm(bound_data(request), user=request.user, creating=True)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +151,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_review")
     form = ReviewForm(bound_data(request), instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +172,9 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_reset_two_factor(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     """The coordinator resets a team member's second factor (lost phone), after proving it is them
     (their password and a current code); the person is told by email, and the trail records it."""
     review = get_review_for(request.user, pk, "manage_team")
@@ -201,7 +207,7 @@ def member_reset_two_factor(request: HttpRequest, pk: int, membership_pk: int) -
 
 
 @require_safe
-def review_trail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_trail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The review's audit trail, filtered, 50 records a page; the coordinator may download it."""
     review = get_review_for(request.user, pk, "view_trail")
     form = TrailFilterForm(request.GET or None)
@@ -225,7 +231,7 @@ def review_trail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def review_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def review_trail_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_trail")
     form = TrailFilterForm(request.GET or None)
     events = Event.objects.for_review(review.pk)

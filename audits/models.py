@@ -165,8 +165,17 @@ class AuditTool(Versioned):
         self, *, name: str | None = None, organisation=None, review: Review | None = None
     ) -> AuditTool:
         """A copy with its criteria, for an organisation's library or as a review's snapshot."""
-        tool = AuditTool.objects.create(
-            name=name or self.name,
+        tool = self.unsaved_copy(name=name or self.name, organisation=organisation, review=review)
+        tool.save(force_insert=True)
+        Criterion.objects.bulk_create(c.copy_for(tool) for c in self.criteria.all())
+        return tool
+
+    def unsaved_copy(
+        self, *, name: str, organisation=None, review: Review | None = None
+    ) -> AuditTool:
+        """The tool's own fields in a new tool (not yet saved, without its criteria)."""
+        return AuditTool(
+            name=name,
             description=self.description,
             answer_scale=self.answer_scale,
             grade_levels=self.grade_levels,
@@ -174,18 +183,6 @@ class AuditTool(Versioned):
             review=review,
             copied_from=self,
         )
-        Criterion.objects.bulk_create(
-            Criterion(
-                tool=tool,
-                number=c.number,
-                title=c.title,
-                question=c.question,
-                guidance=c.guidance,
-                case_types=list(c.case_types),
-            )
-            for c in self.criteria.all()
-        )
-        return tool
 
 
 class Criterion(Timestamped):
@@ -209,6 +206,17 @@ class Criterion(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def copy_for(self, tool: AuditTool) -> Criterion:
+        """The same criterion for ``tool``'s copy, not yet saved."""
+        return Criterion(
+            tool=tool,
+            number=self.number,
+            title=self.title,
+            question=self.question,
+            guidance=self.guidance,
+            case_types=list(self.case_types),
+        )
 
     def applies_to(self, case_type: str) -> bool:
         return not self.case_types or case_type in self.case_types

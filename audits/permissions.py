@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from audits.models import AuditTool, Case, CaseAudit, SafeguardingAlert
+from core.library import get_library_item
 from reviews.permissions import can, get_review_for
 from reviews.setup.models import Membership, Review, Role
 
@@ -65,12 +66,13 @@ def get_tool_for(user: User, pk: Any, *, edit: bool = False) -> AuditTool:
     organisation's: ``AuditTool.may_be_edited_by``; shipped tools never)."""
     if not manages_tools(user):
         raise PermissionDenied("Only coordinators keep audit tools.")
-    tool = AuditTool.objects.visible_to(user).filter(pk=pk).first()
-    if tool is None:
-        raise Http404("No audit tool found")
-    if edit and not tool.may_be_edited_by(user):
-        raise PermissionDenied(
-            "Only your organisation's own tools can be changed. Tools shipped with the service, and "
-            "other organisations' tools, cannot be edited: make a copy."
-        )
+    tool: AuditTool = get_library_item(
+        AuditTool.objects.visible_to(user),
+        pk,
+        user,
+        edit=edit,
+        missing="No audit tool found",
+        not_editable="Only your organisation's own tools can be changed. Tools shipped with the "
+        "service, and other organisations' tools, cannot be edited: make a copy.",
+    )
     return tool

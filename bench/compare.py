@@ -25,6 +25,13 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "–" if not a or not b else f"{a / b:.2f}"
 
 
+def _pairs(small: dict, national: dict, users: str) -> list[tuple[str, dict, dict]]:
+    """Each page's measurement at ``users`` connections: (name, small's, national's)."""
+    return [
+        (name, by[users], national["pages"][name][users]) for name, by in small["pages"].items()
+    ]
+
+
 def main(small_path: str, national_path: str) -> None:
     small = json.loads(Path(small_path).read_text())
     national = json.loads(Path(national_path).read_text())
@@ -47,9 +54,7 @@ def main(small_path: str, national_path: str) -> None:
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         s_ceiling = small["pages"][CEILING][users]["server_p50_ms"]
         n_ceiling = national["pages"][CEILING][users]["server_p50_ms"]
-        for name, by_users in small["pages"].items():
-            s = by_users[users]
-            n = national["pages"][name][users]
+        for name, s, n in _pairs(small, national, users):
             print(
                 f"| {name} | {_ms(s['server_p50_ms'])} | {_ms(s['server_p95_ms'])} "
                 f"| {_ms(n['server_p50_ms'])} | {_ms(n['server_p95_ms'])} "
@@ -64,9 +69,7 @@ def main(small_path: str, national_path: str) -> None:
         )
         print("| page | small p95 | national p95 | small req/s | national req/s |")
         print("| --- | ---: | ---: | ---: | ---: |")
-        for name, by_users in small["pages"].items():
-            s = by_users[users]
-            n = national["pages"][name][users]
+        for name, s, n in _pairs(small, national, users):
             print(
                 f"| {name} | {_client(s)} | {_client(n)} "
                 f"| {s['throughput_rps']} | {n['throughput_rps']} |"

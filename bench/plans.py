@@ -12,7 +12,6 @@ the planner's cheaper choice and are not listed. Exits 1 when it finds one.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tempfile
@@ -21,17 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import _bench_review_id, _env, _pages, _setup_django, _sign_in  # noqa: E402
+from bench.run import _bench_review_id, _env, _pages, _parser, _setup_django, _sign_in  # noqa: E402
 
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
+    parser = _parser(__doc__)
     parser.add_argument("--min-rows", type=int, default=2000)
-    parser.add_argument("--media-root", default=str(ROOT / "media"))
-    parser.add_argument("--cache-url", default="locmem://")
     args = parser.parse_args()
     env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-plans-")) / "static")
     _setup_django(env)

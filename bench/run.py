@@ -63,6 +63,27 @@ def _setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
+def _collect_and_set_up(env: dict[str, str]) -> int:
+    """Static files collected into the run's own folder, Django set up: the generated review's id."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    _setup_django(env)
+    return _bench_review_id()
+
+
+def _parser(doc: str) -> argparse.ArgumentParser:
+    """The options every bench script takes: the database, the media folder and the cache."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--media-root", default=str(ROOT / "media"))
+    parser.add_argument("--cache-url", default="locmem://")
+    return parser
+
+
 def _sign_in(user) -> str:
     """A session for this person, signed in with the second factor verified, as after both steps."""
     import time as _time
@@ -264,8 +285,7 @@ def _rss_mb(master: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
+    parser = _parser(__doc__)
     parser.add_argument("--label", required=True, help="small or national: names the results")
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON results")
     parser.add_argument("--workers", type=int, default=4)
@@ -274,8 +294,6 @@ def main() -> None:
     parser.add_argument("--users", default="20,50", help="concurrent connections for the pages")
     parser.add_argument("--write-users", type=int, default=50)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--media-root", default=str(ROOT / "media"))
-    parser.add_argument("--cache-url", default="locmem://")
     parser.add_argument(
         "--pages", default="", help="only these pages (names as printed, comma-separated)"
     )
@@ -289,18 +307,11 @@ def main() -> None:
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="frontdoor-bench-"))
     env = _env(args, work / "static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-    )
-    _setup_django(env)
+    review_id = _collect_and_set_up(env)
     from accounts.models import User
     from demo.dataset import BENCH_LEAD
     from reviews.setup.models import Role
 
-    review_id = _bench_review_id()
     if review_id is None:
         raise SystemExit("No generated data here: run manage.py generate_dataset first.")
     coordinator = User.objects.get(

@@ -10,12 +10,9 @@ and the median number of minor page faults a request.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,21 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run import (  # noqa: E402
-    _bench_review_id,
+    _collect_and_set_up,
     _env,
     _pages,
+    _parser,
     _remove_write_targets,
-    _setup_django,
     _sign_in,
 )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
+    parser = _parser(__doc__)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--media-root", default=str(ROOT / "media"))
-    parser.add_argument("--cache-url", default="locmem://")
     room = parser.add_mutually_exclusive_group()
     room.add_argument(
         "--no-stack-room",
@@ -52,14 +46,9 @@ def main() -> None:
         help="each page with and without the room (core/stack.py), in alternating blocks",
     )
     args = parser.parse_args()
-    env = _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
+    review_id = _collect_and_set_up(
+        _env(args, Path(tempfile.mkdtemp(prefix="frontdoor-single-")) / "static")
     )
-    _setup_django(env)
     from django.conf import settings
     from django.test import Client
 
@@ -68,7 +57,6 @@ def main() -> None:
     from demo.dataset import BENCH_LEAD
     from reviews.setup.models import Role
 
-    review_id = _bench_review_id()
     _remove_write_targets(review_id)
     coordinator = User.objects.get(
         memberships__review_id=review_id, memberships__role=Role.COORDINATOR

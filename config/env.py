@@ -84,13 +84,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
-def env_database(name: str, default: str) -> dict[str, Any]:
+def _env_url(
+    name: str, default: str, schemes: set[str], expected: str, *, show_url: bool = False
+) -> tuple[str, str]:
+    """The URL in ``name`` and its scheme, which must be one of ``schemes``; else the error says what
+    was ``expected`` and what was found (the scheme, or the URL past any credentials)."""
     url = env_str(name, default)
     scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in _DB_SCHEMES:
-        raise ImproperlyConfigured(
-            f"{name}: expected a sqlite:/// or postgres:// URL, got {url.split('@')[-1]!r}."
-        )
+    if scheme not in schemes:
+        found = repr(url.split("@")[-1]) if show_url else f"scheme {scheme!r}"
+        raise ImproperlyConfigured(f"{name}: expected {expected}, got {found}.")
+    return url, scheme
+
+
+def env_database(name: str, default: str) -> dict[str, Any]:
+    url, scheme = _env_url(
+        name, default, _DB_SCHEMES, "a sqlite:/// or postgres:// URL", show_url=True
+    )
     try:
         config = _environ.db_url_config(url)
     except Exception as exc:  # environ raises several kinds for a bad URL
@@ -103,12 +113,9 @@ def env_database(name: str, default: str) -> dict[str, Any]:
 
 
 def env_email(name: str, default: str) -> dict[str, Any]:
-    url = env_str(name, default)
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in _EMAIL_SCHEMES:
-        raise ImproperlyConfigured(
-            f"{name}: expected consolemail://, smtp://, smtp+tls:// or smtps://, got scheme {scheme!r}."
-        )
+    url, _scheme = _env_url(
+        name, default, _EMAIL_SCHEMES, "consolemail://, smtp://, smtp+tls:// or smtps://"
+    )
     return _environ.email_url_config(url)
 
 
@@ -120,12 +127,7 @@ def env_cache(name: str, default: str) -> dict[str, Any]:
 
     Several app servers must share one cache (a Redis), or nothing they keep in it is shared.
     """
-    url = env_str(name, default)
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in _CACHE_SCHEMES:
-        raise ImproperlyConfigured(
-            f"{name}: expected locmem:// or a redis:// (rediss://) URL, got scheme {scheme!r}."
-        )
+    url, scheme = _env_url(name, default, _CACHE_SCHEMES, "locmem:// or a redis:// (rediss://) URL")
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     return {

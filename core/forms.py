@@ -120,3 +120,16 @@ class GovukDateField(DateInputField):
             raise ValidationError(
                 "Enter a real date, for example 27 3 2026", code="invalid_date"
             ) from None
+
+
+END_AFTER_START = "The end date must be the same as or after the start date"
+
+
+def check_date_order(
+    form: forms.BaseForm, data: dict[str, Any], start: str, end: str, message: str
+) -> None:
+    """When both dates are given and the ``end`` one comes before the ``start`` one, put
+    ``message`` on the ``end`` field."""
+    first, last = data.get(start), data.get(end)
+    if first and last and last < first:
+        form.add_error(end, message)

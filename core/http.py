@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -129,6 +130,15 @@ def page_or_partial(
     """The whole page, or for htmx only the part it swaps."""
     template = partial_template if is_htmx(request) else page_template
     return render(request, template, context, **kwargs)
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
+    """The page of ``items`` that ``?page=`` asks for (the last one past the end, the first for
+    nonsense), and the rest of the query string (the filters) for the links to other pages."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 def site_url(request: HttpRequest) -> str:

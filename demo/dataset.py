@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audits.models import AuditTool, Criterion
 from audits.services.tools import shipped_tool
-from demo.dataset_audits import audit_cases, copy_audit_tools, first_day
+from demo.dataset_audits import audit_cases, copy_audit_tools, first_day, rows_by_review
 from reviews.documents.models import Document, DocumentRequest
 from reviews.fieldwork.models import EvidenceNote, Finding
 from reviews.schedule.models import ReviewDay, Session
@@ -349,30 +349,14 @@ def _batch(
 
     # The review's own copy of the framework and of the audit tool.
     frameworks = Framework.objects.bulk_create(
-        Framework(
-            name=framework.name,
-            description=framework.description,
-            organisation=plan.lead,
-            review=review,
-            copied_from=framework,
-        )
+        framework.unsaved_copy(name=framework.name, organisation=plan.lead, review=review)
         for plan, review in zip(plans, reviews, strict=True)
     )
     kloes = Kloe.objects.bulk_create(
-        Kloe(
-            framework=copy,
-            position=k.position,
-            group=k.group,
-            heading=k.heading,
-            prompts=k.prompts,
-        )
-        for copy in frameworks
-        for k in template_kloes
+        k.copy_for(copy) for copy in frameworks for k in template_kloes
     )
     result.add("kloes", len(kloes))
-    kloes_of: dict[int, list[Kloe]] = {}
-    for copy, review in zip(frameworks, reviews, strict=True):
-        kloes_of[review.pk] = [k for k in kloes if k.framework_id == copy.pk]
+    kloes_of = rows_by_review(reviews, frameworks, kloes, "framework_id")
     criteria_of = copy_audit_tools(
         reviews, tool=tool, template_criteria=template_criteria, result=result
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from audits.models import (
     Answer,
@@ -20,6 +20,8 @@ from audits.models import (
     SampleStatus,
 )
 from reviews.setup.models import Review, Role
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -50,33 +52,24 @@ def copy_audit_tools(
 ) -> dict[int, list[Criterion]]:
     """Give every review its own copy of ``tool``; returns each review's criteria (by review id)."""
     tools = AuditTool.objects.bulk_create(
-        AuditTool(
-            name=tool.name,
-            description=tool.description,
-            answer_scale=tool.answer_scale,
-            grade_levels=tool.grade_levels,
-            review=review,
-            copied_from=tool,
-        )
-        for review in reviews
+        tool.unsaved_copy(name=tool.name, review=review) for review in reviews
     )
     criteria = Criterion.objects.bulk_create(
-        Criterion(
-            tool=copy,
-            number=c.number,
-            title=c.title,
-            question=c.question,
-            guidance=c.guidance,
-            case_types=list(c.case_types),
-        )
-        for copy in tools
-        for c in template_criteria
+        c.copy_for(copy) for copy in tools for c in template_criteria
     )
     result.add("criteria", len(criteria))
-    criteria_of: dict[int, list[Criterion]] = {}
-    for copy, review in zip(tools, reviews, strict=True):
-        criteria_of[review.pk] = [c for c in criteria if c.tool_id == copy.pk]
-    return criteria_of
+    return rows_by_review(reviews, tools, criteria, "tool_id")
+
+
+def rows_by_review(
+    reviews: list[Review], copies: list[Any], rows: list[T], parent_field: str
+) -> dict[int, list[T]]:
+    """``rows`` grouped by review id: each review's are those of its own copy (``copies`` in the
+    order of ``reviews``), told by their ``parent_field``."""
+    return {
+        review.pk: [row for row in rows if getattr(row, parent_field) == copy.pk]
+        for copy, review in zip(copies, reviews, strict=True)
+    }
 
 
 def audit_cases(

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from core.forms import GovukFormMixin
+from core.forms import END_AFTER_START, GovukFormMixin, check_date_order
 from core.markup import clean_text
 from core.uploads import UploadRefused, inspect_upload
 from core.versioning import VersionedFormMixin
@@ -160,9 +160,7 @@ class FollowUpForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
+        check_date_order(self, data, "start_date", "end_date", END_AFTER_START)
         return data
 
 

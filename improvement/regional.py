@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, QuerySet
 
 from audits.models import CriterionAnswer, answer_counts
-from audits.services.analysis import Counts
+from audits.services.analysis import Counts, percent_bars
 from core.exports import Sheet
 from reviews.fieldwork.models import Finding, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
@@ -259,18 +259,10 @@ def theme_bars(rows: list[Row], *, width: int = 360) -> dict[str, Any]:
 
 
 def criterion_bars(block: ToolBlock, *, width: int = 360) -> dict[str, Any]:
-    bars = []
-    for index, row in enumerate(block.criteria):
-        pct = row.counts.percent_met
-        bars.append(
-            {
-                "y": 10 + index * 32,
-                "text_y": 10 + index * 32 + 17,
-                "label": f"{row.number}. {row.title}",
-                "width": round((pct or 0) * width / 100),
-                "percent": pct,
-            }
-        )
+    bars = percent_bars(
+        [(f"{row.number}. {row.title}", row.counts.percent_met) for row in block.criteria],
+        width=width,
+    )
     return {"bars": bars, "height": 20 + len(bars) * 32}
 
 

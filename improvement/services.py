@@ -21,7 +21,7 @@ from reviews.fieldwork.models import Finding, number_recommendations
 from reviews.setup.models import Framework, Membership, Review, Role
 from reviews.setup.services import record_team_change
 from trail.models import Event
-from trail.services import record
+from trail.services import record, record_change
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -135,12 +135,7 @@ def _snapshot(action: Action) -> dict[str, Any]:
 
 
 def _record(action: Action, request: HttpRequest | None, change: str, **detail: Any) -> None:
-    record(
-        action=Event.Action.ACTION_PLAN_CHANGED,
-        request=request,
-        obj=action,
-        detail={"change": change, **detail},
-    )
+    record_change(Event.Action.ACTION_PLAN_CHANGED, action, request, change, **detail)
 
 
 def create_action(

@@ -9,6 +9,8 @@ sees and downloads issued versions. Changes are POST only.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,6 +25,7 @@ from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
 from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
 from reports.render import (
+    ComposedLetter,
     compose_letter,
     draft_letter_pdf,
     draft_presentation_pdf,
@@ -180,39 +183,47 @@ def section_history(request: AuthenticatedHttpRequest, pk: int, key: str) -> Htt
     )
 
 
-def _draft_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
+def _draft_download(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    action: str,
+    make: Callable[[ComposedLetter], bytes],
+    stem: str,
+    file_format: str,
+) -> HttpResponse:
+    """A file made from the letter as it stands, for whoever may read the draft; the read recorded."""
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    record_read(request, action, review, format=file_format)
+    data = make(compose_letter(review))
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    filename = _filename(review, stem, file_format)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_safe
 def draft_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    review = get_review_for(request.user, pk, "view_letter_draft")
-    record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="pdf")
-    composed = compose_letter(review)
-    return _draft_response(
-        draft_letter_pdf(composed), "application/pdf", _filename(review, "draft-letter", "pdf")
+    return _draft_download(
+        request, pk, Event.Action.DRAFT_LETTER_DOWNLOADED, draft_letter_pdf, "draft-letter", "pdf"
     )
 
 
 @require_safe
 def draft_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    review = get_review_for(request.user, pk, "view_letter_draft")
-    record_read(request, Event.Action.DRAFT_LETTER_DOWNLOADED, review, format="docx")
-    composed = compose_letter(review)
-    return _draft_response(letter_docx(composed), DOCX, _filename(review, "draft-letter", "docx"))
+    return _draft_download(
+        request, pk, Event.Action.DRAFT_LETTER_DOWNLOADED, letter_docx, "draft-letter", "docx"
+    )
 
 
 @require_safe
 def presentation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    review = get_review_for(request.user, pk, "view_letter_draft")
-    record_read(request, Event.Action.PRESENTATION_DOWNLOADED, review, format="pdf")
-    composed = compose_letter(review)
-    return _draft_response(
-        draft_presentation_pdf(composed),
-        "application/pdf",
-        _filename(review, "feedback-presentation", "pdf"),
+    return _draft_download(
+        request,
+        pk,
+        Event.Action.PRESENTATION_DOWNLOADED,
+        draft_presentation_pdf,
+        "feedback-presentation",
+        "pdf",
     )
 
 
@@ -252,19 +263,30 @@ def comments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Your comment has been sent to the review team.")
         return redirect(reverse("reports:comments", kwargs={"pk": review.pk}))
+    return _render_comments(
+        request,
+        review,
+        composed,
+        form=form,
+        reply_form=ReplyForm() if rights["edit_letter"] else None,
+    )
+
+
+def _render_comments(
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    composed: ComposedLetter,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    """The comments page: the letter, its comments (none before the letter is saved) and the forms."""
     saved = composed.data.letter
     items = list(saved.comments.select_related("author", "replied_by")) if saved.pk else []
     return render(
         request,
         "reports/comments.html",
-        review_context(
-            request,
-            review,
-            letter=composed,
-            form=form,
-            comments=items,
-            reply_form=ReplyForm() if rights["edit_letter"] else None,
-        ),
+        review_context(request, review, letter=composed, comments=items, **context),
+        status=status,
     )
 
 
@@ -297,21 +319,14 @@ def comment_reply(request: AuthenticatedHttpRequest, pk: int, comment: int) -> H
         return redirect(
             reverse("reports:comments", kwargs={"pk": review.pk}) + f"#comment-{item.pk}"
         )
-    composed = compose_letter(review)
-    saved = composed.data.letter
-    return render(
+    return _render_comments(
         request,
-        "reports/comments.html",
-        review_context(
-            request,
-            review,
-            letter=composed,
-            form=None,
-            comments=list(saved.comments.select_related("author", "replied_by")),
-            reply_form=ReplyForm(),
-            failed_reply=(item.pk, form),
-        ),
+        review,
+        compose_letter(review),
         status=400 if request.method == "POST" else 200,  # a GET: the reply kept through a timeout
+        form=None,
+        reply_form=ReplyForm(),
+        failed_reply=(item.pk, form),
     )
 
 

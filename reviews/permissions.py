@@ -20,6 +20,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Region, RegionalAccess
+from core.library import get_library_item
 from reviews.setup.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
@@ -236,14 +237,15 @@ def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     only that organisation's people may change it (``Framework.may_be_edited_by``).
     """
     require_coordinator(user)
-    framework = Framework.objects.usable_by(user).filter(pk=pk).first()
-    if framework is None:
-        raise Http404("No framework found")
-    if edit and not framework.may_be_edited_by(user):
-        raise PermissionDenied(
-            "Only your organisation's own frameworks can be changed. The default frameworks cannot "
-            "be changed: make a copy."
-        )
+    framework: Framework = get_library_item(
+        Framework.objects.usable_by(user),
+        pk,
+        user,
+        edit=edit,
+        missing="No framework found",
+        not_editable="Only your organisation's own frameworks can be changed. The default "
+        "frameworks cannot be changed: make a copy.",
+    )
     return framework
 
 

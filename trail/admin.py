@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from trail.models import Event
-from trail.services import record, trail_csv, trail_value
+from trail.services import record, record_change, trail_csv, trail_value
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -26,33 +26,21 @@ class RecordedAdmin(admin.ModelAdmin):
             for name in form.changed_data
             if name in {f.name for f in obj._meta.concrete_fields}
         }
-        record(
-            action=self.trail_action,
-            request=request,
-            obj=obj,
-            detail={
-                "change": "changed in the admin site" if change else "added in the admin site",
-                "changed": changed,
-            },
+        record_change(
+            self.trail_action,
+            obj,
+            request,
+            "changed in the admin site" if change else "added in the admin site",
+            changed=changed,
         )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        record(
-            action=self.trail_action,
-            request=request,
-            obj=obj,
-            detail={"change": "deleted in the admin site"},
-        )
+        record_change(self.trail_action, obj, request, "deleted in the admin site")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         for obj in queryset:
-            record(
-                action=self.trail_action,
-                request=request,
-                obj=obj,
-                detail={"change": "deleted in the admin site"},
-            )
+            record_change(self.trail_action, obj, request, "deleted in the admin site")
         super().delete_queryset(request, queryset)
 
 

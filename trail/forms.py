@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.db.models import QuerySet
 
-from core.forms import GovukDateField, GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin, check_date_order
 from trail.models import Event
 
 _Events = TypeVar("_Events", bound=QuerySet[Event])
@@ -23,9 +23,13 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", "The 'To' date must be the same as or after the 'From' date")
+        check_date_order(
+            self,
+            cleaned,
+            "since",
+            "until",
+            "The 'To' date must be the same as or after the 'From' date",
+        )
         return cleaned
 
     def filter(self, events: _Events) -> _Events:

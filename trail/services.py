@@ -73,6 +73,13 @@ def record(
     )
 
 
+def record_change(
+    action: str, obj: models.Model, request: HttpRequest | None, change: str, **detail: Any
+) -> Event:
+    """Record a change to ``obj`` (``change`` names it: ``added``, ``edited``…), with ``detail``."""
+    return record(action=action, request=request, obj=obj, detail={"change": change, **detail})
+
+
 def record_read(
     request: HttpRequest, action: str, obj: models.Model | None = None, **detail: Any
 ) -> Event:

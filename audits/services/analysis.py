@@ -205,16 +205,24 @@ def annex_figures(review: Review) -> dict[str, Any]:
 
 def chart_bars(summary: Summary, *, width: int = 400) -> list[dict[str, Any]]:
     """Bar geometry for the server-rendered SVG chart of % met per criterion."""
-    bars = []
-    for index, row in enumerate(summary.rows):
-        pct = row.counts.percent_met
-        bars.append(
-            {
-                "y": 10 + index * 32,
-                "text_y": 10 + index * 32 + 17,
-                "label": f"{row.criterion.number}. {row.criterion.title}",
-                "width": round((pct or 0) * width / 100),
-                "percent": pct,
-            }
-        )
-    return bars
+    return percent_bars(
+        [
+            (f"{row.criterion.number}. {row.criterion.title}", row.counts.percent_met)
+            for row in summary.rows
+        ],
+        width=width,
+    )
+
+
+def percent_bars(rows: list[tuple[str, int | None]], *, width: int) -> list[dict[str, Any]]:
+    """One bar a (label, percent) row, 32 units apart, as long as the percent of ``width``."""
+    return [
+        {
+            "y": 10 + index * 32,
+            "text_y": 10 + index * 32 + 17,
+            "label": label,
+            "width": round((pct or 0) * width / 100),
+            "percent": pct,
+        }
+        for index, (label, pct) in enumerate(rows)
+    ]

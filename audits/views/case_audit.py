@@ -148,6 +148,61 @@ def _get_audit(case: Case) -> CaseAudit:
     return audit
 
 
+def _save_answer_form(
+    request: AuthenticatedHttpRequest,
+    answer: CriterionAnswer,
+    tool: AuditTool,
+    form: CriterionAnswerForm,
+) -> tuple[CriterionAnswer, CriterionAnswerForm | None]:
+    """Save a valid criterion form if it changes anything: the answer as it now stands, and, when
+    someone else saved first, the form bound again to show both versions (None otherwise)."""
+    data = form.cleaned_data
+    if (data["answer"], data["comment"]) == (answer.answer, answer.comment):
+        return answer, None
+    try:
+        saved = save_answer(
+            answer_id=answer.pk,
+            version=data["version"],
+            answer=data["answer"],
+            comment=data["comment"],
+            user=request.user,
+        )
+    except StaleEdit as stale:
+        rebound = rebind_conflict(
+            CriterionAnswerForm,
+            form.data,
+            stale.current,
+            prefix=f"c{answer.pk}",
+            answers=tool.answers,
+        )
+        return stale.current, rebound
+    return saved, None
+
+
+def _save_details_form(
+    request: AuthenticatedHttpRequest, audit: CaseAudit, tool: AuditTool, form: AuditDetailsForm
+) -> tuple[CaseAudit, AuditDetailsForm | None]:
+    """Save a valid details form (decision, grade, status) if it changes anything: the audit as it
+    now stands, and the form bound again to show both versions on a conflict (None otherwise)."""
+    data = form.cleaned_data
+    fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
+    if all(data[f] == getattr(audit, f) for f in fields):
+        return audit, None
+    try:
+        saved = save_audit_details(
+            audit_id=audit.pk,
+            version=data["version"],
+            user=request.user,
+            **{f: data[f] for f in fields},
+        )
+    except StaleEdit as stale:
+        rebound = rebind_conflict(
+            AuditDetailsForm, form.data, stale.current, prefix="audit", grades=tool.grades
+        )
+        return stale.current, rebound
+    return saved, None
+
+
 @post_or_restored
 def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Save the whole page: each criterion and the details with their own version check."""
@@ -167,50 +222,16 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
         if not form.is_valid():
             forms[answer.pk] = form
             continue
-        data = form.cleaned_data
-        if data["answer"] == answer.answer and data["comment"] == answer.comment:
-            continue
-        try:
-            save_answer(
-                answer_id=answer.pk,
-                version=data["version"],
-                answer=data["answer"],
-                comment=data["comment"],
-                user=request.user,
-            )
-        except StaleEdit as stale:
-            conflicts[answer.pk] = stale.current
-            forms[answer.pk] = rebind_conflict(
-                CriterionAnswerForm,
-                form.data,
-                stale.current,
-                prefix=f"c{answer.pk}",
-                answers=tool.answers,
-            )
+        current, rebound = _save_answer_form(request, answer, tool, form)
+        if rebound is not None:
+            conflicts[answer.pk] = current
+            forms[answer.pk] = rebound
     details_form = _details_form(audit, tool, bound_data(request))
     details_conflict = None
     details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
     if details_form.is_valid():
-        data = details_form.cleaned_data
-        fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
-        if any(data[f] != getattr(audit, f) for f in fields):
-            try:
-                save_audit_details(
-                    audit_id=audit.pk,
-                    version=data["version"],
-                    user=request.user,
-                    **{f: data[f] for f in fields},
-                )
-            except StaleEdit as stale:
-                details_conflict = stale.current
-                details_form = rebind_conflict(
-                    AuditDetailsForm,
-                    details_form.data,
-                    stale.current,
-                    prefix="audit",
-                    grades=tool.grades,
-                )
-        details_shown = details_form if details_conflict else None
+        current_audit, details_shown = _save_details_form(request, audit, tool, details_form)
+        details_conflict = current_audit if details_shown is not None else None
     if forms or conflicts or details_shown is not None:
         for form in forms.values():
             form.is_valid()
@@ -250,21 +271,9 @@ def _save_details_in_place(
     form = _details_form(audit, tool, bound_data(request))
     conflict = None
     if form.is_valid():
-        data = form.cleaned_data
-        fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
-        if any(data[f] != getattr(audit, f) for f in fields):
-            try:
-                audit = save_audit_details(
-                    audit_id=audit.pk,
-                    version=data["version"],
-                    user=request.user,
-                    **{f: data[f] for f in fields},
-                )
-            except StaleEdit as stale:
-                audit = conflict = stale.current
-                form = rebind_conflict(
-                    AuditDetailsForm, form.data, conflict, prefix="audit", grades=tool.grades
-                )
+        audit, rebound = _save_details_form(request, audit, tool, form)
+        if rebound is not None:
+            conflict, form = audit, rebound
     if not form.errors and conflict is None:
         return render(
             request,
@@ -304,27 +313,9 @@ def criterion_answer_save(
     form = _answer_form(answer, tool, bound_data(request))
     conflict = None
     if form.is_valid():
-        data = form.cleaned_data
-        if (data["answer"], data["comment"]) != (answer.answer, answer.comment):
-            try:
-                answer = save_answer(
-                    answer_id=answer.pk,
-                    version=data["version"],
-                    answer=data["answer"],
-                    comment=data["comment"],
-                    user=request.user,
-                )
-            except StaleEdit as stale:
-                answer = conflict = stale.current
-                form = rebind_conflict(
-                    CriterionAnswerForm,
-                    form.data,
-                    conflict,
-                    prefix=f"c{answer.pk}",
-                    answers=tool.answers,
-                )
-            else:
-                form = _answer_form(answer, tool)
+        answer, rebound = _save_answer_form(request, answer, tool, form)
+        if rebound is not None:
+            conflict, form = answer, rebound
         else:
             form = _answer_form(answer, tool)
     if is_htmx(request):

@@ -16,7 +16,7 @@ from core.versioning import update_versioned
 from reviews.fieldwork.models import EvidenceNote, Finding
 from reviews.setup.models import Review
 from trail.models import Event
-from trail.services import record
+from trail.services import record_change
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -39,12 +39,7 @@ def _snapshot(finding: Finding) -> dict[str, Any]:
 
 
 def _record(finding: Finding, request: HttpRequest | None, change: str, **detail: Any) -> None:
-    record(
-        action=Event.Action.FINDING_CHANGED,
-        request=request,
-        obj=finding,
-        detail={"change": change, **detail},
-    )
+    record_change(Event.Action.FINDING_CHANGED, finding, request, change, **detail)
 
 
 def _next_position(review: Review, kloe_id: int | None) -> int:

@@ -13,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from core.http import bound_data, is_htmx, page_or_partial
+from core.http import bound_data, is_htmx, page_or_partial, paginate
 from core.links import PkUrls
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.fieldwork import services as work
@@ -312,13 +311,11 @@ def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             items = items.filter(session_id=data["session"])
         if data.get("author"):
             items = items.filter(author_id=data["author"])
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, items, 50)
     numbers = {k.pk: k.number for k in review.numbered_kloes()}
     for note in page:
         for kloe in note.kloes.all():
             kloe.number = numbers.get(kloe.pk, "")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reviews/notes.html",
@@ -327,7 +324,7 @@ def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             review,
             filters=filters,
             page=page,
-            query=query.urlencode(),
+            query=query,
         ),
     )
 

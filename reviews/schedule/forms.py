@@ -44,33 +44,26 @@ class ReviewDayForm(GovukFormMixin, forms.ModelForm):
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 
 
+def _time_field(which: str, example: str) -> forms.TimeField:
+    """A session's start or end time: hours and minutes, typed as 09:30, 09.30 or 0930."""
+    return forms.TimeField(
+        label=f"{which.capitalize()} time",
+        help_text=f"24-hour clock, for example {example}",
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
+        ),
+        error_messages={
+            "required": f"Enter the {which} time",
+            "invalid": f"Enter the {which} time as hours and minutes, like {example}",
+        },
+    )
+
+
 class SessionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
-    start_time = forms.TimeField(
-        label="Start time",
-        help_text="24-hour clock, for example 09:30",
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(
-            format="%H:%M",
-            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
-        ),
-        error_messages={
-            "required": "Enter the start time",
-            "invalid": "Enter the start time as hours and minutes, like 09:30",
-        },
-    )
-    end_time = forms.TimeField(
-        label="End time",
-        help_text="24-hour clock, for example 11:00",
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(
-            format="%H:%M",
-            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"},
-        ),
-        error_messages={
-            "required": "Enter the end time",
-            "invalid": "Enter the end time as hours and minutes, like 11:00",
-        },
-    )
+    start_time = _time_field("start", "09:30")
+    end_time = _time_field("end", "11:00")
     reviewers = PersonChoiceField(
         label="Reviewers attending",
         queryset=User.objects.none(),

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import Organisation, User
-from core.forms import GovukDateField, GovukFormMixin
+from core.forms import END_AFTER_START, GovukDateField, GovukFormMixin, check_date_order
 from core.versioning import VersionedFormMixin
 from reviews.setup.models import (
     COORDINATOR_STATUSES,
@@ -153,9 +153,7 @@ class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
             )
         if data.get("kind") == Review.Kind.OTHER and not data.get("kind_other"):
             self.add_error("kind_other", "Enter the kind of review")
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
+        check_date_order(self, data, "start_date", "end_date", END_AFTER_START)
         return data
 
 

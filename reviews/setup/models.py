@@ -385,24 +385,22 @@ class Framework(Versioned):
         self, *, name: str, organisation: Organisation | None, review: Review | None = None
     ) -> Framework:
         """A new framework with the same KLOEs. The caller holds the transaction."""
-        copy = Framework.objects.create(
+        copy = self.unsaved_copy(name=name, organisation=organisation, review=review)
+        copy.save(force_insert=True)
+        Kloe.objects.bulk_create(kloe.copy_for(copy) for kloe in self.kloes.all())
+        return copy
+
+    def unsaved_copy(
+        self, *, name: str, organisation: Organisation | None, review: Review | None = None
+    ) -> Framework:
+        """The framework's own fields in a new framework (not yet saved, without its KLOEs)."""
+        return Framework(
             name=name,
             description=self.description,
             organisation=organisation,
             review=review,
             copied_from=self,
         )
-        Kloe.objects.bulk_create(
-            Kloe(
-                framework=copy,
-                position=kloe.position,
-                group=kloe.group,
-                heading=kloe.heading,
-                prompts=kloe.prompts,
-            )
-            for kloe in self.kloes.all()
-        )
-        return copy
 
 
 def number_kloes(kloes: list[Kloe]) -> None:
@@ -442,6 +440,16 @@ class Kloe(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.heading}".strip()
+
+    def copy_for(self, framework: Framework) -> Kloe:
+        """The same line of enquiry for ``framework``'s copy, not yet saved."""
+        return Kloe(
+            framework=framework,
+            position=self.position,
+            group=self.group,
+            heading=self.heading,
+            prompts=self.prompts,
+        )
 
 
 # Invitations -------------------------------------------------------------------------------------

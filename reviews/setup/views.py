@@ -7,13 +7,13 @@ from typing import cast
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
 from accounts.http import AuthenticatedHttpRequest
-from core.http import bound_data, site_url
+from core.http import bound_data, paginate, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
     get_review_for,
@@ -210,13 +210,8 @@ def member_reset_two_factor(
 def review_trail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The review's audit trail, filtered, 50 records a page; the coordinator may download it."""
     review = get_review_for(request.user, pk, "view_trail")
-    form = TrailFilterForm(request.GET or None)
-    events = Event.objects.for_review(review.pk)
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    form, events = _trail_events(request, review)
+    page, query = paginate(request, events, 50)
     return render(
         request,
         "reviews/review_trail.html",
@@ -225,18 +220,24 @@ def review_trail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             review,
             form=form,
             page=page,
-            query=query.urlencode(),
+            query=query,
         ),
     )
+
+
+def _trail_events(request: HttpRequest, review: Review) -> tuple[TrailFilterForm, QuerySet[Event]]:
+    """The filter form as the query string fills it, and the review's records it lets through."""
+    form = TrailFilterForm(request.GET or None)
+    events = Event.objects.for_review(review.pk)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    return form, events
 
 
 @require_safe
 def review_trail_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_trail")
-    form = TrailFilterForm(request.GET or None)
-    events = Event.objects.for_review(review.pk)
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
+    _form, events = _trail_events(request, review)
     response = trail_csv(events, filename=f"audit-trail-review-{review.pk}.csv")
     record(
         action=Event.Action.TRAIL_EXPORTED,

@@ -165,8 +165,9 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     for m in members:
         person = Person(
             name=m.user.full_name,
-            job_title=m.user.job_title,
-            organisation=m.user.organisation.display_name if m.user.organisation else "",
+            # As shown on this review (the membership's label), else the person's own.
+            job_title=m.shown_job_title,
+            organisation=m.shown_council,
             email=m.user.email,
             role=m.role,
         )

@@ -174,7 +174,9 @@ class LetterStyle:
         if others:
             sentence += (
                 f" and including {w.counted(len(others), 'other experienced manager and practitioner', 'other experienced managers and practitioners')}: "
-                + w.join(others)
+                # Each named with their job title and council, as the seed letters do: people
+                # apart with semicolons, since each has commas of their own.
+                + w.join(others, separator="; ")
             )
         sentence += "."
         coordinator = data.coordinator

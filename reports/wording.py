@@ -56,14 +56,15 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def join(items: Sequence[str], conjunction: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join(items: Sequence[str], conjunction: str = "and", separator: str = ", ") -> str:
+    """'a', 'a and b', 'a, b and c'; with ``separator="; "``, 'a; b and c' (for items that have
+    commas of their own, like 'Jane Smith, Service Manager, Barnsley Council')."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    return f"{separator.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def long_date(day: dt.date) -> str:

@@ -12,6 +12,9 @@ from trail.models import Event
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    # The council and job title shown are the coordinator's to correct on the team page (recorded
+    # there); the version is theirs to check.
+    fields = ["user", "role"]
     extra = 0
     autocomplete_fields = ["user"]
 

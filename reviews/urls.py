@@ -38,6 +38,7 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path(R + "team/<int:membership>/role/", team_views.member_role, name="member-role"),
+    path(R + "team/<int:membership>/shown-as/", team_views.member_shown_as, name="member-shown-as"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
     # Documents.
     path(R + "documents/", document_views.documents, name="documents"),

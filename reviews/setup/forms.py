@@ -231,23 +231,72 @@ KloeFormSet = inlineformset_factory(
 # Team --------------------------------------------------------------------------------------------
 
 
+def _council_field(label: str = "Council") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        required=False,
+        help_text="As the letter and the team page name it, for example Barnsley Council. A label "
+        "only: it gives no access to that council's documents or tools.",
+    )
+
+
+def _job_title_field(label: str = "Job title") -> forms.CharField:
+    return forms.CharField(label=label, max_length=200, required=False)
+
+
+def works_for_host(review: Review, *, council: str, person: User | None = None) -> bool:
+    """Is someone shown with ``council`` (or working for ``person``'s organisation) of the host
+    authority? Names are compared without case or surrounding spaces."""
+    if person is not None and person.organisation_id == review.host_id:
+        return True
+    shown = " ".join(council.split()).casefold()
+    host = review.host
+    return bool(shown) and shown in {
+        " ".join(n.split()).casefold() for n in (host.name, host.short_name) if n
+    }
+
+
 class InvitationForm(GovukFormMixin, forms.Form):
+    """An invitation: who, their role, and how they are shown on the review.
+
+    Inviting a reviewer or lead reviewer shown as working for the host authority is a conflict of
+    interest: the form says so and is valid only once ``confirm_conflict`` is ticked (a field that
+    is there only then). Nothing is sent before."""
+
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
     email = forms.EmailField(
         label="Email address",
         max_length=254,
         error_messages={"required": "Enter the email address", "invalid": EMAIL_FORMAT},
     )
+    job_title = _job_title_field()
+    council = _council_field()
     role = forms.ChoiceField(
         label="Role on the review",
         choices=Role.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a role"},
     )
+    confirm_conflict = forms.BooleanField(label="I confirm the invitation", required=False)
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.review = review
+        self.conflict = False
+        self.fields["council"].help_text = (
+            "As the letter and the team page name it, for example Barnsley Council. Left empty, "
+            "the council of their account, if they have one. A label only: it gives no access to "
+            "that council's documents or tools."
+        )
+        self.fields["confirm_conflict"].label = (
+            f"I confirm that this person should review {review.host.name} although they are shown "
+            "as working for it"
+        )
+        # The box is there only once a conflict of interest is found, or when it was ticked.
+        self._confirm = self.fields["confirm_conflict"]
+        if not self.is_bound or not self.data.get(self.add_prefix("confirm_conflict")):
+            del self.fields["confirm_conflict"]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -266,6 +315,34 @@ class InvitationForm(GovukFormMixin, forms.Form):
             )
         return email
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        email = data.get("email")
+        person = (
+            User.objects.select_related("organisation").filter(email__iexact=email).first()
+            if email
+            else None
+        )
+        if person is not None:
+            # Prefilled from their account: their organisation's name and their job title.
+            if not data.get("council") and person.organisation is not None:
+                data["council"] = person.organisation.name
+            if not data.get("job_title"):
+                data["job_title"] = person.job_title
+        role = data.get("role")
+        if role in (Role.REVIEWER, Role.LEAD_REVIEWER) and works_for_host(
+            self.review, council=data.get("council", ""), person=person
+        ):
+            self.conflict = True
+            self.fields["confirm_conflict"] = self._confirm
+            if not data.get("confirm_conflict"):
+                self.add_error(
+                    "confirm_conflict",
+                    f"Confirm that this person should review {self.review.host.name} although they "
+                    "are shown as working for it, or change their role or council",
+                )
+        return data
+
 
 class RoleForm(GovukFormMixin, forms.Form):
     role = forms.ChoiceField(
@@ -273,11 +350,27 @@ class RoleForm(GovukFormMixin, forms.Form):
     )
 
 
+class ShownAsForm(GovukFormMixin, forms.Form):
+    """How someone is shown on the review: the acceptance page for an existing account."""
+
+    job_title = _job_title_field("Your job title")
+    council = _council_field("Your council")
+
+
+class MemberShownAsForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    """The coordinator's correction of how a member is shown on the review."""
+
+    version_required = True
+    job_title = _job_title_field()
+    council = _council_field()
+
+
 class AcceptNewAccountForm(GovukFormMixin, forms.Form):
     full_name = forms.CharField(
         label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
     )
-    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    job_title = _job_title_field("Your job title")
+    council = _council_field("Your council")
     password1 = forms.CharField(
         label="Create a password",
         strip=False,

@@ -275,14 +275,22 @@ NEXT_STEPS: dict[tuple[str, str | None], str] = {
 }
 
 
-class Membership(Timestamped):
-    """One person's role on one review."""
+class Membership(Versioned):
+    """One person's role on one review.
+
+    ``council`` and ``job_title`` are how the person is shown on this review (the team page, the
+    letter): a label, not membership of that organisation, which grants no right of any kind. The
+    coordinator corrects them (version-checked)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    council = models.CharField(
+        "council shown", max_length=200, blank=True, help_text="As the letter names it."
+    )
+    job_title = models.CharField("job title shown", max_length=200, blank=True)
 
     class Meta:
         ordering = ["review", "role", "user__full_name"]
@@ -298,6 +306,25 @@ class Membership(Timestamped):
     @property
     def is_team(self) -> bool:
         return self.role in TEAM_ROLES
+
+    @property
+    def shown_job_title(self) -> str:
+        """The job title shown on this review, else the person's own."""
+        return self.job_title or self.user.job_title
+
+    @property
+    def shown_council(self) -> str:
+        """The council shown on this review, else the person's organisation's (short) name."""
+        if self.council:
+            return self.council
+        organisation = self.user.organisation
+        return organisation.display_name if organisation else ""
+
+    @property
+    def described(self) -> str:
+        """'Jane Smith, Service Manager, Barnsley Council'."""
+        parts = (self.user.full_name, self.shown_job_title, self.shown_council)
+        return ", ".join(p for p in parts if p)
 
 
 # Key lines of enquiry ---------------------------------------------------------------------------
@@ -489,6 +516,10 @@ class Invitation(Timestamped):
     email = models.EmailField("email address")
     full_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
+    # How the invitee is shown on this review, copied to their membership when they accept: a label,
+    # never membership of that organisation (which would grant rights over its library).
+    council = models.CharField("council shown", max_length=200, blank=True)
+    job_title = models.CharField("job title shown", max_length=200, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -516,6 +547,11 @@ class Invitation(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.get_role_display()} – {self.review}"
+
+    @property
+    def shown_parts(self) -> list[str]:
+        """Name, job title and council, those given (how the invitee will be shown)."""
+        return [p for p in (self.full_name, self.job_title, self.council) if p]
 
     def new_token(self) -> str:
         """Give the invitation a fresh secret and seven more days; the old link stops working."""

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.twofactor import reset_devices
 from core.email import send_email
-from core.versioning import save_versioned
+from core.versioning import save_versioned, update_versioned
 from reviews.setup.models import Framework, Invitation, Membership, Review, Role
 from trail.models import Event
 from trail.services import record, trail_value
@@ -126,11 +126,28 @@ def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> No
 
 
 def invite(
-    *, review: Review, email: str, role: str, full_name: str, invited_by: User, site_url: str
+    *,
+    review: Review,
+    email: str,
+    role: str,
+    full_name: str,
+    invited_by: User,
+    site_url: str,
+    council: str = "",
+    job_title: str = "",
 ) -> Invitation:
-    """Invite someone by email to a role on the review. Refused if they are on it or invited."""
+    """Invite someone by email to a role on the review. Refused if they are on it or invited.
+
+    ``council`` and ``job_title``: how they are shown on this review (copied to their membership when
+    they accept); a label only, never membership of that organisation."""
     invitation = Invitation(
-        review=review, email=email.lower(), role=role, full_name=full_name, invited_by=invited_by
+        review=review,
+        email=email.lower(),
+        role=role,
+        full_name=full_name,
+        council=council,
+        job_title=job_title,
+        invited_by=invited_by,
     )
     token = invitation.new_token()
     try:
@@ -163,13 +180,21 @@ def record_team_change(
     by: User | None,
     request: HttpRequest | None = None,
     previous_role: str | None = None,
+    changed: dict[str, dict[str, str]] | None = None,
 ) -> None:
     """Record a change to a review's team, with who made it (``by``) and from where. Every code path
-    that adds someone to a team, changes their role or removes them calls this, in the transaction of
-    the change (a removal before the row is deleted, so the record keeps its id)."""
-    detail = {"change": change, "person": membership.user.email, "role": membership.role}
+    that adds someone to a team, changes their role or how they are shown, or removes them calls
+    this, in the transaction of the change (a removal before the row is deleted, so the record keeps
+    its id). ``changed``: each changed label, old → new."""
+    detail: dict[str, object] = {
+        "change": change,
+        "person": membership.user.email,
+        "role": membership.role,
+    }
     if previous_role is not None:
         detail["from"] = previous_role
+    if changed:
+        detail["changed"] = changed
     record(
         action=Event.Action.TEAM_CHANGED, actor=by, request=request, obj=membership, detail=detail
     )
@@ -200,14 +225,51 @@ def change_role(
         )
 
 
+def change_shown_as(
+    *,
+    membership: Membership,
+    council: str,
+    job_title: str,
+    version: int | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> None:
+    """Correct the council and job title a member is shown with on the review (a label: no right
+    comes from it). Refused with ``StaleEdit`` if someone changed them since ``version``; recorded
+    in the trail in the same transaction: who, and each label changed (old → new)."""
+    values = {"council": council, "job_title": job_title}
+    with transaction.atomic():
+        before = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership.version = update_versioned(
+            Membership, pk=membership.pk, version=version, values=values
+        )
+        changed = {
+            name: {"from": getattr(before, name), "to": value}
+            for name, value in values.items()
+            if getattr(before, name) != value
+        }
+        membership.council, membership.job_title = council, job_title
+        if changed:
+            record_team_change(
+                membership, change="shown as changed", by=by, request=request, changed=changed
+            )
+
+
 class InvitationUnusable(Exception):
     pass
 
 
 def accept_invitation(
-    *, invitation: Invitation, user: User | None = None, new_account: dict[str, str] | None = None
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    new_account: dict[str, str] | None = None,
+    shown_as: dict[str, str] | None = None,
 ) -> User:
     """Accept once: add the role to ``user``, or create the account from ``new_account``.
+
+    The membership shows the person with ``shown_as`` (``council``, ``job_title``: what they
+    confirmed on the acceptance page), else with what the invitation said.
 
     An invitation gives a role on one review, never membership of an organisation: a new account has
     no organisation (an administrator, or in time the organisation's own coordinators, sets it). Host
@@ -227,8 +289,13 @@ def accept_invitation(
                 organisation=None,
             )
         if not Membership.objects.filter(review=invitation.review, user=user).exists():
+            labels = shown_as or {}
             membership = Membership.objects.create(
-                review=invitation.review, user=user, role=invitation.role
+                review=invitation.review,
+                user=user,
+                role=invitation.role,
+                council=labels.get("council", invitation.council),
+                job_title=labels.get("job_title", invitation.job_title),
             )
             # Recorded as the person's own doing: they accepted the invitation.
             record_team_change(membership, change="added", by=user)

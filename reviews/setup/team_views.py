@@ -18,9 +18,16 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.twofactor import has_confirmed_device
 from core.http import bound_data, site_url
+from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import get_review_for, review_context
 from reviews.setup import services
-from reviews.setup.forms import AcceptNewAccountForm, InvitationForm, RoleForm
+from reviews.setup.forms import (
+    AcceptNewAccountForm,
+    InvitationForm,
+    MemberShownAsForm,
+    RoleForm,
+    ShownAsForm,
+)
 from reviews.setup.models import Invitation, Membership, Role
 
 
@@ -54,6 +61,8 @@ def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 full_name=form.cleaned_data["full_name"],
+                council=form.cleaned_data["council"],
+                job_title=form.cleaned_data["job_title"],
                 invited_by=request.user,
                 site_url=site_url(request),
             )
@@ -144,6 +153,43 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership: int) -> 
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_shown_as(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    """The coordinator corrects the council and job title a member is shown with on the review."""
+    review = get_review_for(request.user, pk, "manage_team")
+    member = get_object_or_404(
+        Membership.objects.select_related("user__organisation"), review=review, pk=membership
+    )
+    form = MemberShownAsForm(
+        bound_data(request),
+        version=member.version,
+        initial={"council": member.shown_council, "job_title": member.shown_job_title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_shown_as(
+                membership=member,
+                council=form.cleaned_data["council"],
+                job_title=form.cleaned_data["job_title"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEdit:
+            member = Membership.objects.select_related("user__organisation").get(pk=member.pk)
+            form = rebind_conflict(MemberShownAsForm, form.data, member)
+        else:
+            messages.success(
+                request, f"{member.user.full_name} is now shown as {member.described}."
+            )
+            return redirect("reviews:team", pk=review.pk)
+    return render(
+        request,
+        "reviews/member_shown_as.html",
+        review_context(request, review, member=member, form=form),
+    )
+
+
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -176,12 +222,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
 
-    form = None if existing else AcceptNewAccountForm(bound_data(request), email=invitation.email)
-    if request.method == "POST" and (form is None or form.is_valid()):
+    shown_as = {
+        "council": invitation.council
+        or (existing.organisation.name if existing and existing.organisation else ""),
+        "job_title": invitation.job_title or (existing.job_title if existing else ""),
+    }
+    form: ShownAsForm | AcceptNewAccountForm = (
+        ShownAsForm(bound_data(request), initial=shown_as)
+        if existing
+        else AcceptNewAccountForm(bound_data(request), email=invitation.email, initial=shown_as)
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
                 invitation=invitation,
                 user=existing,
+                shown_as={
+                    "council": form.cleaned_data["council"],
+                    "job_title": form.cleaned_data["job_title"],
+                },
                 new_account=None
                 if form is None
                 else {
@@ -199,4 +258,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             f"You joined “{invitation.review.title}” as {Role(invitation.role).label.lower()}.",
         )
         return redirect(invitation.review)
-    return render(request, "reviews/invitation_accept.html", {**context, "form": form})
+    return render(
+        request,
+        "reviews/invitation_accept.html",
+        {**context, "form": form, "new_account": existing is None},
+    )

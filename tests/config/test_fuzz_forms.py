@@ -13,9 +13,11 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 from django.template.base import Template
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from reviews.setup.models import Invitation, Membership
 from tests.authz.expectations import ALL
 from tests.authz.test_matrix import URL_NAMES, _reverse
 from tests.conftest import ROLES
@@ -133,3 +135,70 @@ def test_no_form_gives_a_server_error_whatever_is_typed(name: str, world) -> Non
         )
 
     submit()
+
+
+def _fuzz_fields(
+    client, url: str, fields: dict[str, st.SearchStrategy[str]], label: str, before=None
+) -> None:
+    """``FUZZ_EXAMPLES`` submissions of ``fields`` to ``url`` (each after ``before()``, if given):
+    never a server error."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(st.fixed_dictionaries(fields))
+    def submit(data: dict[str, str]) -> None:
+        if before is not None:
+            before()
+        response = client.generic(
+            "POST", url, _encode(data), content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code < 500, f"{label}: {response.status_code} for {data!r:.300}"
+
+    submit()
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_invitation_form_with_a_conflict_of_interest_survives_hostile_input(world) -> None:
+    """The "I confirm" box is on the page only once a conflict is found: fuzzed here with one."""
+    url = reverse("reviews:invitation-create", args=[world.review.pk])
+    fields = {
+        "email": st.sampled_from(["someone@example.org", "host_staff_not_on_team@example.org"]),
+        "role": st.sampled_from(["reviewer", "lead_reviewer"]),
+        "council": st.one_of(st.just("Northmoor"), hostile_text),
+        "confirm_conflict": hostile_text,
+        "full_name": hostile_text,
+        "job_title": hostile_text,
+    }
+    _fuzz_fields(world.client("coordinator"), url, fields, "invitation with a conflict")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_acceptance_page_for_an_existing_account_survives_hostile_input(world) -> None:
+    """The matrix opens the acceptance page as someone else (no form): here as the invitee."""
+    invitee = world.people["host_staff_not_on_team"]
+    invitation = Invitation(review=world.review, email=invitee.email, role="host_staff")
+    token = invitation.new_token()
+    invitation.save()
+    url = reverse("reviews:invitation-accept", args=[token])
+    fields = {"council": hostile_text, "job_title": hostile_text}
+
+    def not_accepted_yet() -> None:  # each submission finds the invitation open
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=None, accepted_by=None)
+        Membership.objects.filter(review=world.review, user=invitee).delete()
+
+    _fuzz_fields(
+        world.client("host_staff_not_on_team"),
+        url,
+        fields,
+        "acceptance, existing account",
+        before=not_accepted_yet,
+    )

@@ -92,6 +92,7 @@ FORMS: dict[str, Form] = {
         _fields(**{"framework-name": WORDS, "kloes-TOTAL_FORMS": "0", "kloes-INITIAL_FORMS": "0"})
     ),
     "reviews:invitation-create": Form(_fields(full_name=WORDS, email="new@example.org")),
+    "reviews:member-shown-as": Form(_fields(council=WORDS, job_title="Social Worker", version="1")),
     "reviews:document-request-create": Form(_fields(title=WORDS, notes="Notes")),
     "reviews:day-create": Form(_fields(date="2030-01-01", notes=WORDS)),
     "reviews:session-create": Form(_fields(title=WORDS, place="Room 1")),

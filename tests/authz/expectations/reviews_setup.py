@@ -146,6 +146,9 @@ EXPECTATIONS = {
     "reviews:member-role": Expect(
         get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_membership, scoped=True
     ),
+    "reviews:member-shown-as": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_membership, scoped=True
+    ),
     # The link in the email: anyone may open it; someone signed in as another person may not use it.
     "reviews:invitation-accept": Expect(
         get=statuses(OK), post=statuses(FORBIDDEN, anonymous=OK), kwargs=_invitation_token

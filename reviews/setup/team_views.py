@@ -154,7 +154,7 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership: int) -> 
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_shown_as(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+def member_shown_as(request: AuthenticatedHttpRequest, pk: int, membership: int) -> HttpResponse:
     """The coordinator corrects the council and job title a member is shown with on the review."""
     review = get_review_for(request.user, pk, "manage_team")
     member = get_object_or_404(

@@ -242,7 +242,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     "job_title": form.cleaned_data["job_title"],
                 },
                 new_account=None
-                if form is None
+                if existing
                 else {
                     "full_name": form.cleaned_data["full_name"],
                     "job_title": form.cleaned_data["job_title"],

@@ -35,6 +35,8 @@ _WEB_ADDRESS = re.compile(
 
 def validate_web_address(value: str) -> None:
     text = value.strip()
+    if len(text) > 200:
+        return  # the field's own maximum length says so
     if text and not _WEB_ADDRESS.match(text):
         raise ValidationError(
             "Enter a web address, like www.eastvale.gov.uk or https://www.eastvale.gov.uk",

@@ -37,7 +37,7 @@ from reports.render import (
 from reviews.permissions import (
     get_letterhead_for,
     get_review_for,
-    may_edit_letterhead,
+    offers_letterhead,
     review_context,
     rights_for,
 )
@@ -63,7 +63,6 @@ def _filename(review: Review, label: str, ext: str) -> str:
 def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_letter_draft")
     rights = rights_for(request.user, review)
-    role = review.role_of(request.user)
     composed = compose_letter(review)
     saved = composed.data.letter
     comments = list(saved.comments.all()) if saved.pk else []
@@ -85,9 +84,7 @@ def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else "",
             tools=rights["edit_letter"] or rights["comment_on_letter"],
             letterhead_url=reverse("reports:letterhead", kwargs={"pk": review.lead_organisation_id})
-            if may_edit_letterhead(
-                request.user, review.lead_organisation_id, roles=[role] if role else []
-            )
+            if offers_letterhead(request.user, review)
             else "",
         ),
     )

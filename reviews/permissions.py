@@ -246,21 +246,20 @@ def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     return framework
 
 
-def may_edit_letterhead(
-    user: User, organisation_id: int | None, *, roles: Iterable[str] | None = None
-) -> bool:
-    """May this person keep this organisation's letterhead (address, logo, signatory)? Its own
-    coordinators may (``may_coordinate``, in the organisation an administrator set for them)."""
+def offers_letterhead(user: User, review: Review) -> bool:
+    """Does the letter page link to the lead organisation's letterhead? For the review's coordinator
+    who is of that organisation (no query: the role comes with the review); anyone else who may keep
+    it finds it on Your reviews."""
     return (
-        user.is_authenticated
-        and organisation_id is not None
-        and user.organisation_id == organisation_id
-        and may_coordinate(user, roles=roles)
+        review.role_of(user) == Role.COORDINATOR
+        and user.organisation_id is not None
+        and user.organisation_id == review.lead_organisation_id
     )
 
 
 def get_letterhead_for(user: User, pk: Any) -> Organisation:
-    """A person's own organisation, to keep its letterhead: 404 for anyone not of it (another
+    """A person's own organisation, to keep its letterhead: its coordinators (``may_coordinate``, in
+    the organisation an administrator set for them) may. 404 for anyone not of it (another
     organisation's coordinators too), 403 for its people who are not coordinators."""
     own = user.organisation_id if user.is_authenticated else None
     organisation = (

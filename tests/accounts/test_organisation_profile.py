@@ -255,3 +255,19 @@ def test_a_get_changes_nothing(world):
     world.client("coordinator").get(_url(org), {**FILLED, "version": "1"})
     org.refresh_from_db()
     assert org.version == 1 and org.website == "https://www.testshire.example"
+
+
+def test_the_admin_site_takes_a_logo_only_as_the_service_does(world, client):
+    admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:accounts_organisation_change", args=[world.lead_org.pk])
+    data = {"name": world.lead_org.name, "short_name": "Eastvale", "kind": "local_authority"}
+    scripted = b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'
+    response = client.post(url, {**data, "logo": SimpleUploadedFile("x.svg", scripted)})
+    assert response.status_code == 200
+    assert "contains a script" in response.content.decode()
+    response = client.post(url, {**data, "logo": SimpleUploadedFile("x.svg", SVG)})
+    assert response.status_code == 302
+    world.lead_org.refresh_from_db()
+    assert world.lead_org.logo.name.endswith(".svg")
+    assert world.lead_org.version == 2  # a letterhead page left open then says it changed

@@ -1,11 +1,15 @@
 import json
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts.forms import checked_logo
 from accounts.models import Organisation, Region, RegionalAccess, User
 from accounts.personal_data import export_person
 from accounts.twofactor import reset_devices
@@ -13,11 +17,45 @@ from trail.models import Event
 from trail.services import record
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """The admin site takes a logo only as the service does: judged by its content."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "address",
+            "telephone",
+            "textphone",
+            "email",
+            "website",
+            "officers",
+            "logo",
+            "first_page_footer",
+            "director_name",
+            "director_title",
+        ]
+
+    def clean_logo(self) -> Any:
+        upload = self.cleaned_data.get("logo")
+        if isinstance(upload, UploadedFile):
+            return checked_logo(upload, self.instance)
+        return upload
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "director_name"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        if change:  # a coordinator's letterhead page open meanwhile then says it was changed
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)

@@ -7,9 +7,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
+from django.utils.text import slugify
 
+from accounts.models import Organisation
 from core.email import send_email
 from core.forms import GovukFormMixin
+from core.uploads import UploadRefused, inspect_image
+from core.versioning import VersionedFormMixin
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
@@ -184,3 +190,124 @@ class StepUpForm(GovukFormMixin, forms.Form):
         raise forms.ValidationError(
             "That code is not right, or has already been used. Enter the code your app shows now"
         )
+
+
+# An organisation's letterhead, kept by its coordinators (reports.views.letterhead) -----------------
+
+LOGO_MAX_MB = 2
+MAX_OFFICERS = 6
+
+
+def checked_logo(upload: Any, organisation: Organisation) -> Any:
+    """A newly chosen logo, judged by its content (``core.uploads.inspect_image``) and named by what
+    it is, not by the name it came with; a ``ValidationError`` says why it is refused."""
+    try:
+        inspected = inspect_image(upload, max_mb=LOGO_MAX_MB)
+    except UploadRefused as refused:
+        raise forms.ValidationError(str(refused), code="logo_refused") from None
+    upload.name = (
+        f"{slugify(organisation.display_name)[:40] or 'organisation'}{inspected.extension}"
+    )
+    return upload
+
+
+def _lines(value: str, *, most: int, what: str) -> str:
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if len(lines) > most:
+        raise forms.ValidationError(f"Enter at most {most} {what}, one per line")
+    if any(len(line) > 200 for line in lines):
+        raise forms.ValidationError(f"Each line of the {what} must be 200 characters or fewer")
+    return "\n".join(lines)
+
+
+class LetterheadForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+    """What the letter's letterhead says about the organisation that leads the review."""
+
+    version_required = True
+
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "address",
+            "telephone",
+            "textphone",
+            "email",
+            "website",
+            "officers",
+            "logo",
+            "first_page_footer",
+            "director_name",
+            "director_title",
+        ]
+        labels = {
+            "address": "Address",
+            "telephone": "Telephone",
+            "textphone": "Textphone",
+            "email": "Email address",
+            "website": "Web address",
+            "officers": "Named officers",
+            "logo": "Logo",
+            "first_page_footer": "First-page footer",
+            "director_name": "Name of the person who signs the letters",
+            "director_title": "Their job title",
+        }
+        help_texts = {
+            "address": "One line of the address per line, up to 8 lines.",
+            "textphone": "For example 18001 01632 960000.",
+            "email": "An address the host can write to, for example children@eastvale.gov.uk.",
+            "website": "Printed exactly as you type it, for example www.eastvale.gov.uk.",
+            "officers": (
+                f"Up to {MAX_OFFICERS}, one per line, for example "
+                "“Jane Smith, Director of Children's Services”."
+            ),
+            "logo": (
+                f"A PNG, JPEG or SVG image, up to {LOGO_MAX_MB} MB. Choose nothing to keep the "
+                "current logo."
+            ),
+            "first_page_footer": (
+                "One line at the foot of the letter's first page, for example "
+                "“Chief Executive: Alan Jones”."
+            ),
+            "director_name": "Each letter is signed by this person unless the review says otherwise.",
+            "director_title": "For example “Director of Children's Services”.",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 5}),
+            "officers": forms.Textarea(attrs={"rows": 4}),
+            "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "website": forms.TextInput(attrs={"spellcheck": "false"}),
+        }
+        error_messages = {
+            "email": {
+                "invalid": "Enter an email address in the correct format, like name@eastvale.gov.uk"
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, most in (("address", 1000), ("officers", 1500)):
+            self.fields[name].validators.append(MaxLengthValidator(most))
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_address(self) -> str:
+        return _lines(self.cleaned_data["address"], most=8, what="lines of the address")
+
+    def clean_officers(self) -> str:
+        return _lines(self.cleaned_data["officers"], most=MAX_OFFICERS, what="named officers")
+
+    def clean_logo(self) -> Any:
+        upload = self.cleaned_data.get("logo")
+        if isinstance(upload, UploadedFile):
+            return checked_logo(upload, self.instance)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        chosen = isinstance(cleaned.get("logo"), UploadedFile)
+        if cleaned.get("remove_logo") and not chosen:
+            cleaned["logo"] = False  # the model field then empties the logo
+        return cleaned

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from accounts.validators import validate_web_address
 
 
 class Organisation(models.Model):
@@ -27,19 +28,36 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOCAL_AUTHORITY)
     address = models.TextField(blank=True, help_text="One line of the address per line.")
     telephone = models.CharField(max_length=40, blank=True)
-    website = models.URLField(blank=True)
-    logo = models.ImageField(
-        upload_to="logos/",
-        blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg"])],
+    textphone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField("email address", blank=True)
+    # Kept exactly as typed ("www.eastvale.gov.uk" stays so on the letter): see validate_web_address.
+    website = models.CharField(
+        "web address", max_length=200, blank=True, validators=[validate_web_address]
     )
-    director_name = models.CharField("director who signs", max_length=120, blank=True)
+    officers = models.TextField(
+        "named officers",
+        blank=True,
+        help_text="Shown in the letterhead, one per line, for example "
+        "'Jane Smith, Director of Children's Services'.",
+    )
+    # Judged by its content when uploaded (core.uploads.inspect_image), and named by what it is.
+    logo = models.FileField(upload_to="logos/", blank=True)
+    first_page_footer = models.CharField(
+        "first-page footer",
+        max_length=200,
+        blank=True,
+        help_text="One line at the foot of the letter's first page, for example "
+        "'Chief Executive: Alan Jones'.",
+    )
+    director_name = models.CharField("default signatory's name", max_length=120, blank=True)
     director_title = models.CharField(
-        "director's title",
+        "default signatory's title",
         max_length=200,
         blank=True,
         help_text="For example 'Director of Children's Services'.",
     )
+    # Raised by every save of the letterhead in the service (core.versioning).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +74,24 @@ class Organisation(models.Model):
     @property
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def officer_lines(self) -> list[str]:
+        return [line.strip() for line in self.officers.splitlines() if line.strip()]
+
+    @property
+    def contact_lines(self) -> list[str]:
+        """The letterhead's lines under the address: telephone, textphone, email, web (as typed)."""
+        return [
+            line
+            for line in (
+                self.telephone and f"Telephone {self.telephone}",
+                self.textphone and f"Textphone {self.textphone}",
+                self.email and f"Email {self.email}",
+                self.website,
+            )
+            if line
+        ]
 
 
 def normalise_email(email: str | None) -> str:

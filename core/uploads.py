@@ -5,6 +5,9 @@ Accepted: PDF; Word, Excel and PowerPoint, both the current (Office Open XML) fo
 binary (OLE) ones. Anything else, including any Office file that carries VBA macros, is refused with a
 message that says why. An Office Open XML file's type is that of its main part; an archive that
 unpacks to far more than a document would (or claims to unpack to less than it does) is refused.
+
+``inspect_image`` does the same for images (an organisation's logo): PNG, JPEG or SVG, an SVG with a
+script or a reference to anything outside itself refused.
 """
 
 from __future__ import annotations
@@ -269,3 +272,141 @@ def _main_part(relationships: ElementTree.Element) -> str | None:
         target = posixpath.normpath("/" + (element.get("Target") or "").strip().lstrip("/"))
         return target.lstrip("/") or None
     return None
+
+
+# Images: an organisation's logo ------------------------------------------------------------------
+#
+# PNG and JPEG by their signatures, then opened with Pillow (a file that only starts like an image is
+# refused), within a number of pixels; SVG parsed as XML, refused if it could run a script or make
+# whoever shows it fetch anything (the letter's PDF is made on the server, the preview in a browser).
+
+PNG, JPEG, SVG = "png", "jpeg", "svg"
+IMAGE_WRONG_TYPE = "The logo must be a PNG, JPEG or SVG image"
+IMAGE_DAMAGED = "The image could not be read: it may be damaged. Save it again and upload that copy"
+IMAGE_TOO_MANY_PIXELS = (
+    "The image is too large: it must be at most {pixels:,} pixels in all (for example 4,000 by "
+    "4,000). Save a smaller copy and upload that"
+)
+SVG_SCRIPT = (
+    "The SVG image contains a script or an event handler (a program that could run when it is "
+    "shown). Save it again without scripts, or as a PNG, and upload that copy"
+)
+SVG_EXTERNAL = (
+    "The SVG image refers to something outside itself (a web address, another file or embedded "
+    "content). Save it again with everything inside the image, or as a PNG, and upload that copy"
+)
+SVG_DOCTYPE = (
+    "The SVG image has a document type declaration, which is not allowed. Save it again without "
+    "one, or as a PNG, and upload that copy"
+)
+_MAX_PIXELS = 16_000_000
+_SVG_NS = "http://www.w3.org/2000/svg"
+_SVG_REFUSED_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video"}
+_SVG_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "discard"}
+
+
+def inspect_image(upload: IO[bytes], *, max_mb: int) -> Inspected:
+    """A PNG, JPEG or SVG image, judged by its content; ``UploadRefused`` says why it is not one."""
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+    if size > max_mb * 1024 * 1024:
+        raise UploadRefused(f"The file must be smaller than {max_mb} MB")
+    upload.seek(0)
+    data = upload.read(max_mb * 1024 * 1024 + 1)
+    upload.seek(0)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = (PNG, ".png", "image/png")
+        _check_bitmap(data, "PNG")
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = (JPEG, ".jpg", "image/jpeg")
+        _check_bitmap(data, "JPEG")
+    elif _looks_like_svg(data):
+        kind = (SVG, ".svg", "image/svg+xml")
+        _check_svg(data)
+    else:
+        raise UploadRefused(IMAGE_WRONG_TYPE)
+    return Inspected(*kind, size, hashlib.sha256(data).hexdigest())
+
+
+def _check_bitmap(data: bytes, pillow_format: str) -> None:
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != pillow_format:
+                    raise UploadRefused(IMAGE_WRONG_TYPE)
+                width, height = image.size
+                if width * height > _MAX_PIXELS:
+                    raise UploadRefused(IMAGE_TOO_MANY_PIXELS.format(pixels=_MAX_PIXELS))
+                image.verify()
+    except UploadRefused:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise UploadRefused(IMAGE_TOO_MANY_PIXELS.format(pixels=_MAX_PIXELS)) from None
+    except Exception:  # Pillow raises many kinds of error for a damaged file
+        raise UploadRefused(IMAGE_DAMAGED) from None
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")) and b"<svg" in data.lower()
+
+
+def _check_svg(data: bytes) -> None:
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise UploadRefused(SVG_DOCTYPE)
+    try:
+        root = ElementTree.fromstring(data)  # noqa: S314 - no DTD (refused above), so no entities
+    except ElementTree.ParseError:
+        raise UploadRefused(IMAGE_DAMAGED) from None
+    if root.tag != f"{{{_SVG_NS}}}svg":
+        raise UploadRefused(IMAGE_WRONG_TYPE)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = _local(element.tag).lower()
+        if name == "script":
+            raise UploadRefused(SVG_SCRIPT)
+        if name in _SVG_REFUSED_ELEMENTS:
+            raise UploadRefused(SVG_EXTERNAL)
+        for attribute, value in element.attrib.items():
+            local = _local(attribute).lower()
+            if local.startswith("on"):
+                raise UploadRefused(SVG_SCRIPT)
+            if local in {"href", "src"} and not value.strip().startswith("#"):
+                raise UploadRefused(SVG_EXTERNAL)
+            animated = name in _SVG_ANIMATIONS and local in {
+                "attributename",
+                "values",
+                "from",
+                "to",
+            }
+            if animated and ("href" in value.lower() or value.strip().lower().startswith("on")):
+                raise UploadRefused(SVG_SCRIPT)
+            if _refers_outside(value):
+                raise UploadRefused(SVG_EXTERNAL)
+        if name == "style" and (
+            _refers_outside(element.text or "") or "@import" in (element.text or "").lower()
+        ):
+            raise UploadRefused(SVG_EXTERNAL)
+
+
+def _refers_outside(text: str) -> bool:
+    """A CSS ``url(...)`` to anything but a fragment of the image itself, or a script address."""
+    lowered = text.lower()
+    if "javascript:" in lowered or "@import" in lowered:
+        return True
+    position = lowered.find("url(")
+    while position >= 0:
+        target = lowered[position + 4 :].lstrip(" \t\n'\"")
+        if not target.startswith("#"):
+            return True
+        position = lowered.find("url(", position + 4)
+    return False

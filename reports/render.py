@@ -320,9 +320,17 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     head.add_run(xml_safe(org.name)).bold = True
-    for line in [*org.address_lines, org.telephone and f"Telephone {org.telephone}", org.website]:
-        if line:
-            head.add_run(xml_safe("\n" + line))
+    for line in [*org.address_lines, *org.contact_lines]:  # the web address as typed
+        head.add_run(xml_safe("\n" + line))
+    if org.officer_lines:
+        officers = doc.add_paragraph()
+        officers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        officers.add_run(xml_safe("\n".join(org.officer_lines))).font.size = Pt(9)
+    if org.first_page_footer:
+        first = doc.sections[0]
+        first.different_first_page_header_footer = True
+        footer = first.first_page_footer.paragraphs[0]
+        footer.add_run(xml_safe(org.first_page_footer)).font.size = Pt(9)
 
     refs = doc.add_paragraph()
     review = letter.review

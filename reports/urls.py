@@ -26,4 +26,6 @@ urlpatterns = [
         name="version-download",
     ),
     path(L + "logo", views.logo, name="logo"),
+    # The letterhead the letters are printed on, kept by the organisation's coordinators.
+    path("organisations/<int:pk>/letterhead/", views.letterhead, name="letterhead"),
 ]

@@ -4,6 +4,9 @@ comments, issuing, the issued versions and their downloads, the presentation.
 Every view asks ``reviews.permissions``: the team reads the draft; the host lead contact reads it and
 comments only while it is shared; the lead reviewer edits, shares and issues; everyone on the review
 sees and downloads issued versions. Changes are POST only.
+
+Also the letterhead the letters are printed on: an organisation's coordinators keep its address,
+contact details, named officers, logo, first-page footer and default signatory (``letterhead``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.forms import LetterheadForm
 from accounts.http import AuthenticatedHttpRequest
-from core.http import bound_data, post_or_restored
+from accounts.models import Organisation
+from accounts.services import update_letterhead
+from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
 from reports import services
 from reports.forms import CommentForm, ReplyForm, ResetForm, SectionForm, StyleForm
@@ -31,7 +37,13 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
-from reviews.permissions import get_review_for, review_context, rights_for
+from reviews.permissions import (
+    get_letterhead_for,
+    get_review_for,
+    offers_letterhead,
+    review_context,
+    rights_for,
+)
 from reviews.setup.models import Review
 from trail.models import Event
 from trail.services import record_read
@@ -74,6 +86,9 @@ def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if review.lead_organisation.logo
             else "",
             tools=rights["edit_letter"] or rights["comment_on_letter"],
+            letterhead_url=reverse("reports:letterhead", kwargs={"pk": review.lead_organisation_id})
+            if offers_letterhead(request.user, review)
+            else "",
         ),
     )
 
@@ -400,3 +415,25 @@ def logo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type=mime)
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def letterhead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's own organisation's letterhead: what every letter it leads is printed on."""
+    organisation = get_letterhead_for(request.user, pk)
+    form = LetterheadForm(bound_data(request), bound_files(request), instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_letterhead(form=form, user=request.user, request=request)
+        except StaleEdit:
+            current = Organisation.objects.get(pk=organisation.pk)
+            form = rebind_conflict(LetterheadForm, form.data, current)
+        else:
+            messages.success(request, "Your organisation's letterhead has been saved.")
+            return redirect("reports:letterhead", pk=organisation.pk)
+    current = Organisation.objects.get(pk=organisation.pk)  # the saved logo, whatever was sent
+    return render(
+        request,
+        "reports/letterhead.html",
+        {"organisation": current, "form": form},
+    )

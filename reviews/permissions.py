@@ -19,13 +19,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import Region, RegionalAccess
+from accounts.models import Organisation, Region, RegionalAccess
 from core.library import get_library_item
 from reviews.setup.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
-    from accounts.models import Organisation, User
+    from accounts.models import User
 
 _ALL = frozenset(Role)
 _TEAM = frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER})
@@ -249,6 +249,34 @@ def get_framework_for(user: User, pk: Any, *, edit: bool = False) -> Framework:
     return framework
 
 
+def offers_letterhead(user: User, review: Review) -> bool:
+    """Does the letter page link to the lead organisation's letterhead? For the review's coordinator
+    who is of that organisation (no query: the role comes with the review); anyone else who may keep
+    it finds it on Your reviews."""
+    return (
+        review.role_of(user) == Role.COORDINATOR
+        and user.organisation_id is not None
+        and user.organisation_id == review.lead_organisation_id
+    )
+
+
+def get_letterhead_for(user: User, pk: Any) -> Organisation:
+    """A person's own organisation, to keep its letterhead: its coordinators (``may_coordinate``, in
+    the organisation an administrator set for them) may. 404 for anyone not of it (another
+    organisation's coordinators too), 403 for its people who are not coordinators."""
+    own = user.organisation_id if user.is_authenticated else None
+    organisation = (
+        Organisation.objects.filter(pk=own).first()
+        if own is not None and str(own) == str(pk)
+        else None
+    )
+    if organisation is None:
+        raise Http404("No organisation found")
+    if not may_coordinate(user):
+        raise PermissionDenied("Only your organisation's coordinators can change its letterhead.")
+    return organisation
+
+
 def require_organisation(user: User, what: str) -> None:
     """Library copies (frameworks, audit tools) belong to an organisation: a person with none (for
     example someone who joined by invitation, before an administrator set their organisation) cannot
@@ -372,8 +400,6 @@ def may_record_external_review(user: User, organisation: Organisation) -> bool:
 
 def get_authority_for(user: User, pk: Any, *, record: bool = False) -> Organisation:
     """An authority whose history this person may see (404 otherwise); ``record``: and add to it (403)."""
-    from accounts.models import Organisation
-
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None or not may_see_authority_history(user, organisation):
         raise Http404("No authority found")

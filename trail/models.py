@@ -49,6 +49,7 @@ class Event(models.Model):
         RETENTION_DELETED = "retention_deleted", "Deleted under the retention policy"
         ACTION_PLAN_CHANGED = "action_plan_changed", "Action plan changed"
         EXTERNAL_REVIEW_CHANGED = "external_review_changed", "External review recorded"
+        ORGANISATION_CHANGED = "organisation_changed", "Organisation's letterhead changed"
         # Reads of sensitive material (trail.services.record_read).
         DRAFT_LETTER_DOWNLOADED = "draft_letter_downloaded", "Draft letter downloaded"
         PRESENTATION_DOWNLOADED = "presentation_downloaded", "Feedback slides downloaded"

@@ -90,6 +90,21 @@ def test_text_typed_by_anyone_reaches_no_page_as_markup(group: int, world) -> No
         urls[name] = (expect, reverse(name, kwargs=kwargs))
     poisoned = _poison_every_text_field()
     assert "reviews.Kloe.heading" in poisoned  # the field of the attack
+    # The letterhead a coordinator keeps in the service: on its own page and on every letter.
+    letterhead = {
+        f"accounts.Organisation.{name}"
+        for name in (
+            "address",
+            "telephone",
+            "textphone",
+            "website",
+            "officers",
+            "first_page_footer",
+            "director_name",
+            "director_title",
+        )
+    }
+    assert letterhead <= set(poisoned), letterhead - set(poisoned)
     assert len(poisoned) > 40
 
     unescaped, pages_read = [], 0

@@ -124,6 +124,7 @@ FORMS: dict[str, Form] = {
     "reports:section-edit": Form(_fields(text=WORDS, version="0")),
     "reports:comments": Form(_fields(section="", quote="A quote", text=WORDS)),
     "reports:comment-reply": Form(_fields(decision="decline", reply=WORDS), role="lead_reviewer"),
+    "reports:letterhead": Form(_fields(address=WORDS, officers="Jane Smith", version="1")),
     # improvement
     "improvement:action-create": Form(_fields(what=WORDS, owner="Head of service")),
     "improvement:action-edit": Form(_fields(what=WORDS, owner="Head of service", version="1")),

@@ -4,6 +4,9 @@ The team reads the draft; the host lead contact reads it and comments only while
 factual accuracy check (host staff never see a draft); the lead reviewer edits, shares, answers
 comments and issues; the coordinator and lead reviewer read a section's history; everyone on the review
 sees and downloads issued versions. Outsiders get 404.
+
+An organisation's letterhead is kept by its own coordinators: its other people get 403, everyone else
+404 (another organisation's coordinator too).
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from django.utils import timezone
 from reports.models import Comment, Letter, LetterVersion
 from reviews.setup.models import Review
 from tests.authz.expect import (
+    FORBIDDEN,
     NOT_ALLOWED,
     NOT_FOUND,
+    OK,
     ON_REVIEW,
     REDIRECT,
     TEAM,
     Expect,
     review_page,
+    statuses,
 )
 
 POST_ONLY = review_page(allowed=(), denied=NOT_ALLOWED) | dict.fromkeys(
@@ -71,6 +77,26 @@ def _version(world, review):
     return {"pk": review.pk, "number": 1, "fmt": "pdf"}
 
 
+# The lead organisation's people: the coordinator keeps its letterhead (an empty POST re-shows the
+# form with what is missing); the lead reviewer and reviewers are of it but not coordinators.
+LETTERHEAD = statuses(
+    NOT_FOUND,
+    anonymous=REDIRECT,
+    coordinator=OK,
+    lead_reviewer=FORBIDDEN,
+    reviewer=FORBIDDEN,
+    reviewer_elsewhere=FORBIDDEN,
+)
+
+
+def _organisation(world, review):
+    """The lead organisation, whose coordinator is on ``review``; for ``other_review`` (same lead
+    organisation), the other authority, which nobody asking is a coordinator of."""
+    if review.pk == world.other_review.pk:
+        return {"pk": world.other_org.pk}
+    return {"pk": review.lead_organisation_id}
+
+
 EXPECTATIONS = {
     "reports:letter": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:letter-style": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
@@ -106,5 +132,8 @@ EXPECTATIONS = {
         post=POST_ONLY,
         kwargs=_review,
         scoped=True,
+    ),
+    "reports:letterhead": Expect(
+        get=LETTERHEAD, post=LETTERHEAD, kwargs=_organisation, scoped=True
     ),
 }

@@ -4,12 +4,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from accounts.forms import checked_logo
+from accounts.forms import LETTERHEAD_FIELDS, LogoCheckMixin
 from accounts.models import Organisation, Region, RegionalAccess, User
 from accounts.personal_data import export_person
 from accounts.twofactor import reset_devices
@@ -17,32 +16,12 @@ from trail.models import Event
 from trail.services import record
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(LogoCheckMixin, forms.ModelForm):
     """The admin site takes a logo only as the service does: judged by its content."""
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "address",
-            "telephone",
-            "textphone",
-            "email",
-            "website",
-            "officers",
-            "logo",
-            "first_page_footer",
-            "director_name",
-            "director_title",
-        ]
-
-    def clean_logo(self) -> Any:
-        upload = self.cleaned_data.get("logo")
-        if isinstance(upload, UploadedFile):
-            return checked_logo(upload, self.instance)
-        return upload
+        fields = ["name", "short_name", "kind", *LETTERHEAD_FIELDS]
 
 
 @admin.register(Organisation)

@@ -220,7 +220,35 @@ def _lines(value: str, *, most: int, what: str) -> str:
     return "\n".join(lines)
 
 
-class LetterheadForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+# What an organisation's letterhead holds: its coordinators edit these in the service, the admin site too.
+LETTERHEAD_FIELDS = [
+    "address",
+    "telephone",
+    "textphone",
+    "email",
+    "website",
+    "officers",
+    "logo",
+    "first_page_footer",
+    "director_name",
+    "director_title",
+]
+
+
+class LogoCheckMixin:
+    """A logo is taken only as ``checked_logo`` judges it (by its content), wherever it is uploaded."""
+
+    cleaned_data: dict[str, Any]
+    instance: Organisation
+
+    def clean_logo(self) -> Any:
+        upload = self.cleaned_data.get("logo")
+        if isinstance(upload, UploadedFile):
+            return checked_logo(upload, self.instance)
+        return upload
+
+
+class LetterheadForm(LogoCheckMixin, GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     """What the letter's letterhead says about the organisation that leads the review."""
 
     version_required = True
@@ -229,18 +257,7 @@ class LetterheadForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "address",
-            "telephone",
-            "textphone",
-            "email",
-            "website",
-            "officers",
-            "logo",
-            "first_page_footer",
-            "director_name",
-            "director_title",
-        ]
+        fields = LETTERHEAD_FIELDS
         labels = {
             "address": "Address",
             "telephone": "Telephone",
@@ -298,12 +315,6 @@ class LetterheadForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
 
     def clean_officers(self) -> str:
         return _lines(self.cleaned_data["officers"], most=MAX_OFFICERS, what="named officers")
-
-    def clean_logo(self) -> Any:
-        upload = self.cleaned_data.get("logo")
-        if isinstance(upload, UploadedFile):
-            return checked_logo(upload, self.instance)
-        return upload
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -94,13 +94,19 @@ ARCHIVE_BOMB = (
 )
 
 
-def inspect_upload(upload: IO[bytes], *, max_mb: int) -> Inspected:
+def _size_within(upload: IO[bytes], max_mb: int) -> int:
+    """The upload's size in bytes; ``UploadRefused`` if it is over ``max_mb``."""
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, 2)
         size = upload.tell()
     if size > max_mb * 1024 * 1024:
         raise UploadRefused(f"The file must be smaller than {max_mb} MB")
+    return size
+
+
+def inspect_upload(upload: IO[bytes], *, max_mb: int) -> Inspected:
+    size = _size_within(upload, max_mb)
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
@@ -307,12 +313,7 @@ _SVG_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "disca
 
 def inspect_image(upload: IO[bytes], *, max_mb: int) -> Inspected:
     """A PNG, JPEG or SVG image, judged by its content; ``UploadRefused`` says why it is not one."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    if size > max_mb * 1024 * 1024:
-        raise UploadRefused(f"The file must be smaller than {max_mb} MB")
+    size = _size_within(upload, max_mb)
     upload.seek(0)
     data = upload.read(max_mb * 1024 * 1024 + 1)
     upload.seek(0)

@@ -219,6 +219,8 @@ REFLOW_PAGES = {
         "{review}timetable/sessions/new/",
         "{review}audits/sample/draw/",
         "{review}audit-trail/",
+        "{review}team/{membership}/shown-as/",
+        "/organisations/{organisation}/letterhead/",
     ],
 }
 
@@ -255,6 +257,8 @@ def test_main_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
         "finding": Finding.objects.filter(review=review).first().pk,
         "kloe": Kloe.objects.filter(framework__review=review).first().pk,
         "case": Case.objects.filter(review=review, audit__isnull=False).first().pk,
+        "membership": review.memberships.first().pk,
+        "organisation": review.lead_organisation_id,
     }
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, live_server.url, email, DEMO_PASSWORD)
@@ -263,6 +267,7 @@ def test_main_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
         url = live_server.url + path.format(**values)
         response = page.goto(url)
         assert response is not None and response.ok, f"{url}: {response and response.status}"
+        check_accessibility(page, f"{path} at 320 CSS pixels")
         measured = page.evaluate(OVERFLOW)
         if measured["scrollWidth"] > 320:
             failures.append(

@@ -308,6 +308,9 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
         self.fields["position"].widget.attrs.update(
             {"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
         )
+        if self.instance.pk is None:  # a new section: blank goes at the end
+            self.initial["position"] = None
+            self.fields["position"].help_text = "Leave blank to add it at the end."
         block = cast(forms.ChoiceField, self.fields["block"])
         block.widget = forms.Select()
         block.choices = [("", "Choose the generated text"), *catalogue.CHOICES]
@@ -329,6 +332,7 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         _check_one_line(self)
+        _check_placeholders(self, "heading")
         content = data.get("content")
         if content == TemplateSection.Content.GENERATED and not data.get("block"):
             self.add_error("block", "Choose the generated text for this section")

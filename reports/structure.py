@@ -69,7 +69,7 @@ def build(
     for row in rows:
         section = Section(
             key=row.key,
-            title=row.heading,
+            title=placeholders.fill(row.heading, filled),
             heading_shown=bool(row.heading),
             level=3 if row.subsection else 2,
             content=row.content,

@@ -7,8 +7,9 @@ has begun. Every view asks ``reports.permissions`` (built on ``reviews.permissio
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -21,6 +22,7 @@ from reports.permissions import get_letter_template_for
 from reports.placeholders import PLACEHOLDERS
 from reports.render import compose_letter
 from reports.structure import build, rows_of
+from reports.views import image_response
 from reviews.permissions import can, require_coordinator, require_organisation
 from reviews.setup.models import Membership, Review
 
@@ -69,6 +71,9 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "preview": preview,
             "preview_review": review,
+            "signature_url": reverse("reports:template-signature", kwargs={"pk": template.pk})
+            if template.signature
+            else "",
             "placeholders": PLACEHOLDERS,
         },
     )
@@ -117,3 +122,10 @@ def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "save_label": "Save the letter template",
         },
     )
+
+
+@require_safe
+def template_signature(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A library template's signature image, for its page and preview."""
+    template = get_letter_template_for(request.user, pk)
+    return image_response(template.signature, {"image/png", "image/jpeg"}, "No signature")

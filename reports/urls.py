@@ -29,11 +29,17 @@ urlpatterns = [
         name="version-download",
     ),
     path(L + "logo", views.logo, name="logo"),
+    path(L + "signature", views.signature, name="signature"),
     # The library of letter templates, kept by organisations' coordinators.
     path("letter-templates/", template_views.template_list, name="template-list"),
     path("letter-templates/<int:pk>/", template_views.template_detail, name="template-detail"),
     path("letter-templates/<int:pk>/copy/", template_views.template_copy, name="template-copy"),
     path("letter-templates/<int:pk>/edit/", template_views.template_edit, name="template-edit"),
+    path(
+        "letter-templates/<int:pk>/signature",
+        template_views.template_signature,
+        name="template-signature",
+    ),
     # The letterhead the letters are printed on, kept by the organisation's coordinators.
     path("organisations/<int:pk>/letterhead/", views.letterhead, name="letterhead"),
 ]

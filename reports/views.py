@@ -109,6 +109,9 @@ def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             logo_url=reverse("reports:logo", kwargs={"pk": review.pk})
             if review.lead_organisation.logo
             else "",
+            signature_url=reverse("reports:signature", kwargs={"pk": review.pk})
+            if composed.template.signature
+            else "",
             tools=rights["edit_letter"] or rights["comment_on_letter"],
             letterhead_url=reverse("reports:letterhead", kwargs={"pk": review.lead_organisation_id})
             if offers_letterhead(request.user, review)
@@ -557,21 +560,35 @@ def version_download(
     )
 
 
+def image_response(image: Any, types: set[str], missing: str) -> FileResponse:
+    """An uploaded image (a logo, a signature) served for the preview, sandboxed, or 404."""
+    mime = mimetypes.guess_type(image.name or "")[0] if image else None
+    if not image or mime not in types:
+        raise Http404(missing)
+    try:
+        handle = image.open("rb")
+    except OSError as error:
+        raise Http404(missing) from error
+    response = FileResponse(handle, content_type=mime)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@require_safe
+def signature(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The signature image of the letter's template, for the preview."""
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    _saved, template = _letter_template(review)
+    return image_response(template.signature, {"image/png", "image/jpeg"}, "No signature")
+
+
 @require_safe
 def logo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The lead organisation's logo, for the letterhead in the preview."""
     review = get_review_for(request.user, pk, "view")
-    image = review.lead_organisation.logo
-    mime = mimetypes.guess_type(image.name or "")[0] if image else None
-    if not image or mime not in {"image/png", "image/jpeg", "image/svg+xml"}:
-        raise Http404("No logo")
-    try:
-        handle = image.open("rb")
-    except OSError as error:
-        raise Http404("No logo") from error
-    response = FileResponse(handle, content_type=mime)
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return image_response(
+        review.lead_organisation.logo, {"image/png", "image/jpeg", "image/svg+xml"}, "No logo"
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

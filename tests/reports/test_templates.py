@@ -371,3 +371,57 @@ def test_editing_a_library_template_never_changes_a_started_letter(world):
     composed = compose_letter(review)
     assert "Next steps" in [s.title for s in composed.sections]
     assert "Changed" not in [s.title for s in composed.sections]
+
+
+def _png(width=60, height=20):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "navy").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_named_signatory_with_a_signature_image_prints_in_the_pdf_and_word(
+    world, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    review = world.review
+    lead = world.client("lead_reviewer")
+    lead.post(_url("letter-start", review))
+    template = Letter.objects.get().template
+    template.signatory = "named"
+    template.signatory_name = "Alex Morgan"
+    template.signatory_title = "Head of Peer Review"
+    template.show_signatory_organisation = False
+    template.signature.save("signature.png", ContentFile(_png()), save=False)
+    template.save()
+    composed = compose_letter(review)
+    pdf = letter_pdf(composed)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    images = [img for page in reader.pages for img in page.images]
+    assert images, "the signature image is in the PDF"
+    text = _pdf_text(pdf)
+    assert "Alex Morgan" in text and "Head of Peer Review" in text
+    doc = Document(io.BytesIO(letter_docx(composed)))
+    assert len(doc.inline_shapes) >= 1
+    assert "Alex Morgan" in "\n".join(p.text for p in doc.paragraphs)
+    page = lead.get(_url("letter", review)).content.decode()
+    assert _url("signature", review) in page
+    assert lead.get(_url("signature", review)).status_code == 200
+
+
+def test_a_signature_that_is_not_an_image_is_refused_with_a_reason(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    template = _shipped("plain").copy(
+        name="Ours", organisation=world.lead_org, is_shipped=False, key=""
+    )
+    form = TemplateForm(
+        _settings_data(template, name="Ours"),
+        {"signature": SimpleUploadedFile("sig.png", b"not really a picture", "image/png")},
+        instance=template,
+    )
+    assert not form.is_valid()
+    assert form.errors["signature"]

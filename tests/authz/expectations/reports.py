@@ -107,6 +107,20 @@ def _own_template(world, review):
     return {"pk": copy.pk}
 
 
+def _signed_template(world, review):
+    """An organisation's template with a signature image (a real PNG)."""
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 10), "navy").save(image, "PNG")
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
+    copy = shipped.copy(name="Signed", organisation=world.lead_org, is_shipped=False, key="")
+    copy.signature.save("signature.png", ContentFile(image.getvalue()))
+    return {"pk": copy.pk}
+
+
 def _organisation(world, review):
     """The lead organisation, whose coordinator is on ``review``; for ``other_review`` (same lead
     organisation), the other authority, which nobody asking is a coordinator of."""
@@ -156,6 +170,10 @@ EXPECTATIONS = {
         kwargs=_review,
         scoped=True,
     ),
+    # No signature image on the letter's template: 404 for those who read the draft.
+    "reports:signature": Expect(
+        get=review_page(allowed=TEAM, ok=NOT_FOUND), post=POST_ONLY, kwargs=_review, scoped=True
+    ),
     "reports:letterhead": Expect(
         get=LETTERHEAD, post=LETTERHEAD, kwargs=_organisation, scoped=True
     ),
@@ -166,4 +184,7 @@ EXPECTATIONS = {
     ),
     "reports:template-copy": Expect(get=COORDINATORS, post=COORDINATORS, kwargs=_shipped_template),
     "reports:template-edit": Expect(get=COORDINATORS, post=COORDINATORS, kwargs=_own_template),
+    "reports:template-signature": Expect(
+        get=COORDINATORS, post=SIGNED_IN_GET_ONLY, kwargs=_signed_template
+    ),
 }

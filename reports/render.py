@@ -90,6 +90,15 @@ class ComposedLetter:
         return [s for s in self.visible if s.annex]
 
     @property
+    def list_starts(self) -> list[tuple[int, int]]:
+        """(start, start - 1) of every numbered list that does not start at 1, for the print
+        stylesheet's counter resets."""
+        starts: set[int] = set()
+        for section in self.body:
+            starts |= markup.list_starts(section.blocks)
+        return [(n, n - 1) for n in sorted(starts)]
+
+    @property
     def title_lines(self) -> list[str]:
         lines = [
             self.fill(line.strip()) for line in self.template.title.splitlines() if line.strip()
@@ -439,18 +448,18 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     props.title = xml_safe(letter.title)
     props.author = xml_safe(letter.author)
     props.language = "en-GB"
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(11)
-    for page in doc.sections:
-        page.page_height, page.page_width = Cm(29.7), Cm(21.0)
-        page.left_margin = page.right_margin = Cm(2)
+    _docx_house_style(doc)
+    page = doc.sections[0]
+    page.page_height, page.page_width = Cm(29.7), Cm(21.0)
+    page.left_margin = page.right_margin = Cm(2)
+    _docx_page_furniture(doc, letter)
 
     org = letter.letterhead
     images = _logo(letter)
     logo = images.get(LOGO_URL)
     if logo and logo[1] in {"image/png", "image/jpeg"}:
         doc.add_picture(io.BytesIO(logo[0]), height=Cm(2))
+        _describe_last_picture(doc, org.name)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     head.add_run(xml_safe(org.name)).bold = True
@@ -460,12 +469,6 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         officers = doc.add_paragraph()
         officers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         officers.add_run(xml_safe("\n".join(org.officer_lines))).font.size = Pt(9)
-    if letter.first_page_footer:
-        first = doc.sections[0]
-        first.different_first_page_header_footer = True
-        footer = first.first_page_footer.paragraphs[0]
-        footer.add_run(xml_safe(letter.first_page_footer)).font.size = Pt(9)
-
     refs = doc.add_paragraph()
     for label, value in letter.references:
         refs.add_run(f"{label}: ").bold = True
@@ -494,6 +497,7 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     signature = images.get(SIGNATURE_URL)
     if signature and signature[1] in {"image/png", "image/jpeg"}:
         doc.add_picture(io.BytesIO(signature[0]), height=Cm(1.5))
+        _describe_last_picture(doc, f"Signature of {signoff.name}")
     sign = doc.add_paragraph()
     sign.add_run(xml_safe(signoff.name or "")).bold = True
     for line in (signoff.title, signoff.organisation):
@@ -507,6 +511,9 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         doc.add_paragraph(
             f"The percentage of the {w.counted(letter.data.cases_audited, 'case')} audited that met each "
             f"criterion, where the criterion applied, with the team's commentary."
+        )
+        doc.add_paragraph(
+            "Case file audit: criteria, commentary and percentage met", style="Caption"
         )
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -524,12 +531,117 @@ def letter_docx(letter: ComposedLetter) -> bytes:
             cells[0].text = xml_safe(f"{row['number']}. {row['title']}")
             cells[1].text = xml_safe(row["commentary"] or "")
             cells[2].text = "–" if row["percent"] is None else f"{row['percent']}%"
+            cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for tr in table.rows:
             no_split = OxmlElement("w:cantSplit")
             tr._tr.get_or_add_trPr().append(no_split)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_house_style(doc: Any) -> None:
+    """British English for every run, Arial throughout, headings in black (not Word's blue theme
+    font), as the PDF."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), "en-GB")
+    for name, size in (
+        ("Title", 17),
+        ("Heading 1", 17),
+        ("Heading 2", 13),
+        ("Heading 3", 12),
+        ("Heading 4", 11),
+    ):
+        style = doc.styles[name]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+        if fonts is not None:  # the theme's heading font would win over the name above
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attribute), None)
+
+
+def _docx_field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (
+        ("begin", None),
+        (None, code),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _docx_page_furniture(doc: Any, letter: ComposedLetter) -> None:
+    """As the PDF: the draft mark in every page's header; "Page N of M" at the foot of every page; the
+    continuation marker at the top of the pages after the first; the first-page footer line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    grey, red = RGBColor(0x50, 0x5A, 0x5F), RGBColor(0x94, 0x25, 0x14)
+    for header, continued in ((section.first_page_header, False), (section.header, True)):
+        paragraph = header.paragraphs[0]
+        if continued and letter.continuation:
+            run = paragraph.add_run(letter.continuation)
+            run.font.size, run.font.color.rgb = Pt(9), grey
+        if letter.is_draft:
+            if paragraph.runs:
+                paragraph.add_run("\t\t")
+            run = paragraph.add_run("Draft for factual accuracy check")
+            run.bold, run.font.size, run.font.color.rgb = True, Pt(9), red
+    for footer, first in ((section.first_page_footer, True), (section.footer, False)):
+        if first and letter.first_page_footer:
+            line = footer.paragraphs[0]
+            line.add_run(xml_safe(letter.first_page_footer)).font.size = Pt(9)
+            paragraph = footer.add_paragraph()
+        else:
+            paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _docx_field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _docx_field(paragraph, "NUMPAGES")
+        for run in paragraph.runs:
+            run.font.size, run.font.color.rgb = Pt(9), grey
+
+
+def _describe_last_picture(doc: Any, text: str) -> None:
+    """Alt text on the picture just added (Word reads it from docPr's descr)."""
+    shape = doc.inline_shapes[-1]
+    shape._inline.docPr.set("descr", xml_safe(text))
+    shape._inline.docPr.set("title", xml_safe(text))
 
 
 def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) -> None:

@@ -71,6 +71,8 @@ def _pdf_text(pdf: bytes) -> tuple[str, pypdf.PdfReader]:
 
 
 def _in_order(text: str, parts: list[str]) -> None:
+    text = " ".join(text.split())  # a line wrapped in the PDF reads as one
+    parts = [" ".join(p.split()) for p in parts]
     position = 0
     for part in parts:
         found = text.find(part, position)

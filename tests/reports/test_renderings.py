@@ -158,3 +158,44 @@ def test_greek_central_european_and_chinese_letters_print_in_real_fonts(world):
     assert "SourceSans3" in fonts.replace("-", "")  # Latin, Central European, Greek
     assert "NotoSansCJK" in fonts.replace("-", "")  # Chinese and Japanese: not boxes
     assert "DejaVu" not in fonts
+
+
+def test_page_furniture_is_an_artifact_and_header_cells_have_a_scope(rendered):
+    """Screen readers skip artifacts: page numbers, "Continued" and the running draft mark are not
+    read mid-text (checked with pikepdf, which reads the PDF independently of WeasyPrint)."""
+    import pikepdf
+
+    from core.pdf_tags import table_scope
+
+    with pikepdf.open(io.BytesIO(rendered["pdf"])) as pdf:
+        second = pdf.pages[1]
+        artifacts = sum(
+            1
+            for operands, operator in pikepdf.parse_content_stream(second)
+            if str(operator) == "BMC" and operands and str(operands[0]) == "/Artifact"
+        )
+        assert artifacts >= 3  # "Continued", the draft mark, "Page 2 of N"
+        scopes = []
+        stack = [pdf.Root.StructTreeRoot.get("/K")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if str(node.get("/S", "")) == "/TH":
+                    scopes.append(table_scope(node))
+                stack.append(node.get("/K"))
+        assert "/Column" in scopes and "/Row" in scopes
+
+        # No list item outside a list (the reference block was a <dl> read as list items).
+        def lists_ok(node, parent_kind=""):
+            if isinstance(node, pikepdf.Array):
+                return all(lists_ok(child, parent_kind) for child in node)
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                kind = str(node.S)
+                if kind == "/LI" and parent_kind != "/L":
+                    return False
+                return lists_ok(node.get("/K"), kind)
+            return True
+
+        assert lists_ok(pdf.Root.StructTreeRoot.get("/K"))

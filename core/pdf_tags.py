@@ -105,21 +105,22 @@ def finish_tagged_pdf(data: bytes) -> bytes:
                         furniture.add(mcid)
             if not furniture:
                 continue
-            commands = []
+            commands: list[Any] = []
             changed = False
-            for operands, operator in pikepdf.parse_content_stream(page):
+            for instruction in pikepdf.parse_content_stream(page):
+                operands, operator = instruction.operands, instruction.operator
                 if str(operator) == "BDC" and len(operands) == 2:
                     properties = operands[1]
-                    mcid = (
+                    marked = (
                         properties.get("/MCID")
                         if isinstance(properties, pikepdf.Dictionary)
                         else None
                     )
-                    if mcid is not None and int(mcid) in furniture:
+                    if marked is not None and int(marked) in furniture:
                         commands.append(([pikepdf.Name("/Artifact")], pikepdf.Operator("BMC")))
                         changed = True
                         continue
-                commands.append((operands, operator))
+                commands.append(instruction)
             if changed:
                 page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(commands))
         _scope_header_cells(root)

@@ -185,6 +185,9 @@ def letter_structure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             formset_has_errors=bool(formset.total_error_count()),
             placeholders=PLACEHOLDERS,
             save_label="Save the letter's structure",
+            history=SectionRevision.objects.filter(letter=saved, key="structure").select_related(
+                "by"
+            )[:100],
         ),
     )
 

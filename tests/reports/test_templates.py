@@ -301,6 +301,12 @@ def test_the_lead_shapes_the_letter_rename_hide_add_reorder_unnumber_sign_off_an
         "Dated 3 July 2026" in c for c in changes
     )
     assert Event.objects.filter(action=Event.Action.LETTER_SECTION_CHANGED).count() >= 2
+    history = lead.get(_url("letter-structure", review)).content.decode()
+    assert (
+        "Changes to the letter&#x27;s structure" in history
+        or "Changes to the letter's structure" in history
+    )
+    assert "Dated 3 July 2026" in history
     assert _shipped("peer-challenge").sections.get(key="summary").heading == "Summary of findings"
 
 

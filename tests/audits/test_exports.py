@@ -5,6 +5,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits.models import CaseAudit
 from tests.audits.factories import started_audit
 
 
@@ -13,6 +14,7 @@ def test_the_case_by_criterion_matrix_exports_as_csv_and_excel(world) -> None:
     first = audit.answers.get(criterion__number=1)
     first.answer = "partly"
     first.save()
+    CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
     client = world.client("coordinator")
     csv_response = client.get(reverse("audits:export", args=[world.review.pk, "matrix", "csv"]))
     assert csv_response["Content-Disposition"].startswith("attachment;")

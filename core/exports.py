@@ -1,11 +1,18 @@
 """The one way the service writes spreadsheets: a safe cell, a CSV download, an Excel workbook.
 
-Every export holds text people typed. A cell whose text starts with ``= + - @``, a tab or a carriage
-return would be read by a spreadsheet program as a formula (CSV or formula injection): it gets a
-leading apostrophe, so it shows as the text it is. XML 1.0 cannot hold control characters (openpyxl
-refuses them, ``core.xmltext``): they are dropped, so one of them in a stored row still gives a file.
-Both writers below pass every cell, header and title through ``safe_cell``; callers hand them the
-plain values.
+Every export holds text people typed. In a CSV file, a cell whose text starts with ``= + - @``, a tab
+or a carriage return would be read by a spreadsheet program as a formula (CSV or formula injection):
+it gets a leading apostrophe (``safe_cell``), as CSV has no way to say "this is text". A CSV file
+starts with a UTF-8 byte order mark, so that Excel on Windows reads "–" and "é" as they were typed.
+
+An Excel workbook says what each cell is: every text is written as a text cell (never a formula, an
+error value or a number), so it needs no apostrophe and shows exactly as typed ("-2 pending",
+"@team"); text that a program would read as a formula when someone edits the cell also gets Excel's
+own invisible "quote prefix" (``sheet_cell``, ``_as_text``).
+
+XML 1.0 cannot hold control characters (openpyxl refuses them, ``core.xmltext``): they are dropped
+from both, so one of them in a stored row still gives a file. Both writers pass every cell, header and
+title through these; callers hand them the plain values.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from django.http import HttpResponse
 from core.xmltext import xml_safe
 
 CSV = "text/csv; charset=utf-8"
+BOM = "\ufeff"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,19 +40,37 @@ _NOT_IN_SHEET_NAME = str.maketrans("", "", "[]:*?/\\")
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell's value for a CSV or Excel file: text without the characters XML cannot hold, and
-    never read as a formula; numbers, dates and None unchanged."""
+    """A cell's value for a CSV file: text without the characters XML cannot hold, and never read
+    as a formula (a leading apostrophe); numbers, dates and None unchanged."""
     if not isinstance(value, str):
         return value
     value = xml_safe(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def sheet_cell(value: Any) -> Any:
+    """A cell's value for an Excel workbook: text without the characters XML cannot hold, and
+    otherwise as typed (the workbook writes it as a text cell); numbers, dates and None unchanged."""
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+def _as_text(cell: Any) -> None:
+    """Make a cell holding a string a text cell: openpyxl would make "=..." a formula and "#N/A" an
+    error value. Text that looks like a formula also gets the quote prefix (invisible in the cell),
+    so that Excel keeps it as text when someone edits the cell and presses Enter."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 # CSV ---------------------------------------------------------------------------------------------
 
 
 def write_csv(stream: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
-    """Write the header and the rows (any iterable, read once) to ``stream``, every cell safe."""
+    """Write the header and the rows (any iterable, read once) to ``stream``, every cell safe,
+    after the byte order mark that tells Excel the file is UTF-8."""
+    stream.write(BOM)
     writer = csv.writer(stream)
     writer.writerow([safe_cell(v) for v in header])
     for row in rows:
@@ -92,28 +118,32 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
         sheet = book.create_sheet(xml_safe(spec.name).translate(_NOT_IN_SHEET_NAME)[:31] or "Sheet")
         row_number = 0
         if spec.title:
-            sheet.append([safe_cell(spec.title)])
+            sheet.append([sheet_cell(spec.title)])
             sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+            _as_text(sheet.cell(row=1, column=1))
             row_number = 1
             if spec.subtitle:
-                sheet.append([safe_cell(spec.subtitle)])
+                sheet.append([sheet_cell(spec.subtitle)])
                 row_number += 1
+                _as_text(sheet.cell(row=row_number, column=1))
             sheet.append([])
             row_number += 1
-        header = [safe_cell(v) for v in spec.header]
+        header = [sheet_cell(v) for v in spec.header]
         sheet.append(header)
         row_number += 1
         header_row = row_number
         for column in range(1, len(header) + 1):
             sheet.cell(row=header_row, column=column).font = bold
+            _as_text(sheet.cell(row=header_row, column=column))
         longest = [len(str(v or "")) for v in header]
         for row in spec.rows:
-            values = [safe_cell(v) for v in row]
+            values = [sheet_cell(v) for v in row]
             sheet.append(values)
             row_number += 1
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row_number, column=column)
                 cell.alignment = top
+                _as_text(cell)
                 if isinstance(value, dt.datetime):
                     cell.number_format = DATETIME_FORMAT
                 elif isinstance(value, dt.date):

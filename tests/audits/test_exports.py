@@ -18,7 +18,7 @@ def test_the_case_by_criterion_matrix_exports_as_csv_and_excel(world) -> None:
     client = world.client("coordinator")
     csv_response = client.get(reverse("audits:export", args=[world.review.pk, "matrix", "csv"]))
     assert csv_response["Content-Disposition"].startswith("attachment;")
-    lines = csv_response.content.decode().splitlines()
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith(
         "Case reference,Case type,Auditor,Status,1. Evidence of a strength based approach"
     )

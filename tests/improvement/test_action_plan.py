@@ -182,7 +182,8 @@ def test_exports_are_a_real_word_table_and_a_spreadsheet(world, issued) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][:3] == ("Recommendation or area", "Finding", "Action")
-    assert rows[4][2] == "'=HYPERLINK(bad)"  # never a formula
+    assert rows[4][2] == "=HYPERLINK(bad)"  # as typed, with no apostrophe shown
+    assert sheet.cell(row=5, column=3).data_type == "s"  # a text cell: never a formula
 
 
 def test_weekly_reminder_emails_the_host_lead_what_is_due_or_overdue(world, issued) -> None:

@@ -144,7 +144,7 @@ def test_csv_and_excel_exports_keep_authorities_lettered(world) -> None:
     add_reviews(world, 3)
     client = world.client("coordinator")
     body = client.get(reverse("improvement:regional-export", kwargs={"fmt": "csv"})).content
-    rows = list(csv.reader(io.StringIO(body.decode())))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Table", "Item", "Year"]
     assert rows[
         next(i for i, r in enumerate(rows) if r[:3] == ["Themes", "Thresholds", "All years"])

@@ -1,4 +1,5 @@
-"""The one way the service writes spreadsheets: a safe cell, a CSV download, an Excel workbook.
+"""The one way the service writes spreadsheets: a safe cell, a CSV download, an Excel workbook; and
+the one way any download of a review's files is named (``download_name``).
 
 Every export holds text people typed. In a CSV file, a cell whose text starts with ``= + - @``, a tab
 or a carriage return would be read by a spreadsheet program as a formula (CSV or formula injection):
@@ -22,9 +23,11 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
 from core.xmltext import xml_safe
 
@@ -64,6 +67,46 @@ def _as_text(cell: Any) -> None:
             cell.quotePrefix = True
 
 
+# Download names ----------------------------------------------------------------------------------
+
+
+class _Host(Protocol):
+    @property
+    def display_name(self) -> str: ...
+
+
+class ReviewLike(Protocol):
+    """What a download's name is made of: a review, without core importing the app."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def host(self) -> _Host: ...
+    @property
+    def start_date(self) -> dt.date | None: ...
+    @property
+    def our_reference(self) -> str: ...
+
+
+def download_name(review: ReviewLike, stem: str, ext: str) -> str:
+    """The name of a download of one review's file: what it is, the host, and when the review
+    started, so that two reviews of one host never give two files of one name in a Downloads
+    folder: ``draft-letter-barnsley-2018-06-26.pdf``. Without a start date, the lead
+    organisation's reference, else the review's number. Letters, digits and hyphens only."""
+    host = slugify(review.host.display_name)[:40].strip("-") or "review"
+    if review.start_date is not None:
+        when = review.start_date.isoformat()
+    else:
+        when = slugify(review.our_reference)[:30].strip("-") or f"review-{review.pk}"
+    return f"{slugify(stem) or 'download'}-{host}-{when}.{ext}"
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Mark ``response`` as a file to save under ``filename`` (quoted and encoded as HTTP wants)."""
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
 # CSV ---------------------------------------------------------------------------------------------
 
 
@@ -81,8 +124,7 @@ def csv_response(
     *, filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
     """A CSV file to download."""
-    response = HttpResponse(content_type=CSV)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = attachment(HttpResponse(content_type=CSV), filename)
     write_csv(response, header, rows)
     return response
 
@@ -166,6 +208,4 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
 
 def xlsx_response(*, filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
     """An Excel workbook to download."""
-    response = HttpResponse(workbook(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(HttpResponse(workbook(sheets), content_type=XLSX), filename)

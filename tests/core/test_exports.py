@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -120,3 +121,35 @@ def test_a_sheet_with_a_title_puts_it_above_the_header_and_keeps_given_widths() 
     assert sheet.freeze_panes == "A5"
     assert sheet.column_dimensions["A"].width == 40
     assert sheet.column_dimensions["B"].width == 20
+
+
+def _review(**kwargs):
+    values = {
+        "pk": 7,
+        "host": SimpleNamespace(display_name="Barnsley"),
+        "start_date": dt.date(2018, 6, 26),
+        "our_reference": "KH/OOD00358/RES",
+    }
+    return SimpleNamespace(**{**values, **kwargs})
+
+
+def test_a_downloads_name_says_what_it_is_the_host_and_when_the_review_started() -> None:
+    from core.exports import download_name
+
+    assert download_name(_review(), "draft-letter", "pdf") == "draft-letter-barnsley-2018-06-26.pdf"
+    # Two reviews of one host: two names.
+    assert download_name(_review(start_date=dt.date(2021, 3, 1)), "timetable", "ics") == (
+        "timetable-barnsley-2021-03-01.ics"
+    )
+    # No date yet: the reference, else the review's number.
+    assert download_name(_review(start_date=None), "action-plan", "docx") == (
+        "action-plan-barnsley-khood00358res.docx"
+    )
+    assert download_name(_review(start_date=None, our_reference=""), "x", "csv") == (
+        "x-barnsley-review-7.csv"
+    )
+    # Letters, digits and hyphens only: safe in a header and in any file system.
+    odd = _review(host=SimpleNamespace(display_name='Ynys Môn / "Anglesey"'))
+    assert (
+        download_name(odd, "audit-trail", "csv") == "audit-trail-ynys-mon-anglesey-2018-06-26.csv"
+    )

@@ -77,8 +77,9 @@ def _letter_url(review_pk: int, anchor: str = "") -> str:
 
 
 def _filename(review: Review, label: str, ext: str) -> str:
-    host = "".join(c if c.isalnum() else "-" for c in review.host.display_name).strip("-").lower()
-    return f"{label}-{host or 'review'}.{ext}"
+    from core.exports import download_name  # the one naming of a review's downloads
+
+    return download_name(review, label, ext)
 
 
 @require_safe

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
 from accounts.http import AuthenticatedHttpRequest
+from core.exports import download_name
 from core.http import bound_data, paginate, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
@@ -238,7 +239,7 @@ def _trail_events(request: HttpRequest, review: Review) -> tuple[TrailFilterForm
 def review_trail_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_trail")
     _form, events = _trail_events(request, review)
-    response = trail_csv(events, filename=f"audit-trail-review-{review.pk}.csv")
+    response = trail_csv(events, filename=download_name(review, "audit-trail", "csv"))
     record(
         action=Event.Action.TRAIL_EXPORTED,
         request=request,

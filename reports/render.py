@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.docx import new_document
 from core.pdf import BASE_URL, html_to_pdf
 from core.xmltext import xml_safe
 from reports import blocks as markup
@@ -437,21 +438,14 @@ def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
 def letter_docx(letter: ComposedLetter) -> bytes:
     """The same letter as a Word document: real headings, lists and a real table (councils edit in
     Word)."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    doc = Document()
-    props = doc.core_properties
-    props.title = xml_safe(letter.title)
-    props.author = xml_safe(letter.author)
-    props.language = "en-GB"
-    _docx_house_style(doc)
-    page = doc.sections[0]
-    page.page_height, page.page_width = Cm(29.7), Cm(21.0)
-    page.left_margin = page.right_margin = Cm(2)
+    doc = new_document(title=xml_safe(letter.title), author=xml_safe(letter.author))
+    for name, size in (("Heading 1", 17), ("Heading 2", 13), ("Heading 3", 12), ("Heading 4", 11)):
+        doc.styles[name].font.size = Pt(size)  # as the PDF: the title well above the sections
     _docx_page_furniture(doc, letter)
 
     org = letter.letterhead
@@ -538,42 +532,6 @@ def letter_docx(letter: ComposedLetter) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _docx_house_style(doc: Any) -> None:
-    """British English for every run, Arial throughout, headings in black (not Word's blue theme
-    font), as the PDF."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    normal = doc.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(11)
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attribute), "en-GB")
-    for name, size in (
-        ("Title", 17),
-        ("Heading 1", 17),
-        ("Heading 2", 13),
-        ("Heading 3", 12),
-        ("Heading 4", 11),
-    ):
-        style = doc.styles[name]
-        style.font.name = "Arial"
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
-        fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
-        if fonts is not None:  # the theme's heading font would win over the name above
-            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                fonts.attrib.pop(qn(attribute), None)
 
 
 def _docx_field(paragraph: Any, code: str) -> None:

@@ -116,7 +116,7 @@ def test_the_word_file_is_british_english_with_page_numbers_and_black_headings(r
     lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert lang.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "en-GB"
     heading = document.styles["Heading 2"]
-    assert str(heading.font.color.rgb) == "0B0C0C" and heading.font.name == "Arial"
+    assert str(heading.font.color.rgb) == "000000" and heading.font.name == "Arial"
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
     assert "Continued" in "".join(p.text for p in document.sections[0].header.paragraphs)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from audits.services.analysis import annex_figures
@@ -179,7 +179,9 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     if letter is None:
         # Reading a letter never writes one: until the lead reviewer changes something, the letter
         # is an unsaved default (nothing changes on GET).
-        letter = Letter.objects.filter(review=review).first() or Letter(review=review)
+        letter = Letter.objects.filter(review=review).select_related("template").first() or Letter(
+            review=review
+        )
     edits = {e.key: e for e in SectionEdit.objects.filter(letter=letter)} if letter.pk else {}
     members = (
         Membership.objects.filter(review=review)
@@ -200,10 +202,18 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
             team.append(person)
         elif m.role == Role.HOST_LEAD:
             host_leads.append(person)
-    days = list(
+    # The days in order, each with its first and last live session (for half days), in one query.
+    spans = list(
         # By date, without ReviewDay's default ordering (which joins the review to sort by it).
-        ReviewDay.objects.filter(review=review).order_by("date").values_list("date", flat=True)
+        ReviewDay.objects.filter(review=review)
+        .annotate(
+            first=Min("sessions__start_time", filter=Q(sessions__cancelled_at__isnull=True)),
+            last=Max("sessions__end_time", filter=Q(sessions__cancelled_at__isnull=True)),
+        )
+        .order_by("date")
+        .values_list("date", "first", "last")
     )
+    days = [day for day, _first, _last in spans]
     sessions = Counter(
         dict(
             Session.objects.filter(review=review, cancelled_at__isnull=True)
@@ -212,7 +222,7 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
             .order_by()
         )
     )
-    day_halves = _half_days(review)
+    day_halves = _half_days(spans)
     documents = Document.objects.filter(review=review).count()
     framework = review.framework
     kloes = review.numbered_kloes()
@@ -255,20 +265,16 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
 HALF_DAY = dt.timedelta(hours=4, minutes=30)
 
 
-def _half_days(review: Review) -> dict[dt.date, int]:
+def _half_days(spans: list[tuple[dt.date, dt.time | None, dt.time | None]]) -> dict[dt.date, int]:
     """Each review day with sessions: 1 when they all fit in four and a half hours (a morning or an
     afternoon), else 2."""
-    spans = (
-        Session.objects.filter(review=review, cancelled_at__isnull=True)
-        .values("day__date")
-        .annotate(first=Min("start_time"), last=Max("end_time"))
-        .order_by()
-    )
     out = {}
-    for span in spans:
-        start = dt.datetime.combine(dt.date.min, span["first"])
-        end = dt.datetime.combine(dt.date.min, span["last"])
-        out[span["day__date"]] = 1 if end - start <= HALF_DAY else 2
+    for day, first, last in spans:
+        if first is None or last is None:
+            continue
+        start = dt.datetime.combine(dt.date.min, first)
+        end = dt.datetime.combine(dt.date.min, last)
+        out[day] = 1 if end - start <= HALF_DAY else 2
     return out
 
 

@@ -34,9 +34,8 @@ def default_template(review: Review) -> LetterTemplate:
 def template_for(review: Review, letter: Letter) -> LetterTemplate:
     """The template a letter is written from: its own copy once started, else the default."""
     if letter.pk and letter.template_id:
-        template = LetterTemplate.objects.filter(pk=letter.template_id).first()
-        if template is not None:
-            return template
+        template: LetterTemplate = letter.template  # read with the letter (compose.gather)
+        return template
     return default_template(review)
 
 

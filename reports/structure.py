@@ -33,9 +33,8 @@ def default_template(review: Review) -> LetterTemplate:
 
 def template_for(review: Review, letter: Letter) -> LetterTemplate:
     """The template a letter is written from: its own copy once started, else the default."""
-    if letter.pk and letter.template_id:
-        template: LetterTemplate = letter.template  # read with the letter (compose.gather)
-        return template
+    if letter.pk and letter.template is not None:  # read with the letter (compose.gather)
+        return letter.template
     return default_template(review)
 
 

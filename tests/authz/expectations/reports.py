@@ -101,7 +101,9 @@ def _shipped_template(world, review):
 def _own_template(world, review):
     """A copy kept by the lead organisation (whose coordinator is on the review)."""
     shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
-    copy = shipped.copy(name="Eastvale letter", organisation=world.lead_org, is_shipped=False, key="")
+    copy = shipped.copy(
+        name="Eastvale letter", organisation=world.lead_org, is_shipped=False, key=""
+    )
     return {"pk": copy.pk}
 
 

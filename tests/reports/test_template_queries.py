@@ -48,9 +48,7 @@ def _letter_with_sections(world, size: int) -> Letter:
             block = REPEATABLE[(i // 3) % len(REPEATABLE)]
             rows.append(TemplateSection(key=f"gen-{i}", content="generated", block=block))
         elif kind == 1:
-            rows.append(
-                TemplateSection(key=f"free-{i}", content="free", text="Thanks to {host}.")
-            )
+            rows.append(TemplateSection(key=f"free-{i}", content="free", text="Thanks to {host}."))
         else:
             rows.append(TemplateSection(key=f"own-{i}", content="own", show="always"))
     for position, row in enumerate(rows, start=1):
@@ -74,9 +72,7 @@ def _count(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("name", ["reports:letter", "reports:letter-structure"])
-def test_the_letters_pages_make_as_many_queries_with_30_sections_as_with_5(
-    world, name
-) -> None:
+def test_the_letters_pages_make_as_many_queries_with_30_sections_as_with_5(world, name) -> None:
     url = reverse(name, kwargs={"pk": world.review.pk})
     client = world.client("lead_reviewer")
     counts = {}
@@ -89,7 +85,9 @@ def test_the_letters_pages_make_as_many_queries_with_30_sections_as_with_5(
             counts[size] = _count(client, url)
             assert letter.template.sections.count() == size
             transaction.set_rollback(True)
-    assert counts[5] == counts[30], f"{name}: {counts[5]} queries with 5 sections, {counts[30]} with 30"
+    assert counts[5] == counts[30], (
+        f"{name}: {counts[5]} queries with 5 sections, {counts[30]} with 30"
+    )
 
 
 def test_the_section_editor_offers_the_generated_texts_with_each_sections_chosen(world) -> None:

@@ -433,13 +433,13 @@ def limits(data: LetterData, detail: bool) -> str:
     kind = w.lower_first(data.kind)
     if data.days:
         rests = (
-            f"on conversations held over {w.duration(data.half_days)}"
+            f"conversations held over {w.duration(data.half_days)}"
             if data.sessions
-            else f"on {w.duration(data.half_days)} of work with you"
+            else f"{w.duration(data.half_days)} of work with you"
         )
     else:
-        rests = "on a limited number of conversations"
-    sample = "a small sample of cases and " if data.cases_audited else ""
+        rests = "a limited number of conversations"
+    sample = "a small sample of cases and on " if data.cases_audited else ""
     return (
         f"A {kind} is a short review. What we say here rests on {sample}{rests}, so it should be "
         f"read as a snapshot that points to where to look, not as a full assessment of practice."

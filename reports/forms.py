@@ -311,9 +311,14 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
         if self.instance.pk is None:  # a new section: blank goes at the end
             self.initial["position"] = None
             self.fields["position"].help_text = "Leave blank to add it at the end."
-        block = cast(forms.ChoiceField, self.fields["block"])
-        block.widget = forms.Select()
-        block.choices = [("", "Choose the generated text"), *catalogue.CHOICES]
+        # The model field has no choices (the catalogue is code, not data): a choice field here, so
+        # that the list is on the page (setting ``choices`` on the model's CharField showed none).
+        self.fields["block"] = forms.ChoiceField(
+            label=self.fields["block"].label,
+            required=False,
+            choices=[("", "Choose the generated text"), *catalogue.CHOICES],
+            error_messages={"invalid_choice": "Choose generated text from the list"},
+        )
         self.fields["text"].help_text = (
             "Placeholders in braces are filled in from the review, for example {host} or "
             "{review dates}: the list is on this page."

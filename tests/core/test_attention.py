@@ -1,4 +1,4 @@
-""""Needs your attention" on Your reviews: what each person owes, across all their reviews, each a
+""" "Needs your attention" on Your reviews: what each person owes, across all their reviews, each a
 link straight to the work; "Nothing needs you now" when true; its queries flat as the data grows."""
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ def _owed(world, review, copies=1):
             review=review, kind="recommendation", text=f"Do {n}", status="agreed"
         )
         Action.objects.create(
-            review=review, finding=finding, what="Act", owner="Head of service",
+            review=review,
+            finding=finding,
+            what="Act",
+            owner="Head of service",
             due_date=today + dt.timedelta(days=3),
         )
         del case

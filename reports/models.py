@@ -428,6 +428,12 @@ class LetterVersion(models.Model):
     docx = models.FileField(upload_to=_version_path, max_length=300)
     docx_sha256 = models.CharField(max_length=64)
     docx_size = models.PositiveIntegerField(default=0)
+    # The feedback presentation as issued with this version, PowerPoint and PDF, from one slide model
+    # (empty on versions issued before the presentation was stored).
+    pptx = models.FileField(upload_to=_version_path, max_length=300, blank=True)
+    pptx_sha256 = models.CharField(max_length=64, blank=True)
+    slides_pdf = models.FileField(upload_to=_version_path, max_length=300, blank=True)
+    slides_pdf_sha256 = models.CharField(max_length=64, blank=True)
     content = models.JSONField(default=dict, help_text="The sections' text and the annex figures.")
 
     class Meta:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from core.xmltext import xml_safe
 from reports import blocks as markup
 from reports import wording as w
 from reports.catalogue import SESSION_WORDS
+from reports.models import SlideEdit
 from reviews.fieldwork.models import Finding
 from reviews.schedule.models import Session
 from reviews.setup.models import Review
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 # Lines of text per slide, at 20 point on a 16:9 slide (an item's sub-bullets count too).
 MAX_LINES = 9
 LINE_CHARS = 95
+_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 LEAD_LOGO_URL = BASE_URL + "letterhead-logo"
 HOST_LOGO_URL = BASE_URL + "host-logo"
 # python-pptx places PNG and JPEG pictures; an SVG logo is left out of the PowerPoint file (the
@@ -77,8 +80,6 @@ class Slide:
     intro: str = ""
     bullets: list[Bullet] = field(default_factory=list)
     numbered: bool = False
-    # Free paragraphs (the lead organisation's "about us" text), printed after the bullets.
-    heading: str = ""
 
 
 @dataclass
@@ -241,40 +242,103 @@ def _chunks(bullets: list[Bullet]) -> list[list[Bullet]]:
     return out
 
 
-def build_deck(letter: ComposedLetter) -> Deck:
-    data = letter.data
-    review = data.review
-    lead_org, host = review.lead_organisation, review.host
-    slides: list[Slide] = []
+@dataclass
+class SlideGroup:
+    """One slide as the lead reviewer sees it on the slides page: generated (with their changes,
+    ``edit``) or added by them. Over MAX_LINES it prints as several slides, "(1)", "(2)" ..."""
 
-    def add(
-        key: str,
-        title: str,
-        bullets: list[Bullet],
-        *,
-        intro: str = "",
-        more: str = "",
-        numbered: bool = False,
-        heading: str = "",
-    ) -> None:
-        chunks = _chunks(bullets)
+    key: str
+    title: str
+    bullets: list[Bullet]
+    generated_title: str = ""
+    generated_text: str = ""
+    intro: str = ""
+    more: str = ""
+    numbered: bool = False
+    hidden: bool = False
+    position: int = 0
+    added: bool = False
+    edit: SlideEdit | None = None
+
+    @property
+    def text(self) -> str:
+        return slide_text(self.bullets, numbered=self.numbered)
+
+    @property
+    def is_edited(self) -> bool:
+        return bool(self.edit and (self.edit.title or self.edit.text))
+
+    def slides(self) -> list[Slide]:
+        chunks = _chunks(self.bullets) or ([[]] if self.added else [])
+        out = []
         for index, chunk in enumerate(chunks):
             suffix = f" ({index + 1})" if len(chunks) > 1 else ""
-            slides.append(
+            out.append(
                 Slide(
-                    key=key,
-                    title=title + suffix,
-                    intro=(more or intro) if index else intro,
+                    key=self.key,
+                    title=self.title + suffix,
+                    intro=(self.more or self.intro) if index else self.intro,
                     bullets=chunk,
-                    numbered=numbered,
-                    heading=heading,
+                    numbered=self.numbered,
                 )
             )
+        return out
 
-    about = _lines_of(getattr(lead_org, "about_us", "") or "")
-    principles = _lines_of(getattr(lead_org, "principles", "") or "")
-    add("about", "About us", about, intro=f"About {lead_org.display_name}:")
-    add("principles", "Our principles of engagement", principles)
+
+def slide_text(bullets: list[Bullet], *, numbered: bool = False) -> str:
+    """Bullets as the lead reviewer edits them: one item a line ("7. " before a numbered one), a
+    sub-bullet on its own line as "  - ", **bold** as typed."""
+    lines = []
+    for bullet in bullets:
+        lines.append(
+            f"{bullet.number}. {bullet.text}" if numbered and bullet.number else bullet.text
+        )
+        lines.extend(f"  - {sub}" for sub in bullet.sub)
+    return "\n".join(lines)
+
+
+def parse_slide_text(text: str, *, numbered: bool = False) -> list[Bullet]:
+    """The lead reviewer's text back as bullets (``slide_text``'s format)."""
+    out: list[Bullet] = []
+    for raw in (text or "").replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        is_sub = raw[:1].isspace() and line.startswith(("- ", "* ", "• ", "– "))
+        if is_sub and out:
+            out[-1].sub.append(line[2:].strip())
+            continue
+        if line.startswith(("- ", "* ", "• ", "– ")):
+            line = line[2:].strip()
+        number = ""
+        match = _NUMBER.match(line) if numbered else None
+        if match:
+            number, line = match.group(1), match.group(2)
+        out.append(Bullet(line, number=number))
+    return out
+
+
+def slide_groups(letter: ComposedLetter) -> list[SlideGroup]:
+    """Every slide after the title slide, in order, hidden ones too, with the lead reviewer's
+    changes (``SlideEdit``) applied."""
+    data = letter.data
+    review = data.review
+    lead_org = review.lead_organisation
+    groups: list[SlideGroup] = []
+
+    def add(key: str, title: str, bullets: list[Bullet], **kwargs: Any) -> None:
+        group = SlideGroup(key=key, title=title, bullets=bullets, **kwargs)
+        group.generated_title, group.generated_text = title, group.text
+        group.position = (len(groups) + 1) * 10
+        groups.append(group)
+
+    add(
+        "about",
+        "About us",
+        _lines_of(lead_org.about_us),
+        intro=f"About {lead_org.display_name}:",
+    )
+    add("principles", "Our principles of engagement", _lines_of(lead_org.principles))
     team = [
         Bullet(f"**{p.name}**" + "".join(f" – {x}" for x in (p.job_title, p.organisation) if x))
         for p in ([data.lead] if data.lead else []) + data.reviewers
@@ -322,6 +386,39 @@ def build_deck(letter: ComposedLetter) -> Deck:
         steps.append(Bullet(f"Questions about our findings: **{data.lead.name}**"))
     add("next", "Next steps", steps)
 
+    letter_row = data.letter
+    edits = (
+        list(SlideEdit.objects.filter(letter=letter_row).order_by("pk")) if letter_row.pk else []
+    )
+    by_key = {g.key: g for g in groups}
+    for edit in edits:
+        group = by_key.get(edit.key)
+        if group is None:
+            if not edit.added:
+                continue  # a generated slide that no longer exists
+            group = SlideGroup(key=edit.key, title="", bullets=[], added=True)
+            group.position = (len(groups) + 1) * 10
+            groups.append(group)
+        group.edit = edit
+        if edit.title:
+            group.title = edit.title
+        if edit.text or edit.added:
+            group.bullets = parse_slide_text(edit.text, numbered=group.numbered)
+        group.hidden = edit.hidden
+        if edit.position is not None:
+            group.position = edit.position
+    # A slide with nothing to show is left out, unless the lead reviewer added it.
+    return sorted(
+        (g for g in groups if g.bullets or g.added),
+        key=lambda g: (g.position, groups.index(g)),
+    )
+
+
+def build_deck(letter: ComposedLetter) -> Deck:
+    data = letter.data
+    review = data.review
+    lead_org, host = review.lead_organisation, review.host
+    slides = [s for g in slide_groups(letter) if not g.hidden for s in g.slides()]
     logos, without = [], []
     for org, url in ((lead_org, LEAD_LOGO_URL), (host, HOST_LOGO_URL)):
         logo = _read_logo(org, url)

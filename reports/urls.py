@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import template_views, views
+from reports import slide_views, template_views, views
 
 app_name = "reports"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path(L + "draft.docx", views.draft_docx, name="draft-docx"),
     path(L + "presentation.pdf", views.presentation, name="presentation"),
     path(L + "presentation.pptx", views.presentation_pptx_download, name="presentation-pptx"),
+    path(L + "slides/", slide_views.slides, name="slides"),
+    path(L + "slides/add/", slide_views.slide_add, name="slide-add"),
+    path(L + "slides/<slug:key>/", slide_views.slide_edit, name="slide-edit"),
     path(L + "share/", views.share, name="share"),
     path(L + "comments/", views.comments, name="comments"),
     path(L + "comments/<int:comment>/reply/", views.comment_reply, name="comment-reply"),

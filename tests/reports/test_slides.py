@@ -292,3 +292,77 @@ def test_the_wrappers_in_render_use_the_same_model(world):
     composed = compose_letter(world.review)
     assert _titles(_prs(presentation_pptx(composed)))[0].startswith("Feedback from the")
     assert presentation_pdf(composed).startswith(b"%PDF")
+
+
+def _edit(client, review, key, **fields):
+    url = reverse("reports:slide-edit", kwargs={"pk": review.pk, "key": key})
+    return client.post(url, {"version": "0", **fields})
+
+
+def test_the_lead_reviewer_changes_hides_moves_and_adds_slides(world):
+    review = world.review
+    lead = world.client("lead_reviewer")
+    page = lead.get(reverse("reports:slides", kwargs={"pk": review.pk}))
+    assert page.status_code == 200
+    assert "Next steps" in page.content.decode()
+    response = _edit(
+        lead,
+        review,
+        "next",
+        title="What happens next",
+        text="We send you the **draft letter**\n  - within two weeks\nYou check it",
+        position="1",
+    )
+    assert response.status_code == 302
+    hide = _edit(lead, review, "team", title="About us: our team", position="30", hidden="on")
+    assert hide.status_code == 302
+    added = lead.post(
+        reverse("reports:slide-add", kwargs={"pk": review.pk}),
+        {"title": "Our thanks", "text": "A huge **thank you** to everyone"},
+    )
+    assert added.status_code == 302
+    prs = _prs(lead.get(reverse("reports:presentation-pptx", kwargs={"pk": review.pk})).content)
+    titles = _titles(prs)
+    assert titles[1] == "What happens next"  # moved first, after the title slide
+    assert "About us: our team" not in titles  # hidden
+    assert titles[-1] == "Our thanks"  # added at the end
+    moved = [(p.text, p.level) for p in _body(prs.slides[1])]
+    assert moved == [
+        ("We send you the draft letter", 0),
+        ("within two weeks", 1),
+        ("You check it", 0),
+    ]
+    assert [r.text for p in _body(prs.slides[-1]) for r in p.runs if r.font.bold] == ["thank you"]
+    # The PDF of the same model says the same.
+    pdf = lead.get(reverse("reports:presentation", kwargs={"pk": review.pk})).content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(titles)
+    assert "What happens next" in reader.pages[1].extract_text()
+    changes = Event.objects.filter(action=Event.Action.LETTER_SECTION_CHANGED, review_id=review.pk)
+    assert sorted(e.detail["change"] for e in changes) == ["added", "edited", "edited"]
+
+
+def test_a_slide_saved_in_two_tabs_keeps_the_second_tabs_text(world):
+    review = world.review
+    lead = world.client("lead_reviewer")
+    assert _edit(lead, review, "next", title="First tab", position="10").status_code == 302
+    stale = _edit(lead, review, "next", title="Second tab", text="Words from tab two", position="9")
+    assert stale.status_code == 200
+    body = stale.content.decode()
+    assert "Someone else changed this" in body
+    assert "Words from tab two" in body
+    titles = _titles(_prs(presentation_pptx(compose_letter(review))))
+    assert "First tab" in titles and "Second tab" not in titles
+
+
+def test_a_slide_form_with_bad_input_says_so_and_keeps_the_text(world):
+    review = world.review
+    lead = world.client("lead_reviewer")
+    response = _edit(lead, review, "next", title="", text="Kept words", position="soon")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter the title of the slide" in body
+    assert "as a whole number, such as 35" in body
+    assert "Kept words" in body
+    missing = lead.get(reverse("reports:slide-edit", kwargs={"pk": review.pk, "key": "nothing"}))
+    assert missing.status_code == 404

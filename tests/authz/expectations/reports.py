@@ -49,6 +49,10 @@ def _section(world, review):
     return {"pk": review.pk, "key": "next-steps"}
 
 
+def _slide(world, review):
+    return {"pk": review.pk, "key": "next"}
+
+
 def _shared(world, review):
     Review.objects.filter(pk=review.pk).update(status=Review.Status.ACCURACY_CHECK)
     return {"pk": review.pk}
@@ -154,6 +158,10 @@ EXPECTATIONS = {
     "reports:draft-docx": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:presentation": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:presentation-pptx": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    # The lead reviewer shapes the slides (an empty form comes back with its errors: 200).
+    "reports:slides": Expect(get=LEAD, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:slide-add": Expect(get=LEAD, post=LEAD, kwargs=_review, scoped=True),
+    "reports:slide-edit": Expect(get=LEAD, post=LEAD, kwargs=_slide, scoped=True),
     "reports:share": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
     # While shared: the host lead contact reads and comments (an empty comment: 200 with errors);
     # host staff do not see the draft.

@@ -10,6 +10,8 @@ import io
 import pypdf
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from pptx import Presentation
@@ -366,3 +368,31 @@ def test_a_slide_form_with_bad_input_says_so_and_keeps_the_text(world):
     assert "Kept words" in body
     missing = lead.get(reverse("reports:slide-edit", kwargs={"pk": review.pk, "key": "nothing"}))
     assert missing.status_code == 404
+
+
+def test_the_slides_page_query_count_does_not_grow_with_the_review(world):
+    review = world.review
+    lead = world.client("lead_reviewer")
+    url = reverse("reports:slides", kwargs={"pk": review.pk})
+    author = world.user("lead_reviewer")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert lead.get(url).status_code == 200
+        return len(queries)
+
+    def findings(n: int) -> None:
+        Finding.objects.bulk_create(
+            Finding(review=review, kind=kind, text="t", status="agreed", author=author)
+            for kind in ("strength", "area", "recommendation")
+            for _ in range(n)
+        )
+
+    findings(1)
+    add = reverse("reports:slide-add", kwargs={"pk": review.pk})
+    assert lead.post(add, {"title": "One", "text": "x"}).status_code == 302
+    small = count()
+    findings(20)
+    for title in ("Two", "Three", "Four"):
+        assert lead.post(add, {"title": title, "text": "y"}).status_code == 302
+    assert count() == small

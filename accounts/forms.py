@@ -232,6 +232,8 @@ LETTERHEAD_FIELDS = [
     "first_page_footer",
     "director_name",
     "director_title",
+    "about_us",
+    "principles",
 ]
 
 
@@ -269,6 +271,8 @@ class LetterheadForm(LogoCheckMixin, GovukFormMixin, VersionedFormMixin, forms.M
             "first_page_footer": "First-page footer",
             "director_name": "Name of the person who signs the letters",
             "director_title": "Their job title",
+            "about_us": "About us (for the feedback presentation)",
+            "principles": "Principles of engagement (for the feedback presentation)",
         }
         help_texts = {
             "address": "One line of the address per line, up to 8 lines.",
@@ -289,10 +293,19 @@ class LetterheadForm(LogoCheckMixin, GovukFormMixin, VersionedFormMixin, forms.M
             ),
             "director_name": "Each letter is signed by this person unless the review says otherwise.",
             "director_title": "For example “Director of Children's Services”.",
+            "about_us": (
+                "One point per line, for example “We have been a Partner in Practice since "
+                "March 2018”. Use **two asterisks** for bold."
+            ),
+            "principles": (
+                "One principle per line, for example “We work **together, as equals**”."
+            ),
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 5}),
             "officers": forms.Textarea(attrs={"rows": 4}),
+            "about_us": forms.Textarea(attrs={"rows": 5}),
+            "principles": forms.Textarea(attrs={"rows": 5}),
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "website": forms.TextInput(attrs={"spellcheck": "false"}),

@@ -56,6 +56,17 @@ class Organisation(models.Model):
         blank=True,
         help_text="For example 'Director of Children's Services'.",
     )
+    # What the feedback presentation says of the organisation (its "About us" slides).
+    about_us = models.TextField(
+        '"about us" text',
+        blank=True,
+        help_text="For the feedback presentation's 'About us' slide: one point per line.",
+    )
+    principles = models.TextField(
+        "principles of engagement",
+        blank=True,
+        help_text="For the feedback presentation: one principle per line.",
+    )
     # Raised by every save of the letterhead in the service (core.versioning).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -336,6 +336,31 @@ class SectionEdit(Versioned):
         return f"{self.key} ({self.letter})"
 
 
+class SlideEdit(Versioned):
+    """The lead reviewer's change to one slide of the feedback presentation (all its continued
+    slides), or a slide they added (``added``). Empty ``title`` or ``text``: the generated one."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="slide_edits")
+    key = models.CharField(max_length=60)
+    title = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    hidden = models.BooleanField(default=False)
+    # Where the slide goes: slides are shown by this, then in their own order.
+    position = models.PositiveIntegerField(null=True, blank=True)
+    added = models.BooleanField(default=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "key"], name="one_edit_per_slide"),
+        ]
+
+    def __str__(self) -> str:
+        return f"slide {self.key} ({self.letter})"
+
+
 class SectionRevision(models.Model):
     """Every change to a section's text, kept: the section's history for the lead reviewer."""
 
@@ -428,6 +453,12 @@ class LetterVersion(models.Model):
     docx = models.FileField(upload_to=_version_path, max_length=300)
     docx_sha256 = models.CharField(max_length=64)
     docx_size = models.PositiveIntegerField(default=0)
+    # The feedback presentation as issued with this version, PowerPoint and PDF, from one slide model
+    # (empty on versions issued before the presentation was stored).
+    pptx = models.FileField(upload_to=_version_path, max_length=300, blank=True)
+    pptx_sha256 = models.CharField(max_length=64, blank=True)
+    slides_pdf = models.FileField(upload_to=_version_path, max_length=300, blank=True)
+    slides_pdf_sha256 = models.CharField(max_length=64, blank=True)
     content = models.JSONField(default=dict, help_text="The sections' text and the annex figures.")
 
     class Meta:

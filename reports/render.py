@@ -25,11 +25,10 @@ from core.xmltext import xml_safe
 from reports import blocks as markup
 from reports import placeholders
 from reports import wording as w
-from reports.catalogue import SESSION_WORDS
 from reports.compose import LetterData, Section, gather
 from reports.models import Letter, LetterTemplate
+from reports.slides import build_deck, deck_html, deck_images, deck_pdf, deck_pptx
 from reports.structure import build, rows_of, template_for
-from reviews.fieldwork.models import Finding
 from reviews.setup.models import Review
 
 LOGO_URL = BASE_URL + "letterhead-logo"
@@ -295,18 +294,13 @@ def letter_pdf(letter: ComposedLetter) -> bytes:
 
 
 def presentation_pdf(letter: ComposedLetter) -> bytes:
-    return html_to_pdf(_presentation_html(letter), extra=_logo(letter), tagged=True)
+    """The feedback presentation as PDF (the slide model and both renderings: reports.slides)."""
+    return deck_pdf(build_deck(letter))
 
 
-def _presentation_html(letter: ComposedLetter) -> str:
-    return render_to_string(
-        "reports/print/presentation.html",
-        {
-            "letter": letter,
-            "slides": slides(letter),
-            "logo_url": LOGO_URL if _has_logo(letter) else "",
-        },
-    )
+def presentation_pptx(letter: ComposedLetter) -> bytes:
+    """The feedback presentation as PowerPoint, from the same slide model as the PDF."""
+    return deck_pptx(build_deck(letter))
 
 
 # --- Drafts: rendered once per content ------------------------------------------------------------
@@ -328,7 +322,8 @@ def draft_letter_pdf(letter: ComposedLetter) -> bytes:
 
 
 def draft_presentation_pdf(letter: ComposedLetter) -> bytes:
-    return _cached_pdf("presentation", _presentation_html(letter), _logo(letter))
+    deck = build_deck(letter)
+    return _cached_pdf("presentation", deck_html(deck), deck_images(deck))
 
 
 def draft_cache_key(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None) -> str:
@@ -347,89 +342,6 @@ def _cached_pdf(kind: str, html: str, extra: dict[str, tuple[bytes, str]] | None
         pdf = html_to_pdf(html, extra=extra, tagged=True)
         cache.set(key, pdf, DRAFT_CACHE_SECONDS)
     return pdf
-
-
-# --- The feedback presentation ---------------------------------------------------------------------
-
-MAX_BULLETS = 6
-
-
-def _chunks(items: list[str], size: int = MAX_BULLETS) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
-
-
-def _slide_text(finding: Finding) -> str:
-    text = markup.plain(" ".join(finding.text.split()))
-    return f"{finding.lead_in}: {text}" if finding.lead_in else text
-
-
-def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
-    """One idea per slide, in the order of seed 001: about us, your request, what we did, the key
-    lines of enquiry, strengths, areas for consideration, recommendations, next steps. Long lists go
-    over several slides, numbered (1), (2) ..."""
-    data = letter.data
-    out: list[dict[str, Any]] = []
-
-    def add(title: str, items: list[str], intro: str = "", numbered: bool = False) -> None:
-        chunks = _chunks(items)
-        for index, chunk in enumerate(chunks):
-            suffix = f" ({index + 1})" if len(chunks) > 1 else ""
-            out.append(
-                {
-                    "title": title + suffix,
-                    "intro": intro,
-                    "items": chunk,
-                    "numbered": numbered,
-                    "start": index * MAX_BULLETS + 1,
-                }
-            )
-
-    team = [
-        f"**{p.name}**: " + ", ".join(x for x in (p.job_title, p.organisation) if x)
-        for p in ([data.lead] if data.lead else []) + data.reviewers
-    ]
-    if data.coordinator:
-        team.append(f"**{data.coordinator.name}**: coordinator")
-    add("About us: our team", team)
-    request = [
-        line.strip()[2:] if line.strip().startswith(("- ", "* ")) else line.strip()
-        for line in data.review.request.splitlines()
-        if line.strip()
-    ]
-    add("Your request to us", request)
-    did = []
-    if data.documents:
-        did.append(f"Read {w.counted(data.documents, 'document')} you shared with us")
-    if data.days:
-        where = "online" if data.review.delivery == Review.Delivery.VIRTUAL else "on site"
-        did.append(f"Worked with you {where} on {w.dates(data.days)}")
-    for kind, n in sorted(data.sessions.items()):
-        singular, plural = SESSION_WORDS.get(kind, ("a session", "sessions"))
-        did.append(w.sentence_case(singular if n == 1 else f"{w.number(n)} {plural}"))
-    if data.cases_audited:
-        did.append(f"Audited {w.counted(data.cases_audited, 'case file')} against agreed criteria")
-    add("What we did", did, intro="With your help, we have:")
-    add("Our key lines of enquiry", [k.heading for k in data.kloes], numbered=True)
-    add(
-        "Our findings: areas of strength",
-        [_slide_text(f) for f in data.of_kind(Finding.Kind.STRENGTH)],
-        intro="We have found:",
-    )
-    add(
-        "Our findings: areas for consideration",
-        [_slide_text(f) for f in data.of_kind(Finding.Kind.AREA)],
-        intro="We have found:",
-    )
-    add("Our recommendations", [_slide_text(f) for f in data.recommendations], numbered=True)
-    steps = [
-        "We will send you a draft letter to check for factual accuracy",
-        "You tell us of anything we have got wrong",
-        "We issue the final letter to you",
-    ]
-    if data.lead:
-        steps.append(f"Questions about our findings: {data.lead.name}")
-    add("Next steps", steps)
-    return [s for s in out if s["items"]]
 
 
 # --- Word ------------------------------------------------------------------------------------------

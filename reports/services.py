@@ -31,6 +31,7 @@ from reports.models import (
     text_hash,
 )
 from reports.render import compose_letter, letter_docx, letter_pdf
+from reports.slides import build_deck, deck_pdf, deck_pptx
 from reports.structure import default_template
 from reviews.setup.models import Membership, Review, Role
 from reviews.setup.services import record_status_change
@@ -258,6 +259,8 @@ def freeze_version(
     composed.version_number = number
     pdf = letter_pdf(composed)
     docx = letter_docx(composed)
+    deck = build_deck(composed)
+    pptx, slides_pdf = deck_pptx(deck), deck_pdf(deck)
     version = LetterVersion(
         letter=letter,
         number=number,
@@ -268,11 +271,17 @@ def freeze_version(
         pdf_size=len(pdf),
         docx_sha256=_sha256(docx),
         docx_size=len(docx),
+        pptx_sha256=_sha256(pptx),
+        slides_pdf_sha256=_sha256(slides_pdf),
         content=composed.content(),
     )
     slug = f"feedback-letter-v{number}"
     version.pdf.save(f"{slug}.pdf", ContentFile(pdf), save=False)
     version.docx.save(f"{slug}.docx", ContentFile(docx), save=False)
+    version.pptx.save(f"feedback-presentation-v{number}.pptx", ContentFile(pptx), save=False)
+    version.slides_pdf.save(
+        f"feedback-presentation-v{number}.pdf", ContentFile(slides_pdf), save=False
+    )
     version.save()
     Review.objects.filter(pk=review.pk).update(
         status=Review.Status.ISSUED, version=F("version") + 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import template_views, views
+from reports import slide_views, template_views, views
 
 app_name = "reports"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path(L + "draft.pdf", views.draft_pdf, name="draft-pdf"),
     path(L + "draft.docx", views.draft_docx, name="draft-docx"),
     path(L + "presentation.pdf", views.presentation, name="presentation"),
+    path(L + "presentation.pptx", views.presentation_pptx_download, name="presentation-pptx"),
+    path(L + "slides/", slide_views.slides, name="slides"),
+    path(L + "slides/add/", slide_views.slide_add, name="slide-add"),
+    path(L + "slides/<slug:key>/", slide_views.slide_edit, name="slide-edit"),
     path(L + "share/", views.share, name="share"),
     path(L + "comments/", views.comments, name="comments"),
     path(L + "comments/<int:comment>/reply/", views.comment_reply, name="comment-reply"),
@@ -27,6 +31,11 @@ urlpatterns = [
         L + "versions/<int:number>/letter.<str:fmt>",
         views.version_download,
         name="version-download",
+    ),
+    path(
+        L + "versions/<int:number>/presentation.<str:fmt>",
+        views.version_presentation,
+        name="version-presentation",
     ),
     path(L + "logo", views.logo, name="logo"),
     path(L + "signature", views.signature, name="signature"),

@@ -54,6 +54,7 @@ from reports.render import (
     draft_letter_pdf,
     draft_presentation_pdf,
     letter_docx,
+    presentation_pptx,
 )
 from reports.structure import template_for
 from reviews.permissions import (
@@ -68,7 +69,10 @@ from trail.models import Event
 from trail.services import record_read
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
+# The feedback presentation's formats (a version stores both).
+SLIDE_TYPES = {"pdf": "application/pdf", "pptx": PPTX}
 
 
 def _letter_url(review_pk: int, anchor: str = "") -> str:
@@ -374,7 +378,7 @@ def _draft_download(
     review = get_review_for(request.user, pk, "view_letter_draft")
     record_read(request, action, review, format=file_format)
     data = make(compose_letter(review))
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    response = HttpResponse(data, content_type={**CONTENT_TYPES, **SLIDE_TYPES}[file_format])
     filename = _filename(review, stem, file_format)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -403,6 +407,18 @@ def presentation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         draft_presentation_pdf,
         "feedback-presentation",
         "pdf",
+    )
+
+
+@require_safe
+def presentation_pptx_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _draft_download(
+        request,
+        pk,
+        Event.Action.PRESENTATION_DOWNLOADED,
+        presentation_pptx,
+        "feedback-presentation",
+        "pptx",
     )
 
 
@@ -561,6 +577,34 @@ def version_download(
         as_attachment=True,
         filename=_filename(review, f"feedback-letter-v{version.number}", fmt),
         content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@require_safe
+def version_presentation(
+    request: AuthenticatedHttpRequest, pk: int, number: int, fmt: str
+) -> FileResponse:
+    """The feedback presentation as issued with a version (PowerPoint or PDF); the download
+    recorded as the letter's are. A version issued before presentations were stored has none: 404."""
+    review = get_review_for(request.user, pk, "download_letter")
+    if fmt not in SLIDE_TYPES:
+        raise Http404("No such format")
+    version = get_object_or_404(
+        LetterVersion.objects.select_related("letter"), letter__review=review, number=number
+    )
+    stored = version.pptx if fmt == "pptx" else version.slides_pdf
+    if not stored:
+        raise Http404("This version has no stored presentation")
+    try:
+        handle = stored.open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404("The stored file is missing") from error
+    services.record_download(version=version, file_format=fmt, user=request.user, request=request)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_filename(review, f"feedback-presentation-v{version.number}", fmt),
+        content_type=SLIDE_TYPES[fmt],
     )
 
 

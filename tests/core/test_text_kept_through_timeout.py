@@ -150,6 +150,8 @@ FORMS: dict[str, Form] = {
     "audits:criterion-edit": Form(_fields(number="1", title=WORDS, question="Was it?")),
     # reports
     "reports:section-edit": Form(_fields(text=WORDS, version="0")),
+    "reports:slide-edit": Form(_fields(title="Next steps", text=WORDS, position="5", version="0")),
+    "reports:slide-add": Form(_fields(title="Our thanks", text=WORDS)),
     "reports:comments": Form(_fields(section="", quote="A quote", text=WORDS)),
     "reports:comment-reply": Form(_fields(decision="decline", reply=WORDS), role="lead_reviewer"),
     "reports:letterhead": Form(_fields(address=WORDS, officers="Jane Smith", version="1")),

@@ -761,8 +761,11 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
         page.get_by_role("link", name="Draft letter (PDF)").click()
     assert open(draft.value.path(), "rb").read(5) == b"%PDF-"  # noqa: SIM115
     with page.expect_download() as slides:
-        page.get_by_role("link", name=re.compile("Feedback presentation")).click()
+        page.get_by_role("link", name=re.compile(r"Feedback presentation \(PDF")).click()
     assert open(slides.value.path(), "rb").read(5) == b"%PDF-"  # noqa: SIM115
+    with page.expect_download() as pptx:
+        page.get_by_role("link", name="Feedback presentation (PowerPoint)").click()
+    assert open(pptx.value.path(), "rb").read(2) == b"PK"  # noqa: SIM115
 
     page.get_by_role("link", name=next_steps).click()
     check_accessibility(page, "letter: edit a section")

@@ -20,6 +20,7 @@ READS = [
     ("reports:draft-pdf", {}, "lead_reviewer", A.DRAFT_LETTER_DOWNLOADED, ON_REVIEW),
     ("reports:draft-docx", {}, "reviewer", A.DRAFT_LETTER_DOWNLOADED, ON_REVIEW),
     ("reports:presentation", {}, "lead_reviewer", A.PRESENTATION_DOWNLOADED, ON_REVIEW),
+    ("reports:presentation-pptx", {}, "reviewer", A.PRESENTATION_DOWNLOADED, ON_REVIEW),
     ("audits:case-list", {}, "lead_reviewer", A.CASE_LIST_VIEWED, ON_REVIEW),
     ("audits:case-audit", {}, "host_lead", A.CASE_AUDIT_VIEWED, ON_REVIEW),
     ("audits:alert", {}, "host_staff", A.SAFEGUARDING_ALERT_VIEWED, ON_REVIEW),

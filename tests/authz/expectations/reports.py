@@ -49,6 +49,10 @@ def _section(world, review):
     return {"pk": review.pk, "key": "next-steps"}
 
 
+def _slide(world, review):
+    return {"pk": review.pk, "key": "next"}
+
+
 def _shared(world, review):
     Review.objects.filter(pk=review.pk).update(status=Review.Status.ACCURACY_CHECK)
     return {"pk": review.pk}
@@ -76,6 +80,15 @@ def _version(world, review):
     version.docx.save("v1.docx", ContentFile(b"PK issued"), save=False)
     version.save()
     return {"pk": review.pk, "number": 1, "fmt": "pdf"}
+
+
+def _version_slides(world, review):
+    kwargs = _version(world, review)
+    version = LetterVersion.objects.get(letter__review=review, number=1)
+    version.pptx.save("slides-v1.pptx", ContentFile(b"PK slides"), save=False)
+    version.slides_pdf.save("slides-v1.pdf", ContentFile(b"%PDF-1.7 slides"), save=False)
+    version.save()
+    return {**kwargs, "fmt": "pptx"}
 
 
 # The lead organisation's people: the coordinator keeps its letterhead (an empty POST re-shows the
@@ -144,6 +157,11 @@ EXPECTATIONS = {
     "reports:draft-pdf": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:draft-docx": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:presentation": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:presentation-pptx": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
+    # The lead reviewer shapes the slides (an empty form comes back with its errors: 200).
+    "reports:slides": Expect(get=LEAD, post=POST_ONLY, kwargs=_review, scoped=True),
+    "reports:slide-add": Expect(get=LEAD, post=LEAD, kwargs=_review, scoped=True),
+    "reports:slide-edit": Expect(get=LEAD, post=LEAD, kwargs=_slide, scoped=True),
     "reports:share": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
     # While shared: the host lead contact reads and comments (an empty comment: 200 with errors);
     # host staff do not see the draft.
@@ -163,6 +181,9 @@ EXPECTATIONS = {
     "reports:issue": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
     "reports:versions": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:version-download": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_version, scoped=True),
+    "reports:version-presentation": Expect(
+        get=EVERYONE, post=POST_ONLY, kwargs=_version_slides, scoped=True
+    ),
     # No logo uploaded: 404 for everyone on the review too (nothing to show).
     "reports:logo": Expect(
         get=review_page(allowed=ON_REVIEW, ok=NOT_FOUND),

@@ -1,5 +1,6 @@
-"""One letter, faithful renderings: the PDF and the Word file of the same draft, read by clients no one
-here wrote (poppler's pdftotext, qpdf, pandoc), say the same thing in the same order."""
+"""One letter, faithful renderings: the PDF, the Word file and the PowerPoint presentation of the same
+draft, read by clients no one here wrote (poppler's pdftotext, qpdf, pandoc, pikepdf, python-pptx),
+say the same thing in the same order."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from reports.render import compose_letter, letter_docx, letter_pdf
+from reports.render import compose_letter, letter_docx, letter_pdf, presentation_pptx
 from tests.reports.seed002 import build_seed_002_review
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,8 @@ def rendered(django_db_setup, django_db_blocker):
             out = {
                 "pdf": letter_pdf(composed),
                 "docx": letter_docx(composed),
+                "pptx": presentation_pptx(composed),
+                "kloes": [s.title for s in composed.body if s.key.startswith("kloe-")],
                 "headings": [s.full_title for s in composed.body if s.heading_shown],
                 "references": composed.references,
                 "annex": [(r["number"], r["percent"]) for r in composed.annex_rows],
@@ -199,3 +202,35 @@ def test_page_furniture_is_an_artifact_and_header_cells_have_a_scope(rendered):
             return True
 
         assert lists_ok(pdf.Root.StructTreeRoot.get("/K"))
+
+
+def _slides_text(pptx: bytes) -> list[str]:
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(pptx))
+    return [
+        "\n".join(
+            paragraph.text
+            for shape in slide.shapes
+            if shape.has_text_frame
+            for paragraph in shape.text_frame.paragraphs
+        )
+        for slide in deck.slides
+    ]
+
+
+def test_all_three_agree_on_the_key_lines_the_recommendations_and_the_draft_mark(rendered):
+    """The PDF, the Word file and the slides: the key lines of enquiry in the same order, the same
+    recommendation numbers, and a draft marked as a draft in each."""
+    slides = _slides_text(rendered["pptx"])
+    deck = "\n".join(slides)
+    pdf, word = _pdf_text(rendered["pdf"]), _docx_text(rendered["docx"])
+    kloes = rendered["kloes"]
+    assert len(kloes) == 7
+    for text in (pdf, word, deck):
+        _positions(text, kloes)
+    for text in (pdf, word, deck):
+        flat = _flat(text)
+        assert re.search(r"1\.?\s*Review the 'request for service' form", flat)
+        assert re.search(r"2\.?\s*Ensure that immediate safety plans", flat)
+    assert "DRAFT" in deck.upper() and "Draft for factual accuracy check" in pdf

@@ -763,6 +763,27 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     with page.expect_download() as slides:
         page.get_by_role("link", name=re.compile(r"Feedback presentation \(PDF")).click()
     assert open(slides.value.path(), "rb").read(5) == b"%PDF-"  # noqa: SIM115
+    if os.environ.get("SCREENSHOTS_DIR"):  # the title slide and the findings, as pictures
+        import subprocess
+
+        for first, name in ((1, "feedback-presentation-title"), (9, "feedback-presentation-slide")):
+            out = Path(os.environ["SCREENSHOTS_DIR"]) / name
+            subprocess.run(  # noqa: S603 - poppler's pdftoppm on our own download
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "40",
+                    "-f",
+                    str(first),
+                    "-l",
+                    str(first),
+                    "-singlefile",
+                    slides.value.path(),
+                    str(out),
+                ],
+                check=True,
+            )
     with page.expect_download() as pptx:
         page.get_by_role("link", name="Feedback presentation (PowerPoint)").click()
     assert open(pptx.value.path(), "rb").read(2) == b"PK"  # noqa: SIM115

@@ -768,7 +768,7 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
 
         for first, name in ((1, "feedback-presentation-title"), (9, "feedback-presentation-slide")):
             out = Path(os.environ["SCREENSHOTS_DIR"]) / name
-            subprocess.run(  # noqa: S603 - poppler's pdftoppm on our own download
+            subprocess.run(
                 [
                     "pdftoppm",
                     "-png",

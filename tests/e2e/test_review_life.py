@@ -766,7 +766,17 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     if os.environ.get("SCREENSHOTS_DIR"):  # the title slide and the findings, as pictures
         import subprocess
 
-        for first, name in ((1, "feedback-presentation-title"), (9, "feedback-presentation-slide")):
+        import pypdf
+
+        pages = pypdf.PdfReader(slides.value.path()).pages
+        findings = next(
+            (n for n, p in enumerate(pages, start=1) if "strength" in p.extract_text().lower()),
+            len(pages),
+        )
+        for first, name in (
+            (1, "feedback-presentation-title"),
+            (findings, "feedback-presentation-slide"),
+        ):
             out = Path(os.environ["SCREENSHOTS_DIR"]) / name
             subprocess.run(
                 [

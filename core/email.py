@@ -119,13 +119,14 @@ def send_email(
     return Queued(emails)
 
 
-def deliveries_about(about: models.Model) -> list[Email]:
-    """The emails about ``about``, oldest first."""
-    return list(
-        Email.objects.filter(
-            about_type=ContentType.objects.get_for_model(about), about_id=about.pk
-        ).defer("body")
-    )
+def deliveries_about(about: models.Model, *, since: dt.datetime | None = None) -> list[Email]:
+    """The emails about ``about`` (queued at ``since`` or later), oldest first."""
+    emails = Email.objects.filter(
+        about_type=ContentType.objects.get_for_model(about), about_id=about.pk
+    ).defer("body")
+    if since is not None:
+        emails = emails.filter(created_at__gte=since)
+    return list(emails)
 
 
 def deliveries_for(objects: Iterable[models.Model]) -> dict[int, list[Email]]:

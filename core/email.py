@@ -114,7 +114,7 @@ def send_email(
                 about_id=about.pk if about is not None else None,
                 next_try_at=timezone.now(),
             )
-            deliver.enqueue(email.pk)
+            _enqueue(email.pk, email.next_try_at)
             emails.append(email)
     return Queued(emails)
 
@@ -149,7 +149,8 @@ def deliveries_for(objects: Iterable[models.Model]) -> dict[int, list[Email]]:
 
 def _reason(exc: BaseException) -> tuple[str, bool]:
     """A reason a person can read, and whether trying again could help."""
-    timeout = getattr(settings, "EMAIL_TIMEOUT", None)
+    seconds = getattr(settings, "EMAIL_TIMEOUT", None)
+    timeout = "1 second" if seconds == 1 else f"{seconds} seconds"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(exc.recipients.values()))
         text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
@@ -158,10 +159,12 @@ def _reason(exc: BaseException) -> tuple[str, bool]:
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else ""
         return f"the mail server refused it ({exc.smtp_code} {text})".strip(), exc.smtp_code < 500
     if isinstance(exc, TimeoutError | socket.timeout):
-        return f"the mail server did not answer within {timeout} seconds", True
+        return f"the mail server did not answer within {timeout}", True
     if isinstance(exc, ConnectionRefusedError):
         return "the mail server refused the connection", True
     if isinstance(exc, smtplib.SMTPServerDisconnected):
+        if isinstance(exc.__context__, TimeoutError | socket.timeout):  # smtplib wraps a timeout
+            return f"the mail server did not answer within {timeout}", True
         return "the mail server closed the connection", True
     if isinstance(exc, OSError):
         return f"could not reach the mail server ({exc.strerror or exc})", True
@@ -173,11 +176,15 @@ def retry_delays() -> list[int]:
     return list(settings.EMAIL_RETRY_DELAYS)
 
 
-def _enqueue_retry(email_id: int, when: dt.datetime) -> None:
-    backend = task_backends[deliver.backend]
-    if backend.supports_defer:
+def _enqueue(email_id: int, when: dt.datetime | None, *, retry: bool = False) -> None:
+    """Enqueue ``deliver`` to run at ``when``: first tries and retries in the order of their time
+    (a first try is not put behind another email's retries)."""
+    if task_backends[deliver.backend].supports_defer:
         deliver.using(run_after=when).enqueue(email_id)
-    # Otherwise (the test suite's immediate backend) it waits for ``email_outbox --send-due``.
+    elif not retry:
+        deliver.enqueue(email_id)
+    # A retry on a backend without deferred tasks (the test suite's immediate one) waits for
+    # ``email_outbox --send-due``.
 
 
 def deliver_now(email_id: int) -> str:
@@ -208,7 +215,7 @@ def deliver_now(email_id: int) -> str:
                 state=Email.State.QUEUED, last_error=reason[:500], next_try_at=when
             )
             logger.warning("email %s not sent (try %s): %s", email_id, email.attempts, reason)
-            _enqueue_retry(email_id, when)
+            _enqueue(email_id, when, retry=True)
             return "queued"
         Email.objects.filter(pk=email_id).update(
             state=Email.State.FAILED, last_error=reason[:500], next_try_at=None
@@ -250,5 +257,5 @@ def requeue_stuck(*, older_than: dt.timedelta) -> int:
         if Email.objects.filter(pk=pk, state=Email.State.SENDING).update(
             state=Email.State.QUEUED, next_try_at=now, last_error="the worker stopped while sending"
         ):
-            deliver.enqueue(pk)
+            _enqueue(pk, now)
     return len(stuck)

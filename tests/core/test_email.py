@@ -177,3 +177,55 @@ def test_a_line_break_in_a_title_never_makes_a_second_subject_line() -> None:
     (message,) = mail.outbox
     assert "\n" not in message.subject
     assert "\r" not in message.subject
+
+
+def test_every_subject_reads_as_typed_never_html_escaped() -> None:
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from django.template.loader import render_to_string
+
+    from core.email import TEXT_ENGINE
+
+    typed = "Q&A with the DCS's team <north>"
+    thing = {"title": typed, "reference": typed, "host": {"display_name": typed}, "number": 2}
+    thing["review"] = thing
+    thing["day"] = {"date": None}
+    context = {"review": thing, "session": thing, "case": thing, "version": thing, "due": [1]}
+    subjects = sorted(Path(django_settings.BASE_DIR, "templates").glob("*/email/*_subject.txt"))
+    assert len(subjects) >= 8
+    for path in subjects:
+        template = str(path.relative_to(path.parents[2]))
+        subject = render_to_string(template, context, using=TEXT_ENGINE)
+        assert "&amp;" not in subject and "&#x27;" not in subject and "&lt;" not in subject
+        if "{{" in path.read_text():
+            assert typed in subject, template
+
+
+def test_production_settings_send_through_the_worker_not_the_request() -> None:
+    from config.settings import base
+
+    assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert base.EMAIL_TIMEOUT > 0
+    assert base.EMAIL_RETRY_DELAYS == sorted(base.EMAIL_RETRY_DELAYS)
+
+
+def test_old_sent_emails_are_forgotten_and_stuck_ones_requeued(capsys) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    send_email(template="reports/email/shared", context=SHARED, to=["a@example.org"])
+    send_email(template="reports/email/shared", context=SHARED, to=["b@example.org"])
+    old = timezone.now() - dt.timedelta(days=100)
+    Email.objects.filter(to="a@example.org").update(sent_at=old)
+    Email.objects.filter(to="b@example.org").update(state=Email.State.SENDING, tried_at=old)
+    call_command("email_outbox", "--delete-sent", "90", "--requeue-stuck", "30")
+    out = capsys.readouterr().out
+    assert "1 sent email record(s) deleted." in out
+    assert "1 email(s) queued again." in out
+    (left,) = Email.objects.all()
+    assert left.to == "b@example.org"
+    assert left.state == Email.State.SENT  # queued again and sent by the (immediate) task
+    assert len(mail.outbox) == 3

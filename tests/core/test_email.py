@@ -183,7 +183,6 @@ def test_every_subject_reads_as_typed_never_html_escaped() -> None:
     from pathlib import Path
 
     from django.conf import settings as django_settings
-
     from django.template.loader import render_to_string
 
     from core.email import TEXT_ENGINE
@@ -208,7 +207,7 @@ def test_production_settings_send_through_the_worker_not_the_request() -> None:
 
     assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert base.EMAIL_TIMEOUT > 0
-    assert base.EMAIL_RETRY_DELAYS == sorted(base.EMAIL_RETRY_DELAYS)
+    assert sorted(base.EMAIL_RETRY_DELAYS) == base.EMAIL_RETRY_DELAYS
 
 
 def test_old_sent_emails_are_forgotten_and_stuck_ones_requeued(capsys) -> None:

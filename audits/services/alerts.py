@@ -63,6 +63,19 @@ def alert_deliveries(recipients: list[AlertRecipient]) -> dict[int, list[Email]]
     return deliveries_for(recipients)
 
 
+def emails_not_sent(alerts: list[SafeguardingAlert]) -> dict[int, int]:
+    """How many of each alert's emails have been tried and not sent (still being retried, or
+    failed), by the alert's pk: two queries for any number of alerts."""
+    recipients = list(AlertRecipient.objects.filter(alert__in=alerts).only("pk", "alert_id"))
+    deliveries = deliveries_for(recipients)
+    counts = {alert.pk: 0 for alert in alerts}
+    for recipient in recipients:
+        counts[recipient.alert_id] += sum(
+            1 for e in deliveries[recipient.pk] if e.attempts and e.state != Email.State.SENT
+        )
+    return counts
+
+
 def acknowledge_alert(*, alert: SafeguardingAlert, user: User) -> None:
     """Record that this recipient has read the alert (the first time only)."""
     AlertRecipient.objects.filter(alert=alert, user=user, acknowledged_at__isnull=True).update(

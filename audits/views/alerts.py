@@ -16,6 +16,7 @@ from audits.services.alerts import (
     acknowledge_alert,
     alert_deliveries,
     default_alert_recipients,
+    emails_not_sent,
     raise_alert,
 )
 from audits.views._shared import GET_POST, _alerts_for
@@ -66,10 +67,14 @@ def alert_raise(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> Htt
 @require_safe
 def alert_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
+    alerts = list(_alerts_for(request, review))
+    not_sent = emails_not_sent(alerts)
+    for alert in alerts:
+        alert.emails_not_sent = not_sent[alert.pk]
     return render(
         request,
         "audits/alerts.html",
-        review_context(request, review, alerts=_alerts_for(request, review)),
+        review_context(request, review, alerts=alerts),
     )
 
 

@@ -156,8 +156,11 @@ def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, set
         assert "has not gone yet: the mail server refused it (421" in page
         assert "It is being tried again" in page
         assert "Not sent yet" in page
+    alerts = reverse("audits:alerts", args=[world.review.pk])
+    assert "2 not sent" in world.client("coordinator").get(alerts).content.decode()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_due() == 2
+    assert "not sent" not in world.client("coordinator").get(alerts).content.decode()
     page = world.client("coordinator").get(alert.get_absolute_url()).content.decode()
     assert "has not gone yet" not in page
     assert page.count(">Sent</strong>") == 2
@@ -173,3 +176,25 @@ def test_an_alert_email_that_fails_for_good_says_so_on_the_alert(world, settings
     page = world.client("reviewer").get(alert.get_absolute_url()).content.decode()
     assert "has failed after 1 try: the mail server refused the address (550" in page
     assert "Tell them another way" in page
+
+
+def test_the_list_of_alerts_reads_their_emails_in_flat_queries(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    raise_url = reverse("audits:alert-raise", args=[world.review.pk, audit.case_id])
+    alerts = reverse("audits:alerts", args=[world.review.pk])
+    client = world.client("coordinator")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(alerts).status_code == 200
+        return len(queries)
+
+    world.client("reviewer").post(raise_url, {"concern": "Risk one."})
+    small = count()
+    for n in range(3):
+        world.client("reviewer").post(raise_url, {"concern": f"Risk {n}."})
+    assert SafeguardingAlert.objects.count() == 4
+    assert count() == small

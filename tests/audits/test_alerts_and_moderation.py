@@ -198,3 +198,16 @@ def test_the_list_of_alerts_reads_their_emails_in_flat_queries(world) -> None:
         world.client("reviewer").post(raise_url, {"concern": f"Risk {n}."})
     assert SafeguardingAlert.objects.count() == 4
     assert count() == small
+
+
+def test_retention_deletes_an_alerts_emails_with_it(world) -> None:
+    from audits.retention import _purge
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    world.client("reviewer").post(
+        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}
+    )
+    assert Email.objects.count() == 2
+    _purge(world.review)
+    assert not SafeguardingAlert.objects.exists()
+    assert not Email.objects.exists()  # no case reference left behind in a subject

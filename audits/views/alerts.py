@@ -86,7 +86,7 @@ def alert_detail(request: AuthenticatedHttpRequest, pk: int, alert_pk: int) -> H
     mine = next((r for r in recipients if r.user_id == request.user.pk), None)
     deliveries = alert_deliveries(recipients)
     for r in recipients:
-        r.emails = deliveries[r.pk]  # type: ignore[attr-defined]
+        r.deliveries = deliveries[r.pk]  # type: ignore[attr-defined]
     not_sent = [
         (r, e) for r in recipients for e in deliveries[r.pk] if e.attempts and e.state != "sent"
     ]

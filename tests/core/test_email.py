@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from core.email import deliveries_about, send_due, send_email
@@ -114,13 +115,24 @@ def test_the_emails_of_a_change_that_is_rolled_back_are_never_queued(settings, r
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reads what was committed
 def test_with_the_database_backend_the_worker_sends_it_not_the_caller(settings) -> None:
     settings.TASKS = DATABASE_TASKS
     send_email(template="reports/email/shared", context=SHARED, to=["host@example.org"])
     assert mail.outbox == []
     assert Email.objects.get().state == Email.State.QUEUED
     assert DBTaskResult.objects.count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The loop of `manage.py db_worker --batch` (the command itself would take over Ctrl+C).
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
     assert len(mail.outbox) == 1
     assert Email.objects.get().state == Email.State.SENT
 

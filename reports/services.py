@@ -19,18 +19,19 @@ from django.utils import timezone
 from core.email import send_email
 from core.markup import clean_text
 from core.versioning import StaleEdit, update_versioned
-from reports.compose import Section, gather
+from reports.compose import Section
 from reports.models import (
     Comment,
     Letter,
     LetterDownload,
+    LetterTemplate,
     LetterVersion,
     SectionEdit,
     SectionRevision,
     text_hash,
 )
 from reports.render import compose_letter, letter_docx, letter_pdf
-from reports.styles import style_for
+from reports.structure import default_template
 from reviews.setup.models import Membership, Review, Role
 from reviews.setup.services import record_status_change
 from trail.models import Event
@@ -42,22 +43,30 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def letter_for_update(review: Review) -> Letter:
-    """The review's letter row, created on the first change, locked for the rest of the transaction."""
+def letter_for_update(review: Review, *, source: LetterTemplate | None = None) -> Letter:
+    """The review's letter row, locked for the rest of the transaction. Created on the first change,
+    with its own copy of its template (``source``, else the one the review's kind starts from): from
+    then on, changing that template never changes this letter."""
     Letter.objects.get_or_create(review=review)
-    return Letter.objects.select_for_update().get(review=review)
+    letter = Letter.objects.select_for_update().get(review=review)
+    if letter.template_id is None:
+        start_from = source or default_template(review)
+        if start_from.pk:
+            letter.template = _letter_copy(start_from)
+            letter.source = start_from
+            letter.save(update_fields=["template", "source", "updated_at"])
+    return letter
+
+
+def _letter_copy(template: LetterTemplate) -> LetterTemplate:
+    """A letter's own copy: no organisation (so no library page can change it), never shipped."""
+    return template.copy(organisation=None, is_shipped=False, key="", default_for_kinds=[])
 
 
 def all_sections(review: Review, letter: Letter | None = None) -> list[Section]:
-    """Every section the style can write, including those with no text yet (they can be edited)."""
-    data = gather(review, letter=letter)
-    style = style_for(data.letter)
-    sections = style.generate(data)
-    for section in sections:
-        section.edit = data.edits.get(section.key)
-    # Numbered as the letter prints them: sections with no text take no number.
-    style.number([s for s in sections if not s.is_empty])
-    return sections
+    """Every section of the letter's template, including those with no text yet or hidden (they can
+    be edited), numbered as the letter prints them."""
+    return compose_letter(review, letter=letter).sections
 
 
 def find_section(review: Review, key: str, letter: Letter | None = None) -> Section | None:
@@ -143,21 +152,31 @@ def reset_section(
         )
 
 
-def set_style(*, review: Review, style: str, user: User, request: HttpRequest) -> Letter:
+def set_letter_date(
+    *, review: Review, date: dt.date | None, version: int, user: User, request: HttpRequest
+) -> Letter:
+    """The date the letter bears (None: the day it is issued). Raises StaleEdit if the letter
+    changed since the page showed it."""
     with transaction.atomic():
         letter = letter_for_update(review)
-        if letter.style != style:
-            letter.style = style
-            letter.version = F("version") + 1
-            letter.save(update_fields=["style", "version", "updated_at"])
-            letter.refresh_from_db()
-            record(
-                action=Event.Action.LETTER_SECTION_CHANGED,
-                request=request,
-                obj=letter,
-                review_id=review.pk,
-                detail={"change": "style", "style": style},
-            )
+        if letter.version != version and not (version == 0 and letter.version <= 1):
+            raise StaleEdit
+        update_versioned(Letter, pk=letter.pk, version=letter.version, values={"date": date})
+        SectionRevision.objects.create(
+            letter=letter,
+            key="structure",
+            title="The letter's structure",
+            action=SectionRevision.Action.STRUCTURE,
+            text=f"Dated {date:%-d %B %Y}" if date else "Dated the day it is issued",
+            by=user,
+        )
+        record(
+            action=Event.Action.LETTER_SECTION_CHANGED,
+            request=request,
+            obj=letter,
+            review_id=review.pk,
+            detail={"change": "date", "date": date.isoformat() if date else None},
+        )
     return letter
 
 
@@ -243,7 +262,7 @@ def freeze_version(
     version = LetterVersion(
         letter=letter,
         number=number,
-        style=letter.style,
+        template_name=composed.template.name,
         issued_at=when,
         issued_by=user,
         pdf_sha256=_sha256(pdf),

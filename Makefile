@@ -8,17 +8,25 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
+.PHONY: run worker test screenshots install python-deps node-deps static chromium lint format migrate demo check-migrations ci clean
 
-## run: install everything, migrate, load the demo and serve on http://127.0.0.1:8000
+## run: install everything, migrate, load the demo and serve on http://127.0.0.1:8000, with the
+## email worker beside the web server (Ctrl+C stops both)
 # The demo relaxes two-factor sign-in (TWO_FACTOR_REQUIRED=false): a development setting only, shown as
 # a warning on every page and reported as an error by `check --deploy`.
 DEV_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the email worker beside it (Ctrl+C stops both)"
+	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## worker: the email worker alone (docs/deploy.md, "The worker"), for a second terminal
+worker:
+	$(DEV_ENV) $(BIN)/python manage.py db_worker
 
 ## test: install everything and run the whole test suite (set DATABASE_URL=postgres://... for PostgreSQL)
 # The suite runs on every core (pytest-xdist; each worker has its own test database, live server and

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import re2
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -480,8 +481,13 @@ class AlertRecipient(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="safeguarding_alerts"
     )
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # before the outbox; no longer set
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The outbox rows of this person's alert email (core.email): deleted with the row, so retention
+    # leaves no case reference behind in an email's subject.
+    emails = GenericRelation(
+        "core.Email", content_type_field="about_type", object_id_field="about_id"
+    )
 
     class Meta:
         ordering = ["user__full_name"]

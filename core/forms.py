@@ -31,6 +31,33 @@ def without_control_characters(value: str) -> str:
     )
 
 
+ONE_LINE_MESSAGE = (
+    "Type this on one line, without line breaks: it is used in email subjects and calendar entries"
+)
+
+
+# Every character str.splitlines() breaks a line at: CR, LF, and the rarer ones.
+LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def has_line_break(value: str) -> bool:
+    """True if ``value`` holds a carriage return, a line feed or any other line boundary."""
+    return any(ch in LINE_BREAKS for ch in value)
+
+
+def refuse_line_breaks(field: forms.Field) -> None:
+    """Make ``field`` refuse a value with a line break (CR, LF, a lone CR) with a form error, as
+    sent, before anything strips or turns it: a subject or a calendar line is one line."""
+    original = field.to_python
+
+    def to_python(value: Any) -> Any:
+        if isinstance(value, str) and has_line_break(value):
+            raise ValidationError(ONE_LINE_MESSAGE, code="line_break")
+        return original(value)
+
+    field.to_python = to_python  # type: ignore[method-assign]  # wraps this field's own
+
+
 class GovukFormMixin:
     """Give a form the GOV.UK helper: no <form> tag (templates write it), errors in the summary.
 
@@ -44,6 +71,8 @@ class GovukFormMixin:
     """
 
     fields: dict[str, forms.Field]  # typing only: mixed into a form, which has its fields
+    # Fields that become email subjects or calendar lines: a line break is a form error.
+    one_line_fields: tuple[str, ...] = ()
 
     if TYPE_CHECKING:
         # A form's clean() returns its cleaned_data (django-stubs allows None, for overrides).
@@ -65,6 +94,9 @@ class GovukFormMixin:
                 # A number beyond what the database holds is a validation error, not an overflow.
                 field.validators.append(MaxValueValidator(_MAX_DB_INT))
                 field.validators.append(MinValueValidator(-_MAX_DB_INT - 1))
+        for name in self.one_line_fields:
+            if name in self.fields:
+                refuse_line_breaks(self.fields[name])
 
 
 def _drop_control_characters(field: forms.CharField) -> None:

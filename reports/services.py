@@ -209,12 +209,13 @@ def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
                 "to": Review.Status.ACCURACY_CHECK,
             },
         )
-    url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
-    send_email(  # after the change is committed (the block above)
-        template="reports/email/shared",
-        context={"review": review, "url": url, "by": user},
-        to=_host_lead_emails(review),
-    )
+        url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
+        send_email(  # queued in the change's transaction, sent after commit (core.email)
+            template="reports/email/shared",
+            context={"review": review, "url": url, "by": user},
+            to=_host_lead_emails(review),
+            about=letter,
+        )
     return letter
 
 
@@ -313,12 +314,13 @@ def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
                 "docx_sha256": version.docx_sha256,
             },
         )
-    url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
-    send_email(  # after the change is committed (the block above)
-        template="reports/email/issued",
-        context={"review": review, "url": url, "version": version, "by": user},
-        to=_host_lead_emails(review),
-    )
+        url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
+        send_email(  # queued in the change's transaction, sent after commit (core.email)
+            template="reports/email/issued",
+            context={"review": review, "url": url, "version": version, "by": user},
+            to=_host_lead_emails(review),
+            about=version,
+        )
     return version
 
 

@@ -26,6 +26,7 @@ from accounts.forms import LetterheadForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation
 from accounts.services import update_letterhead
+from core.email import Queued, deliveries_about
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
 from reports import services, template_services
@@ -425,11 +426,12 @@ def presentation_pptx_download(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @require_POST
 def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_letter")
-    services.share(review=review, user=request.user, request=request)
+    letter = services.share(review=review, user=request.user, request=request)
+    emails = deliveries_about(letter, since=letter.shared_at)
     messages.success(
         request,
         "The draft has been shared with the host lead contact for a factual accuracy check. "
-        "They have been emailed.",
+        f"The email to tell them is {Queued.describe(len(emails))}.",
     )
     return redirect(_letter_url(review.pk))
 
@@ -529,10 +531,12 @@ def comment_reply(request: AuthenticatedHttpRequest, pk: int, comment: int) -> H
 def issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "issue_letter")
     version = services.issue(review=review, user=request.user, request=request)
+    emails = deliveries_about(version)
     messages.success(
         request,
-        f"Version {version.number} of the letter has been issued. The host lead contact has been "
-        f"emailed; the PDF and Word files are stored and will not change.",
+        f"Version {version.number} of the letter has been issued: the PDF and Word files are "
+        f"stored and will not change. The email to tell the host lead contact is "
+        f"{Queued.describe(len(emails))}.",
     )
     return redirect(reverse("reports:versions", kwargs={"pk": review.pk}))
 

@@ -1,8 +1,8 @@
-"""Safeguarding alerts: record one, address it, email the people it goes to, acknowledge it."""
+"""Safeguarding alerts: record one, address it, queue an email to each person it goes to,
+acknowledge it."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -10,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import AlertRecipient, Case, SafeguardingAlert
-from core.email import send_email
+from core.email import deliveries_for, send_email
+from core.models import Email
 from reviews.setup.models import Review, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def default_alert_recipients(review: Review) -> list[User]:
@@ -38,7 +37,8 @@ def raise_alert(
     site: str = "",
 ) -> SafeguardingAlert:
     """Record the alert, address it to the host lead contact and the lead reviewer (and anyone
-    named), and email them at once."""
+    named), and queue an email to each of them, in one transaction. The alert's page shows how
+    each email went (``alert_deliveries``): queued, sent, or not sent yet / failed with the reason."""
     with transaction.atomic():
         alert = SafeguardingAlert.objects.create(
             review=case.review, case=case, raised_by=user, concern=concern
@@ -47,22 +47,33 @@ def raise_alert(
         AlertRecipient.objects.bulk_create(
             AlertRecipient(alert=alert, user=p) for p in people.values()
         )
-    path = reverse("audits:alert", kwargs={"pk": case.review_id, "alert_pk": alert.pk})
-    for person in people.values():
-        # The alert is on record either way; its page shows who was not emailed.
-        if not _email_alert(alert=alert, person=person, user=user, url=site + path):
-            logger.warning("Safeguarding alert %s was not emailed to user %s", alert.pk, person.pk)
-            continue
-        AlertRecipient.objects.filter(alert=alert, user=person).update(emailed_at=timezone.now())
+        path = reverse("audits:alert", kwargs={"pk": case.review_id, "alert_pk": alert.pk})
+        for recipient in alert.recipients.select_related("user"):
+            send_email(
+                template="audits/email/safeguarding_alert",
+                context={"case": alert.case, "user": user, "url": site + path},
+                to=[recipient.user.email],
+                about=recipient,
+            )
     return alert
 
 
-def _email_alert(*, alert: SafeguardingAlert, person: User, user: User, url: str) -> bool:
-    return send_email(
-        template="audits/email/safeguarding_alert",
-        context={"case": alert.case, "user": user, "url": url},
-        to=[person.email],
-    )
+def alert_deliveries(recipients: list[AlertRecipient]) -> dict[int, list[Email]]:
+    """The emails of each recipient of an alert, by the recipient row's pk (one query)."""
+    return deliveries_for(recipients)
+
+
+def emails_not_sent(alerts: list[SafeguardingAlert]) -> dict[int, int]:
+    """How many of each alert's emails have been tried and not sent (still being retried, or
+    failed), by the alert's pk: two queries for any number of alerts."""
+    recipients = list(AlertRecipient.objects.filter(alert__in=alerts).only("pk", "alert_id"))
+    deliveries = deliveries_for(recipients)
+    counts = {alert.pk: 0 for alert in alerts}
+    for recipient in recipients:
+        counts[recipient.alert_id] += sum(
+            1 for e in deliveries[recipient.pk] if e.attempts and e.state != Email.State.SENT
+        )
+    return counts
 
 
 def acknowledge_alert(*, alert: SafeguardingAlert, user: User) -> None:

@@ -20,6 +20,7 @@ from audits.models import (
     ReferencePatternError,
     compile_reference_pattern,
 )
+from core.forms import has_line_break
 from reviews.setup.models import Review
 
 COLUMNS = {
@@ -166,6 +167,11 @@ def parse_case_list(*, review: Review, text: str) -> ParsedCaseList:
         problems = []
         if not reference:
             problems.append("enter the case reference")
+        elif has_line_break(reference):
+            problems.append(
+                f"the reference “{_shorten(' '.join(reference.splitlines()))}” has a line break: "
+                "type it on one line"
+            )
         elif len(reference) > MAX_REFERENCE_LENGTH:
             problems.append(
                 f"the reference “{_shorten(reference)}” is longer than {MAX_REFERENCE_LENGTH} characters"

@@ -12,8 +12,15 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from audits.forms import AlertForm
 from audits.permissions import get_alert_for, get_case_for
-from audits.services.alerts import acknowledge_alert, default_alert_recipients, raise_alert
+from audits.services.alerts import (
+    acknowledge_alert,
+    alert_deliveries,
+    default_alert_recipients,
+    emails_not_sent,
+    raise_alert,
+)
 from audits.views._shared import GET_POST, _alerts_for
+from core.email import Queued
 from core.http import bound_data, site_url
 from reviews.permissions import get_review_for, review_context
 from reviews.setup.models import Role
@@ -36,9 +43,12 @@ def alert_raise(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> Htt
             also_tell=list(form.cleaned_data.get("also_tell") or []),
             site=site_url(request),
         )
+        recipients = list(alert.recipients.all())
+        queued = sum(len(e) for e in alert_deliveries(recipients).values())
         messages.success(
             request,
-            "Safeguarding alert raised. The host lead contact and the lead reviewer have been told.",
+            f"Safeguarding alert raised. Its email is {Queued.describe(queued)}: this page shows "
+            "when each one is sent.",
         )
         return redirect(alert.get_absolute_url())
     return render(
@@ -57,10 +67,14 @@ def alert_raise(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> Htt
 @require_safe
 def alert_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
+    alerts = list(_alerts_for(request, review))
+    not_sent = emails_not_sent(alerts)
+    for alert in alerts:
+        alert.emails_not_sent = not_sent[alert.pk]
     return render(
         request,
         "audits/alerts.html",
-        review_context(request, review, alerts=_alerts_for(request, review)),
+        review_context(request, review, alerts=alerts),
     )
 
 
@@ -70,10 +84,18 @@ def alert_detail(request: AuthenticatedHttpRequest, pk: int, alert_pk: int) -> H
     record_read(request, Event.Action.SAFEGUARDING_ALERT_VIEWED, alert)
     recipients = list(alert.recipients.select_related("user"))
     mine = next((r for r in recipients if r.user_id == request.user.pk), None)
+    deliveries = alert_deliveries(recipients)
+    for r in recipients:
+        r.deliveries = deliveries[r.pk]  # type: ignore[attr-defined]
+    not_sent = [
+        (r, e) for r in recipients for e in deliveries[r.pk] if e.attempts and e.state != "sent"
+    ]
     return render(
         request,
         "audits/alert.html",
-        review_context(request, review, alert=alert, recipients=recipients, mine=mine),
+        review_context(
+            request, review, alert=alert, recipients=recipients, mine=mine, not_sent=not_sent
+        ),
     )
 
 

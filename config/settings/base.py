@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "trail",
     "accounts",
@@ -186,6 +188,13 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Front door peer review <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email is written to the outbox and sent after commit by the task worker (core.email,
+# docs/deploy.md "The worker"): django-tasks with its database backend, `manage.py db_worker`.
+# A try gives up after EMAIL_TIMEOUT seconds; tries again after each of EMAIL_RETRY_DELAYS seconds;
+# then the email is failed, with the reason, on the page of what it was about.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Documents the host uploads before a review: PDF, Word, Excel or PowerPoint, up to this size.
 DOCUMENT_MAX_UPLOAD_MB = env_int("DOCUMENT_MAX_UPLOAD_MB", 25, minimum=1)

@@ -15,6 +15,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The outbox's task runs at once, in the test's transaction, so a test reads mail.outbox right after
+# the request. The tests of the worker itself (tests/core/test_outbox_smtp.py) use the database
+# backend and a real SMTP server.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Static files come straight from the finders: no collectstatic needed before the tests.
 STATIC_ROOT = None

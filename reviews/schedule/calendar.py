@@ -55,13 +55,19 @@ def build_calendar(sessions: Iterable[Session], *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _one_line(name))
     calendar.add("x-wr-timezone", "Europe/London")
     calendar.add_component(LONDON_VTIMEZONE)
     now = timezone.now()
     for session in sessions:
         calendar.add_component(_event(session, now))
     return calendar.to_ical()
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: a line break typed before the forms refused them (or through the admin)
+    never splits a calendar line (icalendar leaves a lone CR as it is, which breaks the feed)."""
+    return " ".join(text.splitlines())
 
 
 def _event(session: Session, now: dt.datetime) -> Event:
@@ -72,12 +78,12 @@ def _event(session: Session, now: dt.datetime) -> Event:
     event.add("last-modified", session.updated_at)
     event.add("dtstart", session.starts())
     event.add("dtend", session.ends())
-    event.add("summary", f"{session.title} ({session.review.title})")
+    event.add("summary", _one_line(f"{session.title} ({session.review.title})"))
     location = session.place or session.online_link
     if location:
-        event.add("location", location)
+        event.add("location", _one_line(location))
     if session.online_link:
-        event.add("url", session.online_link)
+        event.add("url", _one_line(session.online_link))
     lines = [f"{session.get_kind_display()}: {session.title}", f"Review: {session.review.title}"]
     reviewers = ", ".join(p.full_name for p in session.reviewers.all())
     if reviewers:
@@ -89,7 +95,7 @@ def _event(session: Session, now: dt.datetime) -> Event:
         lines.append(f"Host attendees: {', '.join(host)}")
     if session.online_link:
         lines.append(f"Join online: {session.online_link}")
-    event.add("description", "\n".join(lines))
+    event.add("description", "\n".join(_one_line(line) for line in lines))
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event

@@ -62,6 +62,7 @@ def _time_field(which: str, example: str) -> forms.TimeField:
 
 
 class SessionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+    one_line_fields = ("title", "place", "online_link")  # in email subjects and calendar entries
     start_time = _time_field("start", "09:30")
     end_time = _time_field("end", "11:00")
     reviewers = PersonChoiceField(

@@ -1,7 +1,7 @@
 """Saving, moving and cancelling sessions; the people in them are told by email.
 
 Keyword-only, typed functions. Each either does all of its work or none of it (one transaction);
-emails go out only after the work is saved.
+its emails are queued in that transaction and sent after commit (``core.email``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.email import send_email
+from core.email import Queued, send_email
 from core.versioning import save_versioned
 from reviews.schedule.models import ReviewDay, Session
 from reviews.schedule.timetable import attendees
@@ -31,9 +31,11 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
     return tuple(getattr(session, f) for f in _WHEN)
 
 
-def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> None:
+def _notify(*, session: Session, change: str, people: list[User], site_url: str) -> Queued:
+    """Queue an email to each of ``people`` about ``session``, in the caller's transaction."""
+    queued = Queued()
     for person in people:
-        send_email(
+        queued += send_email(
             template="reviews/email/session_changed",
             context={
                 "session": session,
@@ -43,11 +45,14 @@ def _notify(*, session: Session, change: str, people: list[User], site_url: str)
                 "url": site_url + reverse("reviews:timetable", kwargs={"pk": session.review_id}),
             },
             to=[person.email],
+            about=session,
         )
+    return queued
 
 
 def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Session:
-    """Add or change a session; bump its SEQUENCE; email the people it concerns."""
+    """Add or change a session; bump its SEQUENCE; queue an email to the people it concerns, in
+    the same transaction."""
     session: Session = form.instance
     creating = session.pk is None
     if creating:
@@ -56,7 +61,7 @@ def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Ses
             session.review = review
             session.save()
             form.save_m2m()
-        _notify(session=session, change="added", people=attendees(session), site_url=site_url)
+            _notify(session=session, change="added", people=attendees(session), site_url=site_url)
         return session
 
     before = Session.objects.get(pk=session.pk)
@@ -64,15 +69,15 @@ def save_session(*, form: forms.ModelForm, review: Review, site_url: str) -> Ses
     with transaction.atomic():
         session.sequence = before.sequence + 1
         session = save_versioned(form)
-    after_people = {p.pk: p for p in attendees(session)}
-    moved = _snapshot(before) != _snapshot(session)
-    added = [p for pk, p in after_people.items() if pk not in before_people]
-    removed = [p for pk, p in before_people.items() if pk not in after_people]
-    staying = [p for pk, p in after_people.items() if pk in before_people]
-    _notify(session=session, change="added", people=added, site_url=site_url)
-    _notify(session=before, change="removed", people=removed, site_url=site_url)
-    if moved:
-        _notify(session=session, change="moved", people=staying, site_url=site_url)
+        after_people = {p.pk: p for p in attendees(session)}
+        moved = _snapshot(before) != _snapshot(session)
+        added = [p for pk, p in after_people.items() if pk not in before_people]
+        removed = [p for pk, p in before_people.items() if pk not in after_people]
+        staying = [p for pk, p in after_people.items() if pk in before_people]
+        _notify(session=session, change="added", people=added, site_url=site_url)
+        _notify(session=before, change="removed", people=removed, site_url=site_url)
+        if moved:
+            _notify(session=session, change="moved", people=staying, site_url=site_url)
     return session
 
 
@@ -88,7 +93,7 @@ def remove_day(*, day: ReviewDay) -> None:
         day.delete()
 
 
-def cancel_session(*, session: Session, site_url: str) -> None:
+def cancel_session(*, session: Session, site_url: str) -> Queued:
     with transaction.atomic():
         Session.objects.filter(pk=session.pk).update(
             cancelled_at=timezone.now(),
@@ -96,5 +101,7 @@ def cancel_session(*, session: Session, site_url: str) -> None:
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
-    session.refresh_from_db()
-    _notify(session=session, change="cancelled", people=attendees(session), site_url=site_url)
+        session.refresh_from_db()
+        return _notify(
+            session=session, change="cancelled", people=attendees(session), site_url=site_url
+        )

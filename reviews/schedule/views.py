@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from core.email import Queued, deliveries_about
 from core.exports import attachment, download_name
 from core.http import bound_data, site_url
 from core.pdf import render_pdf
@@ -131,7 +132,11 @@ def _session_page(
 
 
 def _saved(request: AuthenticatedHttpRequest, session: Session, verb: str) -> HttpResponse:
-    messages.success(request, f"{verb} “{session.title}”.")
+    emails = deliveries_about(session, since=session.updated_at)
+    told = (
+        f" The email to the people it concerns is {Queued.describe(len(emails))}." if emails else ""
+    )
+    messages.success(request, f"{verb} “{session.title}”.{told}")
     for warning in warnings_for(session):
         messages.warning(request, f"Check “{session.title}”: {warning}.")
     return redirect("reviews:timetable", pk=session.review_id)
@@ -178,8 +183,11 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int, session: int) -> 
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
     if request.method == "POST":
-        services.cancel_session(session=found, site_url=site_url(request))
-        messages.success(request, f"Cancelled “{found.title}”. The people attending were told.")
+        queued = services.cancel_session(session=found, site_url=site_url(request))
+        messages.success(
+            request,
+            f"Cancelled “{found.title}”. The email to the people attending is {queued.summary}.",
+        )
         return redirect("reviews:timetable", pk=review.pk)
     return render(
         request,

@@ -57,6 +57,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+    one_line_fields = ("title",)  # in email subjects and calendar entries
     start_date = DateField(label="Start date", required=False)
     end_date = DateField(label="End date", required=False)
 

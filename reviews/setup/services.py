@@ -4,7 +4,7 @@ Also the helpers the other sub-packages' services share: ``StaleEdit``, ``save_v
 ``send_email``.
 
 Keyword-only, typed functions. Each either does all of its work or none of it (one transaction);
-emails go out only after the work is saved.
+its emails are queued in that transaction and sent after commit (``core.email``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.twofactor import reset_devices
-from core.email import send_email
+from core.email import Queued, send_email
 from core.versioning import save_versioned, update_versioned
 from reviews.setup.models import Framework, Invitation, Membership, Review, Role
 from trail.models import Event
@@ -112,8 +112,9 @@ def save_framework(*, form: forms.ModelForm, formset: forms.BaseInlineFormSet) -
 # Team --------------------------------------------------------------------------------------------
 
 
-def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> None:
-    send_email(
+def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> Queued:
+    """Queue the invitation's email, in the caller's transaction; the team page shows how it went."""
+    return send_email(
         template="reviews/email/invitation",
         context={
             "invitation": invitation,
@@ -122,6 +123,7 @@ def _send_invitation(*, invitation: Invitation, token: str, site_url: str) -> No
             "days": 7,
         },
         to=[invitation.email],
+        about=invitation,
     )
 
 
@@ -153,19 +155,20 @@ def invite(
     try:
         with transaction.atomic():
             invitation.save()
+            _send_invitation(invitation=invitation, token=token, site_url=site_url)
     except IntegrityError:
         raise ValidationError(
             f"An invitation to {email} has already been sent: resend it from the list of invitations"
         ) from None
-    _send_invitation(invitation=invitation, token=token, site_url=site_url)
     return invitation
 
 
-def resend_invitation(*, invitation: Invitation, site_url: str) -> None:
+def resend_invitation(*, invitation: Invitation, site_url: str) -> Queued:
     """A new link for seven more days; the old link stops working."""
     token = invitation.new_token()
-    invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "updated_at"])
-    _send_invitation(invitation=invitation, token=token, site_url=site_url)
+    with transaction.atomic():
+        invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "updated_at"])
+        return _send_invitation(invitation=invitation, token=token, site_url=site_url)
 
 
 def revoke_invitation(*, invitation: Invitation) -> None:
@@ -312,25 +315,28 @@ def reset_member_second_factor(
     by: User,
     request: HttpRequest | None = None,
     site_url: str = "",
-) -> None:
+) -> Queued:
     """Remove the person's second factor (they set up a new one at their next sign-in), sign them out
-    everywhere, record it, and tell them by email: if they did not ask for it, they say so."""
-    reset_devices(person)
-    record(
-        action=Event.Action.TWO_FACTOR_RESET,
-        request=request,
-        actor=by,
-        obj=person,
-        review_id=review.pk,
-        detail={"person": person.email},
-    )
-    send_email(
-        template="reviews/email/second_factor_reset",
-        context={
-            "person": person,
-            "by": by,
-            "review": review,
-            "sign_in_url": site_url + reverse(settings.LOGIN_URL),
-        },
-        to=[person.email],
-    )
+    everywhere, record it, and queue an email to tell them (if they did not ask for it, they say
+    so), all in one transaction. The email is about their membership: the team page shows it."""
+    with transaction.atomic():
+        reset_devices(person)
+        record(
+            action=Event.Action.TWO_FACTOR_RESET,
+            request=request,
+            actor=by,
+            obj=person,
+            review_id=review.pk,
+            detail={"person": person.email},
+        )
+        return send_email(
+            template="reviews/email/second_factor_reset",
+            context={
+                "person": person,
+                "by": by,
+                "review": review,
+                "sign_in_url": site_url + reverse(settings.LOGIN_URL),
+            },
+            to=[person.email],
+            about=Membership.objects.filter(review=review, user=person).first(),
+        )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.twofactor import has_confirmed_device
+from core.email import Queued, deliveries_about, deliveries_for
 from core.http import bound_data, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import get_review_for, review_context
@@ -34,10 +35,15 @@ from reviews.setup.models import Invitation, Membership, Role
 @require_safe
 def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_team")
-    memberships = review.memberships.select_related("user__organisation").order_by(
-        "role", "user__full_name"
+    memberships = list(
+        review.memberships.select_related("user__organisation").order_by("role", "user__full_name")
     )
-    invitations = review.invitations.select_related("accepted_by").order_by("-sent_at")
+    invitations = list(review.invitations.select_related("accepted_by").order_by("-sent_at"))
+    # The last email of each invitation and each member (a second factor reset): how it went.
+    for rows in (invitations, memberships):
+        emails = deliveries_for(rows)
+        for row in rows:
+            row.last_email = emails[row.pk][-1] if emails[row.pk] else None  # type: ignore[union-attr]
     return render(
         request,
         "reviews/team.html",
@@ -69,9 +75,11 @@ def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except ValidationError as refused:
             form.add_error("email", refused)
         else:
+            queued = Queued(deliveries_about(invitation))
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
+                f"Invitation to {invitation.email} as {invitation.get_role_display().lower()}: "
+                f"its email is {queued.summary}. The list of invitations shows when it is sent.",
             )
             if "another" in request.POST:
                 return redirect("reviews:invitation-create", pk=review.pk)
@@ -99,9 +107,11 @@ def invitation_resend(request: AuthenticatedHttpRequest, pk: int, invitation: in
             f"The invitation to {found.email} is {found.state_label.lower()}: it cannot be resent.",
         )
     else:
-        services.resend_invitation(invitation=found, site_url=site_url(request))
+        queued = services.resend_invitation(invitation=found, site_url=site_url(request))
         messages.success(
-            request, f"A new link was sent to {found.email}. The old link no longer works."
+            request,
+            f"A new link for {found.email}: its email is {queued.summary}. "
+            "The old link no longer works.",
         )
     return redirect("reviews:team", pk=pk)
 

@@ -186,7 +186,7 @@ def member_reset_two_factor(
     membership = get_object_or_404(review.memberships.select_related("user"), pk=membership_pk)
     form = StepUpForm(bound_data(request), request=request)
     if request.method == "POST" and form.is_valid():
-        reset_member_second_factor(
+        queued = reset_member_second_factor(
             review=review,
             person=membership.user,
             by=request.user,
@@ -196,7 +196,7 @@ def member_reset_two_factor(
         messages.success(
             request,
             f"{membership.user.full_name} will set up two-factor sign-in again next time they sign "
-            "in. They have been sent an email about it.",
+            f"in. The email telling them is {queued.summary}: the team page shows when it is sent.",
         )
         return redirect(review)
     return render(

@@ -6,6 +6,8 @@ from django.core import mail
 from django.urls import reverse
 
 from audits.models import AlertRecipient, CaseAudit, SafeguardingAlert
+from core.email import send_due
+from core.models import Email
 from tests.audits.factories import started_audit
 
 
@@ -133,16 +135,79 @@ def test_team_commentary_and_alerts_warn_about_personal_details_too(world) -> No
     assert SafeguardingAlert.objects.count() == 1
 
 
-def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, monkeypatch) -> None:
-    def broken(**kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr("core.email.send_mail", broken)
+def test_an_alert_is_kept_on_record_even_when_an_email_cannot_be_sent(world, settings) -> None:
+    """Its sender and the coordinator see at once, on the alert, that the email has not gone and
+    why; it is tried again."""
+    settings.EMAIL_BACKEND = "tests.core.mail_backends.RefusingBackend"
+    settings.EMAIL_RETRY_DELAYS = [0]
     audit = started_audit(world.review, world.people["reviewer"])
     response = world.client("reviewer").post(
-        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}
+        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]),
+        {"concern": "Risk."},
+        follow=True,
     )
-    assert response.status_code == 302
+    page = response.content.decode()
+    assert "Its email is queued for 2 people" in page
     alert = SafeguardingAlert.objects.get()
     assert alert.recipients.count() == 2
-    assert not alert.recipients.filter(emailed_at__isnull=False).exists()
+    assert Email.objects.filter(state=Email.State.QUEUED, attempts=1).count() == 2
+    for role in ("reviewer", "coordinator"):
+        page = world.client(role).get(alert.get_absolute_url()).content.decode()
+        assert "has not gone yet: the mail server refused it (421" in page
+        assert "It is being tried again" in page
+        assert "Not sent yet" in page
+    alerts = reverse("audits:alerts", args=[world.review.pk])
+    assert "2 not sent" in world.client("coordinator").get(alerts).content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due() == 2
+    assert "not sent" not in world.client("coordinator").get(alerts).content.decode()
+    page = world.client("coordinator").get(alert.get_absolute_url()).content.decode()
+    assert "has not gone yet" not in page
+    assert page.count(">Sent</strong>") == 2
+
+
+def test_an_alert_email_that_fails_for_good_says_so_on_the_alert(world, settings) -> None:
+    settings.EMAIL_BACKEND = "tests.core.mail_backends.UnknownAddressBackend"
+    audit = started_audit(world.review, world.people["reviewer"])
+    world.client("reviewer").post(
+        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}
+    )
+    alert = SafeguardingAlert.objects.get()
+    page = world.client("reviewer").get(alert.get_absolute_url()).content.decode()
+    assert "has failed after 1 try: the mail server refused the address (550" in page
+    assert "Tell them another way" in page
+
+
+def test_the_list_of_alerts_reads_their_emails_in_flat_queries(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    raise_url = reverse("audits:alert-raise", args=[world.review.pk, audit.case_id])
+    alerts = reverse("audits:alerts", args=[world.review.pk])
+    client = world.client("coordinator")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(alerts).status_code == 200
+        return len(queries)
+
+    world.client("reviewer").post(raise_url, {"concern": "Risk one."})
+    small = count()
+    for n in range(3):
+        world.client("reviewer").post(raise_url, {"concern": f"Risk {n}."})
+    assert SafeguardingAlert.objects.count() == 4
+    assert count() == small
+
+
+def test_retention_deletes_an_alerts_emails_with_it(world) -> None:
+    from audits.retention import _purge
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    world.client("reviewer").post(
+        reverse("audits:alert-raise", args=[world.review.pk, audit.case_id]), {"concern": "Risk."}
+    )
+    assert Email.objects.count() == 2
+    _purge(world.review)
+    assert not SafeguardingAlert.objects.exists()
+    assert not Email.objects.exists()  # no case reference left behind in a subject

@@ -193,7 +193,11 @@ def coordinator_invites_the_team(page: Page, world: World) -> None:
         page.get_by_label("Email address").fill(email)
         page.get_by_label(label, exact=True).check()
         page.get_by_role("button", name="Send and invite another").click()
-        expect(page.get_by_text(f"Invitation sent to {email} as {label.lower()}.")).to_be_visible()
+        expect(
+            page.get_by_text(
+                f"Invitation to {email} as {label.lower()}: its email is queued for 1 person."
+            )
+        ).to_be_visible()
     page.get_by_label("Email address").fill("coordinator@example.org")
     page.get_by_label("Host lead contact").check()
     page.get_by_role("button", name="Send the invitation").click()

@@ -64,12 +64,15 @@ class Command(BaseCommand):
                     "today": on,
                     "url": url,
                 }
-                if not send_email(
-                    template="improvement/email/action_reminder", context=context, to=[person.email]
-                ):
-                    self.stderr.write(f"Could not email {person.email}")
-                    continue
-                sent += 1
-                self.stdout.write(f"Emailed {line}")
+                sent += send_email(
+                    template="improvement/email/action_reminder",
+                    context=context,
+                    to=[person.email],
+                    about=review,
+                ).count
+                self.stdout.write(f"Queued an email to {line}")
         if not options["dry_run"]:
-            self.stdout.write(f"{sent} reminder email(s) sent.")
+            self.stdout.write(
+                f"{sent} reminder email(s) queued: the worker sends them "
+                "(manage.py email_outbox shows how they went)."
+            )

@@ -421,10 +421,11 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         doc.add_paragraph(
             "Case file audit: criteria, commentary and percentage met", style="Caption"
         )
-        table = doc.add_table(rows=1, cols=3)
+        table = doc.add_table(rows=1, cols=4)
         table.style = "Table Grid"
         header = table.rows[0]
-        for cell, text in zip(header.cells, ("Criterion", "Commentary", "% met"), strict=True):
+        columns = ("Criterion", "Commentary", "% met", "Cases")  # as the PDF's table
+        for cell, text in zip(header.cells, columns, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(text).bold = True
         # Repeat the header row on every page, and never split a row across pages.
@@ -438,6 +439,8 @@ def letter_docx(letter: ComposedLetter) -> bytes:
             cells[1].text = xml_safe(row["commentary"] or "")
             cells[2].text = "–" if row["percent"] is None else f"{row['percent']}%"
             cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            cells[3].text = str(row.get("cases", row.get("applies", "")))
+            cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for tr in table.rows:
             no_split = OxmlElement("w:cantSplit")
             tr._tr.get_or_add_trPr().append(no_split)

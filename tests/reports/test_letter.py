@@ -190,7 +190,7 @@ def test_word_file_has_the_same_headings_lists_and_a_real_table(seed_letter):
     assert any(p.style.name == "List Bullet" for p in doc.paragraphs)
     assert any(p.style.name == "List Number" for p in doc.paragraphs)
     table = doc.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["Criterion", "Commentary", "% met"]
+    assert [c.text for c in table.rows[0].cells] == ["Criterion", "Commentary", "% met", "Cases"]
     assert len(table.rows) == 11
     assert table.rows[3].cells[2].text == "95%"
     assert doc.core_properties.title.startswith("Peer challenge of the front door")

@@ -49,7 +49,7 @@ def rendered(django_db_setup, django_db_blocker):
                 "kloes": [s.title for s in composed.body if s.key.startswith("kloe-")],
                 "headings": [s.full_title for s in composed.body if s.heading_shown],
                 "references": composed.references,
-                "annex": [(r["number"], r["percent"]) for r in composed.annex_rows],
+                "annex": [(r["number"], r["percent"], r["cases"]) for r in composed.annex_rows],
             }
             transaction.set_rollback(True)
     return out
@@ -106,9 +106,10 @@ def test_the_annex_figures_are_the_same_in_both(rendered):
     pdf = _flat(_pdf_text(rendered["pdf"]))
     document = Document(io.BytesIO(rendered["docx"]))
     table = document.tables[0]
-    for (number, percent), row in zip(rendered["annex"], table.rows[1:], strict=True):
+    for (number, percent, cases), row in zip(rendered["annex"], table.rows[1:], strict=True):
         assert row.cells[0].text.startswith(f"{number}. ")
         assert row.cells[2].text == f"{percent}%"
+        assert row.cells[3].text == str(cases)
         assert f"{percent}%" in pdf
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions == ["Case file audit: criteria, commentary and percentage met"]

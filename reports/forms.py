@@ -103,3 +103,10 @@ class ReplyForm(GovukFormMixin, forms.Form):
             "max_length": TOO_LONG,
         },
     )
+
+
+class IssueForm(forms.Form):
+    """The issue button's form: the number of the latest version the page showed (0: none), so that a
+    second press, a second lead reviewer or a retry issues nothing twice (``services.issue``)."""
+
+    based_on = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -414,7 +415,7 @@ def versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def version_download(
     request: AuthenticatedHttpRequest, pk: int, number: int, fmt: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     review = get_review_for(request.user, pk, "download_letter")
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format")

@@ -46,7 +46,7 @@ def damaged_files(storage: Storage = default_storage) -> list[tuple[str, str]]:
             digest = hashlib.sha256()
             try:
                 with storage.open(field.name, "rb") as handle:
-                    for chunk in iter(lambda h=handle: h.read(1 << 16), b""):
+                    for chunk in handle.chunks():
                         digest.update(chunk)
             except (OSError, ValueError):
                 found.append((field.name, "missing"))

@@ -36,7 +36,11 @@ BUSY_MESSAGE = (
     "Someone else was saving this at the same moment, so your changes were not saved. What you "
     "typed is shown below: check it, then save again."
 )
-_MESSAGES = {"timeout": RESTORED_MESSAGE, "busy": BUSY_MESSAGE}
+STORAGE_MESSAGE = (
+    "The service could not store files, so your changes were not saved. What you typed is shown "
+    "below: check it, then save again (any file must be chosen again)."
+)
+_MESSAGES = {"timeout": RESTORED_MESSAGE, "busy": BUSY_MESSAGE, "storage": STORAGE_MESSAGE}
 
 
 def kept_fields(post: QueryDict) -> dict[str, list[str]]:
@@ -50,7 +54,8 @@ def stash(
     request: HttpRequest, *, user_pk: int, path: str, post: QueryDict, reason: str = "timeout"
 ) -> None:
     """Keep the text fields of ``post`` for this person's next GET of ``path``. ``reason``: why it
-    was not saved (``timeout``: signed out; ``busy``: the database was busy, see core.middleware)."""
+    was not saved (``timeout``: signed out; ``busy``: the database was busy; ``storage``: files
+    could not be stored; see core.middleware)."""
     fields = kept_fields(post)
     if not fields:
         return

@@ -85,17 +85,20 @@ class FaultPageMiddleware:
                 for name, values in fields.items()
                 if not name.endswith("version")
                 for value in values
-                if len(value.strip()) > 1
+                if _is_text(value)
             ]
             if user is not None and user.is_authenticated:
-                stash(request, user_pk=user.pk, path=request.path, post=post, reason="busy")
+                stash(request, user_pk=user.pk, path=request.path, post=post, reason=kind)
                 # Django saves no session on a 5xx response: this one must be kept. When the whole
                 # database is locked (SQLite) it cannot be: the text is on the page all the same.
                 try:
                     request.session.save()
                 except Exception:  # the session backend's own errors (UpdateError, DatabaseError)
                     logger.warning("The typed text could not be kept in the session either.")
-        context = {"kind": kind, "typed": typed, "again": _page_of_the_form(request)}
+        # With text kept, back to the form's own address: its GET shows the text again (a form view
+        # binds ``bound_data``; a POST-only endpoint is ``post_or_restored``).
+        again = request.path if typed else _page_of_the_form(request)
+        context = {"kind": kind, "typed": typed, "again": again}
         template = "includes/fault_message.html" if is_htmx(request) else "fault.html"
         response = HttpResponse(
             loader.render_to_string(template, context, request=request), status=503
@@ -111,3 +114,9 @@ def _page_of_the_form(request: HttpRequest) -> str:
     if referer and parts.netloc == request.get_host() and parts.path.startswith("/"):
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.path
+
+
+def _is_text(value: str) -> bool:
+    """Words a person typed, not a choice's value ("met", "in_progress") or an id."""
+    value = value.strip()
+    return bool(value) and not value.replace("_", "").replace("-", "").isalnum()

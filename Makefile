@@ -50,21 +50,29 @@ static:
 		--load-path=node_modules/govuk-frontend/dist static/scss/app.scss static/build/app.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
 	cp node_modules/htmx.org/dist/htmx.min.js static/build/
-	mkdir -p static/build/fonts && for f in 400-normal 400-italic 700-normal 700-italic; do \
-	  cp node_modules/@fontsource/source-sans-3/files/source-sans-3-latin-$$f.woff static/build/fonts/; done
+	mkdir -p static/build/fonts && for sub in latin latin-ext greek cyrillic; do \
+	  for f in 400-normal 400-italic 700-normal 700-italic; do \
+	  cp node_modules/@fontsource/source-sans-3/files/source-sans-3-$$sub-$$f.woff static/build/fonts/; done; done
 	cp node_modules/@fontsource/source-sans-3/LICENSE static/build/fonts/OFL.txt
 	rm -rf static/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
+# rendering tests read PDFs with poppler's pdftotext and qpdf; letters in Chinese or Japanese need the
+# Noto CJK fonts (Latin, Greek and Cyrillic come with the bundled font).
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext qpdf:/usr/bin/qpdf \
+	fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  [ -e "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian's$$missing for the tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium) and run make test again." >&2; \
+	    echo "The tests need:$$missing. Install them (Debian/Ubuntu: sudo apt-get install$$missing) and run make test again." >&2; \
 	    exit 1; \
-	  fi; }
+	  fi; \
+	fi
 
 lint: python-deps
 	$(BIN)/ruff check .

@@ -9,6 +9,8 @@ class AuditsConfig(AppConfig):
     verbose_name = "Case file audits"
 
     def ready(self) -> None:
+        from audits.attention import register_providers
         from audits.retention import register_purgers
 
         register_purgers()
+        register_providers()

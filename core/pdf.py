@@ -101,4 +101,9 @@ def html_to_pdf(
     """``tagged``: a tagged PDF (PDF/UA-1: structure tree, language, title shown) for screen readers."""
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"} if tagged else {}
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher(extra=extra))
-    return document.write_pdf(**options)
+    pdf = document.write_pdf(**options)
+    if tagged:  # page furniture as artifacts, table header cells with their scope
+        from core.pdf_tags import finish_tagged_pdf
+
+        pdf = finish_tagged_pdf(pdf)
+    return pdf

@@ -7,3 +7,8 @@ class ImprovementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "improvement"
     verbose_name = "Improvement after reviews"
+
+    def ready(self) -> None:
+        from improvement.attention import register_providers
+
+        register_providers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from core.docx import new_document
 from core.exports import Sheet
 from core.xmltext import xml_safe
 from improvement.models import Action
@@ -73,18 +74,11 @@ def sheet(plan: Plan) -> Sheet:
 
 
 def to_docx(plan: Plan) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
+    """The action plan as a Word document: A4 landscape (a wide table), British English, headings
+    in the text's font and in black (``core.docx``)."""
+    from docx.shared import Pt
 
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    document.core_properties.title = xml_safe(title_of(plan))
-    document.core_properties.language = "en-GB"
+    document = new_document(title=xml_safe(title_of(plan)), landscape=True, margin_cm=1.5)
     document.add_heading(xml_safe(title_of(plan)), level=0)
     review = plan.review
     document.add_paragraph(

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
-from audits.models import CriterionAnswer, answer_counts
-from audits.services.analysis import Counts, percent_bars
+from audits.models import answer_counts
+from audits.services.analysis import Counts, completed_answers, percent_bars
 from core.exports import Sheet
 from reviews.fieldwork.models import Finding, Theme
 from reviews.permissions import named_authorities_for, regional_reviews_for
@@ -195,11 +195,13 @@ def build(user: User) -> RegionalView:
 
 
 def _criteria(ids: Any) -> list[ToolBlock]:
-    """% met per criterion across reviews whose tools are copies of the same library tool."""
+    """% met per criterion across reviews whose tools are copies of the same library tool: the
+    answers of completed case audits, as on each review's analysis page and in its letter."""
     tools: dict[Any, ToolBlock] = {}
     criteria: dict[tuple[Any, int], CriterionRow] = {}
     rows = (
-        CriterionAnswer.objects.filter(audit__case__review__in=ids)
+        completed_answers()
+        .filter(audit__case__review__in=ids)
         .values(
             "criterion__tool__copied_from_id",
             "criterion__tool_id",

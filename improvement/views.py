@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from core.exports import csv_response, xlsx_response
+from core.exports import attachment, csv_response, download_name, xlsx_response
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, save_versioned
 from improvement import exports, regional, services
@@ -189,12 +189,10 @@ def action_plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> 
         raise Http404("No action plan to download")
     record_read(request, Event.Action.ACTION_PLAN_EXPORTED, review, format=fmt)
     plan = services.load_plan(review)
-    name = f"action-plan-review-{review.pk}.{fmt}"
+    name = download_name(review, "action-plan", fmt)
     if fmt == "xlsx":
         return xlsx_response(filename=name, sheets=[exports.sheet(plan)])
-    response = HttpResponse(exports.to_docx(plan), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(HttpResponse(exports.to_docx(plan), content_type=DOCX), name)
 
 
 # Follow-up reviews -------------------------------------------------------------------------------

@@ -91,9 +91,12 @@ def plain(text: str) -> str:
 
 def to_html(blocks: list[Block], *, heading_level: int = 4) -> SafeString:
     out: list[str] = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "p":
-            out.append(f"<p>{inline_html(block.text)}</p>")
+            # A paragraph that leads into a list stays on the page with it ("Our key headlines are:").
+            leads_in = index + 1 < len(blocks) and blocks[index + 1].kind in {"ul", "ol"}
+            attrs = ' class="letter-lead-in"' if leads_in else ""
+            out.append(f"<p{attrs}>{inline_html(block.text)}</p>")
         elif block.kind == "h":
             out.append(f"<h{heading_level}>{inline_html(block.text)}</h{heading_level}>")
         elif block.kind == "ul":
@@ -105,5 +108,20 @@ def to_html(blocks: list[Block], *, heading_level: int = 4) -> SafeString:
                 f'<li value="{escape(n)}">{inline_html(i)}</li>'
                 for n, i in zip(block.numbers, block.items, strict=True)
             )
-            out.append(f'<ol start="{escape(start)}">{items}</ol>')
+            # Browsers number from ``start``; WeasyPrint ignores it, so the print stylesheet resets
+            # the counter by class (``list_starts``): recommendations keep their numbers in the PDF.
+            out.append(
+                f'<ol class="letter-start-{escape(start)}" start="{escape(start)}">{items}</ol>'
+            )
     return mark_safe("".join(out))  # noqa: S308 - every piece of text was escaped above
+
+
+def list_starts(blocks: list[Block]) -> set[int]:
+    """The first numbers of the numbered lists that do not start at 1."""
+    starts = set()
+    for block in blocks:
+        if block.kind == "ol" and block.numbers and block.numbers[0].isdigit():
+            n = int(block.numbers[0])
+            if n > 1:
+                starts.add(n)
+    return starts

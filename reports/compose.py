@@ -1,9 +1,10 @@
 """Compose a feedback letter from the review's data, section by section.
 
 ``gather(review)`` reads everything a letter needs in a fixed number of queries, whatever the size of
-the review. A letter style (``reports.styles``) turns that into sections of generated text, in the
-letter's markup (``reports.blocks``); the lead reviewer's edits replace a section's text and are kept
-when the data changes (the section then says the data changed since it was edited).
+the review. The letter's template (``reports.structure``) turns that into sections: generated text
+from the catalogue (``reports.catalogue``), free text with placeholders, the lead reviewer's own words,
+all in the letter's markup (``reports.blocks``). The lead reviewer's edits replace a section's text and
+are kept when the data changes (the section then says the data changed since it was edited).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from audits.services.analysis import annex_figures
@@ -77,6 +78,26 @@ class LetterData:
     self_assessment: SelfAssessment | None
     annex: dict[str, Any]
     today: dt.date
+    # Half days of each review day, by date, from the timetable (``_half_days``).
+    day_halves: dict[dt.date, int] = field(default_factory=dict)
+    # Set by the structure once the template is known.
+    letter_date: dt.date = field(default_factory=timezone.localdate)
+    has_annex: bool = False
+
+    # --- time -----------------------------------------------------------------------------------
+    @property
+    def half_days(self) -> int:
+        """How long the review took, in half days: a day whose sessions fit in a morning or an
+        afternoon is half a day; a day with no sessions in the timetable counts as a whole day."""
+        return sum(self.day_halves.get(day, 2) for day in self.days)
+
+    @property
+    def feedback_on_last_day(self) -> bool:
+        return bool(self.sessions.get(Session.Kind.FEEDBACK_PRESENTATION)) and len(self.days) > 1
+
+    @property
+    def half_days_before_last(self) -> int:
+        return sum(self.day_halves.get(day, 2) for day in self.days[:-1])
 
     # --- people ---------------------------------------------------------------------------------
     def _with_role(self, role: str) -> list[Person]:
@@ -95,6 +116,10 @@ class LetterData:
     @property
     def reviewers(self) -> list[Person]:
         return self._with_role(Role.REVIEWER)
+
+    @property
+    def lead_name(self) -> str:
+        return self.lead.name if self.lead else ""
 
     @property
     def host(self) -> Organisation:
@@ -154,7 +179,9 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
     if letter is None:
         # Reading a letter never writes one: until the lead reviewer changes something, the letter
         # is an unsaved default (nothing changes on GET).
-        letter = Letter.objects.filter(review=review).first() or Letter(review=review)
+        letter = Letter.objects.filter(review=review).select_related("template").first() or Letter(
+            review=review
+        )
     edits = {e.key: e for e in SectionEdit.objects.filter(letter=letter)} if letter.pk else {}
     members = (
         Membership.objects.filter(review=review)
@@ -175,10 +202,18 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
             team.append(person)
         elif m.role == Role.HOST_LEAD:
             host_leads.append(person)
-    days = list(
+    # The days in order, each with its first and last live session (for half days), in one query.
+    spans = list(
         # By date, without ReviewDay's default ordering (which joins the review to sort by it).
-        ReviewDay.objects.filter(review=review).order_by("date").values_list("date", flat=True)
+        ReviewDay.objects.filter(review=review)
+        .annotate(
+            first=Min("sessions__start_time", filter=Q(sessions__cancelled_at__isnull=True)),
+            last=Max("sessions__end_time", filter=Q(sessions__cancelled_at__isnull=True)),
+        )
+        .order_by("date")
+        .values_list("date", "first", "last")
     )
+    days = [day for day, _first, _last in spans]
     sessions = Counter(
         dict(
             Session.objects.filter(review=review, cancelled_at__isnull=True)
@@ -187,6 +222,7 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
             .order_by()
         )
     )
+    day_halves = _half_days(spans)
     documents = Document.objects.filter(review=review).count()
     framework = review.framework
     kloes = review.numbered_kloes()
@@ -222,20 +258,60 @@ def gather(review: Review, *, letter: Letter | None = None) -> LetterData:
         self_assessment=self_assessment,
         annex=annex_figures(review),
         today=timezone.localdate(),
+        day_halves=day_halves,
     )
+
+
+HALF_DAY = dt.timedelta(hours=4, minutes=30)
+
+
+def _half_days(spans: list[tuple[dt.date, dt.time | None, dt.time | None]]) -> dict[dt.date, int]:
+    """Each review day with sessions: 1 when they all fit in four and a half hours (a morning or an
+    afternoon), else 2."""
+    out = {}
+    for day, first, last in spans:
+        if first is None or last is None:
+            continue
+        start = dt.datetime.combine(dt.date.min, first)
+        end = dt.datetime.combine(dt.date.min, last)
+        out[day] = 1 if end - start <= HALF_DAY else 2
+    return out
 
 
 @dataclass
 class Section:
-    """One section of a letter: generated text, and the lead reviewer's edit if there is one."""
+    """One section of a letter: generated text, and the lead reviewer's edit if there is one.
+
+    ``content``: "generated" (from the catalogue), "free" (the template's text, placeholders filled)
+    or "own" (the lead reviewer's own words, empty until written). A section shows unless it is
+    ``hidden``, or empty and not ``always`` shown (``visible``).
+    """
 
     key: str
     title: str
     number: str = ""
     generated: str = ""
-    level: int = 2  # 2: a numbered section; 3: a subsection (a key line of enquiry)
+    level: int = 2  # 2: a section; 3: a subsection (a key line of enquiry)
     heading_shown: bool = True
     edit: SectionEdit | None = None
+    content: str = "generated"
+    numbered: bool = True
+    hidden: bool = False
+    always: bool = False
+    annex: bool = False  # the case file audit table, printed after the sign-off
+    annex_filled: bool = False  # the annex has rows (an annex has no text of its own)
+    chart: bool = False
+    block: str = ""
+    label: str = ""  # what menus call a section with no heading ("Opening")
+
+    @property
+    def visible(self) -> bool:
+        return not self.hidden and (self.always or not self.is_empty)
+
+    @property
+    def editable(self) -> bool:
+        """Its text can be edited (the annex is a table of figures: it cannot)."""
+        return not self.annex
 
     @property
     def text(self) -> str:
@@ -252,6 +328,8 @@ class Section:
 
     @property
     def is_empty(self) -> bool:
+        if self.annex:
+            return not self.annex_filled
         return not self.text.strip()
 
     @property
@@ -264,6 +342,8 @@ class Section:
 
     @property
     def full_title(self) -> str:
+        if not self.title:
+            return self.label or self.key
         return (
             f"{self.number}. {self.title}"
             if self.number and self.level == 2

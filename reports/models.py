@@ -1,5 +1,11 @@
-"""The feedback letter: its style, the lead reviewer's edits to generated sections, the host's factual
-accuracy comments, and the issued versions (frozen files, never changed once stored).
+"""The feedback letter: its template (the structure, as data), the lead reviewer's edits to sections,
+the host's factual accuracy comments, and the issued versions (frozen files, never changed once stored).
+
+A letter template is an ordered list of sections (``TemplateSection``) and the letter's settings (title,
+salutation, reference lines, sign-off, footer, continuation marker). Templates belong to an organisation
+(coordinators copy and edit them, like frameworks); the shipped ones are read-only. A letter takes its
+own copy of a template when it is started, so changing the template later never changes a review's
+letter, and the lead reviewer shapes that copy for one letter.
 
 A letter's text is generated from the review's data section by section (``reports.compose``). Only what a
 person changed is stored here; a section nobody edited is always the current generated text.
@@ -8,29 +14,292 @@ person changed is stored here; a section nobody edited is always the current gen
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.models import Organisation
 from core.models import Versioned
 from reviews.setup.models import Review
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Letter(Versioned):
-    """One per review: which style it is written in and where it is between draft and issued."""
+# Letter templates ---------------------------------------------------------------------------------
 
-    class Style(models.TextChoices):
-        PEER_CHALLENGE = "peer_challenge", "Peer challenge letter with case audit annex"
-        HEALTH_CHECK = "health_check", "Short health check letter"
+
+class LetterTemplateQuerySet(models.QuerySet["LetterTemplate"]):
+    def library(self) -> LetterTemplateQuerySet:
+        """Templates a letter can start from: not any letter's own copy."""
+        return self.filter(letter__isnull=True)
+
+    def usable_by(self, user: User) -> LetterTemplateQuerySet:
+        """The shipped templates, and the templates of this person's organisation."""
+        shared = Q(is_shipped=True)
+        if user.is_authenticated and user.organisation_id is not None:
+            shared |= Q(organisation_id=user.organisation_id, is_shipped=False)
+        return self.library().filter(shared)
+
+    def for_review(self, review: Review) -> LetterTemplateQuerySet:
+        """What a review's letter may be written from: the shipped templates and the lead
+        organisation's own."""
+        return self.library().filter(
+            Q(is_shipped=True) | Q(organisation_id=review.lead_organisation_id, is_shipped=False)
+        )
+
+
+class LetterTemplate(Versioned):
+    """A letter's structure: its sections in order, and how it is headed and signed.
+
+    Shipped templates (``is_shipped``) come with the product and are copied, never changed. An
+    organisation's templates are kept by its coordinators. A letter's own copy has ``letter`` set.
+    """
+
+    class Numbering(models.TextChoices):
+        DECIMAL = "decimal", "Sections 1., 2., 3. and subsections 5.1, 5.2"
+        SECTIONS = "sections", "Sections 1., 2., 3. only"
+        NONE = "none", "No numbers"
+
+    class EnquiriesTo(models.TextChoices):
+        LEAD_REVIEWER = "lead_reviewer", "The lead reviewer"
+        COORDINATOR = "coordinator", "The coordinator"
+        NAMED = "named", "A named person"
+        NONE = "none", "Leave out “Enquiries to”"
+
+    class Signatory(models.TextChoices):
+        LEAD_REVIEWER = "lead_reviewer", "The lead reviewer"
+        DIRECTOR = "director", "The lead organisation's signatory (from its letterhead)"
+        NAMED = "named", "A named person"
+
+    class Continuation(models.TextChoices):
+        CONTINUED = "Continued", "“Continued” at the top of every page after the first"
+        CONTINUED_SLASH = (
+            "Continued/...",
+            "“Continued/...” at the top of every page after the first",
+        )
+        NONE = "", "No continuation marker"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_shipped = models.BooleanField(default=False, help_text="Ships with the product; read-only.")
+    key = models.SlugField(
+        max_length=60, blank=True, help_text="A shipped template's name in code (its loader)."
+    )
+    default_for_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Kinds of review whose letters start from this shipped template.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="letter_templates",
+        help_text="Whose template this is. Empty for the shipped ones.",
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    numbering = models.CharField(
+        max_length=10, choices=Numbering.choices, default=Numbering.DECIMAL
+    )
+    title = models.TextField(
+        "title",
+        blank=True,
+        help_text="One line per line of the title. Placeholders such as {host} are filled in.",
+    )
+    title_capitals = models.BooleanField("print the title in capitals", default=False)
+    salutation = models.CharField(max_length=200, default="Dear {first name}")
+    show_your_reference = models.BooleanField("print “Your reference”", default=True)
+    show_our_reference = models.BooleanField("print “Our reference”", default=True)
+    enquiries_to = models.CharField(
+        max_length=20, choices=EnquiriesTo.choices, default=EnquiriesTo.LEAD_REVIEWER
+    )
+    enquiries_name = models.CharField("name for “Enquiries to”", max_length=200, blank=True)
+    show_enquiries_email = models.BooleanField("print their email address", default=False)
+    enquiries_phone = models.CharField("direct line", max_length=40, blank=True)
+    show_date = models.BooleanField("print the date", default=True)
+    sign_off = models.CharField(max_length=100, default="Yours sincerely")
+    signatory = models.CharField(
+        max_length=20, choices=Signatory.choices, default=Signatory.DIRECTOR
+    )
+    signatory_name = models.CharField("name of the person who signs", max_length=200, blank=True)
+    signatory_title = models.CharField("their job title", max_length=200, blank=True)
+    show_signatory_organisation = models.BooleanField(
+        "print the lead organisation's name under the signatory", default=True
+    )
+    signature = models.FileField(
+        "signature image",
+        upload_to="signatures/",
+        blank=True,
+        max_length=300,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+    )
+    first_page_footer = models.CharField(
+        "first-page footer line",
+        max_length=300,
+        blank=True,
+        help_text="Printed at the foot of the first page. Empty: the letterhead's own, if it has one.",
+    )
+    continuation = models.CharField(
+        "continuation marker",
+        max_length=20,
+        choices=Continuation.choices,
+        default=Continuation.CONTINUED,
+        blank=True,
+    )
+
+    objects = LetterTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_shipped", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(is_shipped=True), name="one_shipped_template_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:template-detail", kwargs={"pk": self.pk})
+
+    def may_be_edited_by(self, user: User) -> bool:
+        """Only coordinators of the organisation that owns this template may change it. The shipped
+        ones (and any without an organisation) are read-only to everyone; a letter's own copy is
+        changed through the letter (its lead reviewer), not here: it has no organisation."""
+        return (
+            not self.is_shipped
+            and self.organisation_id is not None
+            and user.is_authenticated
+            and user.organisation_id is not None
+            and self.organisation_id == user.organisation_id
+        )
+
+    SETTINGS = (
+        "numbering",
+        "title",
+        "title_capitals",
+        "salutation",
+        "show_your_reference",
+        "show_our_reference",
+        "enquiries_to",
+        "enquiries_name",
+        "show_enquiries_email",
+        "enquiries_phone",
+        "show_date",
+        "sign_off",
+        "signatory",
+        "signatory_name",
+        "signatory_title",
+        "show_signatory_organisation",
+        "signature",
+        "first_page_footer",
+        "continuation",
+    )
+
+    def copy(self, **values: Any) -> LetterTemplate:
+        """A new template with this one's settings and sections (``values`` override the settings:
+        ``name``, ``organisation`` ...). The caller holds the transaction."""
+        fields = {name: getattr(self, name) for name in ("name", "description", *self.SETTINGS)}
+        fields.update(values)
+        copy = LetterTemplate.objects.create(copied_from=self, **fields)
+        self.copy_sections_to(copy)
+        return copy
+
+    def copy_sections_to(self, other: LetterTemplate) -> None:
+        TemplateSection.objects.bulk_create(
+            [
+                TemplateSection(
+                    template=other,
+                    **{f: getattr(section, f) for f in TemplateSection.COPIED},
+                )
+                for section in self.sections.all()
+            ]
+        )
+
+
+class TemplateSection(models.Model):
+    """One section of a letter template: its heading, numbering, what fills it, and when it shows."""
+
+    class Content(models.TextChoices):
+        GENERATED = "generated", "Text written from the review's data"
+        FREE = "free", "Text written here, with placeholders"
+        OWN = "own", "The lead reviewer's own words (starts empty in every letter)"
+
+    class Show(models.TextChoices):
+        WHEN_FILLED = "filled", "Only when it has something to say"
+        ALWAYS = "always", "Always, even when it is empty"
+
+    template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(default=0)
+    key = models.SlugField(max_length=60)
+    heading = models.CharField(max_length=300, blank=True)
+    numbered = models.BooleanField("number the heading", default=True)
+    subsection = models.BooleanField("a subsection of the section before", default=False)
+    content = models.CharField(max_length=10, choices=Content.choices, default=Content.GENERATED)
+    block = models.CharField("generated text", max_length=40, blank=True)
+    detail = models.BooleanField(
+        "with detail",
+        default=False,
+        help_text="Key lines of enquiry: with their descriptions. The annex: with its chart.",
+    )
+    text = models.TextField(blank=True)
+    show = models.CharField(max_length=10, choices=Show.choices, default=Show.WHEN_FILLED)
+    hidden = models.BooleanField("leave out of the letter", default=False)
+
+    COPIED = (
+        "position",
+        "key",
+        "heading",
+        "numbered",
+        "subsection",
+        "content",
+        "block",
+        "detail",
+        "text",
+        "show",
+        "hidden",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="one_section_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or self.key
+
+
+class Letter(Versioned):
+    """One per review: its own copy of a template, its date, and where it is between draft and issued.
+
+    ``template`` is the letter's own copy, taken when the letter is started (its first change);
+    ``source`` is the library template it was copied from.
+    """
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="letter")
-    style = models.CharField(max_length=30, choices=Style.choices, default=Style.PEER_CHALLENGE)
+    template = models.OneToOneField(
+        LetterTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="letter"
+    )
+    source = models.ForeignKey(
+        LetterTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateField(
+        "date of the letter", null=True, blank=True, help_text="Empty: the day it is issued."
+    )
     shared_at = models.DateTimeField(null=True, blank=True)
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -73,6 +342,7 @@ class SectionRevision(models.Model):
     class Action(models.TextChoices):
         EDITED = "edited", "Edited"
         RESET = "reset", "Reset to the generated text"
+        STRUCTURE = "structure", "Heading, place or visibility changed"
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="revisions")
     key = models.CharField(max_length=60)
@@ -147,7 +417,7 @@ class LetterVersion(models.Model):
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    style = models.CharField(max_length=30, choices=Letter.Style.choices)
+    template_name = models.CharField(max_length=200, blank=True)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -11,6 +11,7 @@ import hashlib
 import io
 import mimetypes
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import weasyprint
@@ -18,26 +19,41 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.docx import new_document
 from core.pdf import BASE_URL, html_to_pdf
 from core.xmltext import xml_safe
 from reports import blocks as markup
+from reports import placeholders
 from reports import wording as w
+from reports.catalogue import SESSION_WORDS
 from reports.compose import LetterData, Section, gather
-from reports.models import Letter
-from reports.styles import SESSION_WORDS, LetterStyle, style_for
+from reports.models import Letter, LetterTemplate
+from reports.structure import build, rows_of, template_for
 from reviews.fieldwork.models import Finding
 from reviews.setup.models import Review
 
 LOGO_URL = BASE_URL + "letterhead-logo"
+SIGNATURE_URL = BASE_URL + "signature"
 LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Signoff:
+    words: str
+    name: str
+    title: str
+    organisation: str
+    has_signature: bool
 
 
 @dataclass
 class ComposedLetter:
+    """Everything the outputs need, composed once: the template's settings filled in for the review,
+    and the sections (all of them; the letter prints ``body`` and ``annexes``)."""
+
     data: LetterData
-    style: LetterStyle
+    template: LetterTemplate
     sections: list[Section]
-    title: str
     date: dt.date
     version_number: int | None = None
 
@@ -53,18 +69,122 @@ class ComposedLetter:
     def letterhead(self) -> Any:
         return self.review.lead_organisation
 
+    @cached_property
+    def _filled(self) -> dict[str, str]:
+        return placeholders.values(self.data)
+
+    def fill(self, text: str) -> str:
+        return placeholders.fill(text, self._filled)
+
+    @property
+    def visible(self) -> list[Section]:
+        return [s for s in self.sections if s.visible]
+
+    @property
+    def body(self) -> list[Section]:
+        """The sections printed before the sign-off."""
+        return [s for s in self.visible if not s.annex]
+
+    @property
+    def annexes(self) -> list[Section]:
+        """The annexes, printed after the sign-off."""
+        return [s for s in self.visible if s.annex]
+
+    @property
+    def list_starts(self) -> list[tuple[int, int]]:
+        """(start, start - 1) of every numbered list that does not start at 1, for the print
+        stylesheet's counter resets."""
+        starts: set[int] = set()
+        for section in self.body:
+            starts |= markup.list_starts(section.blocks)
+        return [(n, n - 1) for n in sorted(starts)]
+
+    @property
+    def title_lines(self) -> list[str]:
+        lines = [
+            self.fill(line.strip()) for line in self.template.title.splitlines() if line.strip()
+        ]
+        return [line.upper() for line in lines] if self.template.title_capitals else lines
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_lines)
+
     @property
     def salutation(self) -> str:
-        name = self.review.addressee_name.strip()
-        return f"Dear {name.split()[0]}" if name else "Dear colleague"
+        return self.fill(self.template.salutation).strip()
+
+    @property
+    def references(self) -> list[tuple[str, str]]:
+        """The reference lines the template prints, in order, each with its value."""
+        t = self.template
+        review = self.review
+        out = []
+        if t.show_your_reference and review.your_reference:
+            out.append(("Your reference", review.your_reference))
+        if t.show_our_reference and review.our_reference:
+            out.append(("Our reference", review.our_reference))
+        enquiries = self._enquiries()
+        if enquiries:
+            out.append(("Enquiries to", enquiries))
+        if t.show_date:
+            out.append(("Date", self.date_text))
+        return out
+
+    def _enquiries(self) -> str:
+        t = self.template
+        who = {
+            LetterTemplate.EnquiriesTo.LEAD_REVIEWER.value: self.data.lead,
+            LetterTemplate.EnquiriesTo.COORDINATOR.value: self.data.coordinator,
+        }.get(t.enquiries_to)
+        if t.enquiries_to == LetterTemplate.EnquiriesTo.NAMED:
+            name, email = t.enquiries_name.strip(), ""
+        elif who is not None:
+            name, email = who.name, who.email
+        else:
+            return ""
+        if not name:
+            return ""
+        parts = [name]
+        if t.show_enquiries_email and email:
+            parts.append(email)
+        if t.enquiries_phone.strip():
+            parts.append(f"direct line {t.enquiries_phone.strip()}")
+        return ", ".join(parts)
+
+    @property
+    def signoff(self) -> Signoff:
+        t = self.template
+        org = self.letterhead
+        if t.signatory == LetterTemplate.Signatory.LEAD_REVIEWER and self.data.lead:
+            name, title = self.data.lead.name, self.data.lead.job_title
+        elif t.signatory == LetterTemplate.Signatory.NAMED:
+            name, title = t.signatory_name, ""
+        else:
+            name, title = org.director_name, org.director_title
+        return Signoff(
+            words=t.sign_off,
+            name=name,
+            title=t.signatory_title or title,
+            organisation=org.name if t.show_signatory_organisation else "",
+            has_signature=bool(t.signature),
+        )
+
+    @property
+    def first_page_footer(self) -> str:
+        return self.template.first_page_footer or self.letterhead.first_page_footer
+
+    @property
+    def continuation(self) -> str:
+        return self.template.continuation
 
     @property
     def annex(self) -> dict[str, Any]:
-        return self.data.annex if self.style.has_annex else {}
+        return self.data.annex if self.annexes else {}
 
     @property
     def annex_rows(self) -> list[dict[str, Any]]:
-        return list(self.annex.get("criteria") or []) if self.data.cases_audited else []
+        return list(self.data.annex.get("criteria") or []) if self.data.cases_audited else []
 
     @property
     def chart(self) -> dict[str, Any]:
@@ -83,8 +203,7 @@ class ComposedLetter:
 
     @property
     def author(self) -> str:
-        org = self.letterhead
-        return org.director_name or org.display_name
+        return self.signoff.name or self.letterhead.display_name
 
     @property
     def date_text(self) -> str:
@@ -95,12 +214,22 @@ class ComposedLetter:
 
     def content(self) -> dict[str, Any]:
         """What is frozen with an issued version: the sections' text and the annex figures."""
+        signoff = self.signoff
         return {
             "title": self.title,
-            "style": self.style.key,
+            "title_lines": self.title_lines,
+            "template": self.template.name,
+            "references": [list(r) for r in self.references],
+            "salutation": self.salutation,
+            "signoff": {
+                "words": signoff.words,
+                "name": signoff.name,
+                "title": signoff.title,
+                "organisation": signoff.organisation,
+            },
             "sections": [
                 {"key": s.key, "number": s.number, "title": s.title, "text": s.text}
-                for s in self.sections
+                for s in self.visible
             ],
             "annex": self.annex,
         }
@@ -109,36 +238,50 @@ class ComposedLetter:
 def compose_letter(
     review: Review, *, letter: Letter | None = None, when: dt.date | None = None
 ) -> ComposedLetter:
+    """The letter as it stands. ``when``: the day it is issued (the letter's own date, if the lead
+    reviewer set one, wins)."""
     data = gather(review, letter=letter)
-    style = style_for(data.letter)
-    return ComposedLetter(
-        data=data,
-        style=style,
-        sections=style.sections(data),
-        title=style.title(data),
-        date=when or timezone.localdate(),
-    )
+    template = template_for(review, data.letter)
+    date = data.letter.date or when or timezone.localdate()
+    data.letter_date = date
+    sections = build(data, template, rows_of(template))
+    return ComposedLetter(data=data, template=template, sections=sections, date=date)
+
+
+def _read_image(image: Any, types: set[str]) -> tuple[bytes, str] | None:
+    if not image:
+        return None
+    mime = mimetypes.guess_type(image.name)[0] or ""
+    if mime not in types:
+        return None
+    try:
+        with image.open("rb") as handle:
+            return handle.read(), mime
+    except OSError:
+        return None
 
 
 def _logo(letter: ComposedLetter) -> dict[str, tuple[bytes, str]]:
-    """The lead organisation's uploaded logo, read once, for the PDF's fetcher (PNG, JPEG, SVG)."""
-    logo = letter.letterhead.logo
-    if not logo:
-        return {}
-    mime = mimetypes.guess_type(logo.name)[0] or ""
-    if mime not in LOGO_TYPES:
-        return {}
-    try:
-        with logo.open("rb") as handle:
-            return {LOGO_URL: (handle.read(), mime)}
-    except OSError:
-        return {}
+    """The images the letter prints, read once, for the PDF's fetcher: the lead organisation's logo
+    (PNG, JPEG, SVG) and the template's signature image (PNG, JPEG)."""
+    out = {}
+    logo = _read_image(letter.letterhead.logo, LOGO_TYPES)
+    if logo:
+        out[LOGO_URL] = logo
+    signature = _read_image(letter.template.signature, {"image/png", "image/jpeg"})
+    if signature:
+        out[SIGNATURE_URL] = signature
+    return out
 
 
 def letter_html(letter: ComposedLetter) -> str:
     return render_to_string(
         "reports/print/letter.html",
-        {"letter": letter, "logo_url": LOGO_URL if _has_logo(letter) else ""},
+        {
+            "letter": letter,
+            "logo_url": LOGO_URL if _has_logo(letter) else "",
+            "signature_url": SIGNATURE_URL if letter.template.signature else "",
+        },
     )
 
 
@@ -295,28 +438,22 @@ def slides(letter: ComposedLetter) -> list[dict[str, Any]]:
 def letter_docx(letter: ComposedLetter) -> bytes:
     """The same letter as a Word document: real headings, lists and a real table (councils edit in
     Word)."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    doc = Document()
-    props = doc.core_properties
-    props.title = xml_safe(letter.title)
-    props.author = xml_safe(letter.author)
-    props.language = "en-GB"
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(11)
-    for page in doc.sections:
-        page.page_height, page.page_width = Cm(29.7), Cm(21.0)
-        page.left_margin = page.right_margin = Cm(2)
+    doc = new_document(title=xml_safe(letter.title), author=xml_safe(letter.author))
+    for name, size in (("Heading 1", 17), ("Heading 2", 13), ("Heading 3", 12), ("Heading 4", 11)):
+        doc.styles[name].font.size = Pt(size)  # as the PDF: the title well above the sections
+    _docx_page_furniture(doc, letter)
 
     org = letter.letterhead
-    logo = _logo(letter)
-    if logo and logo[LOGO_URL][1] in {"image/png", "image/jpeg"}:
-        doc.add_picture(io.BytesIO(logo[LOGO_URL][0]), height=Cm(2))
+    images = _logo(letter)
+    logo = images.get(LOGO_URL)
+    if logo and logo[1] in {"image/png", "image/jpeg"}:
+        doc.add_picture(io.BytesIO(logo[0]), height=Cm(2))
+        _describe_last_picture(doc, org.name)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     head.add_run(xml_safe(org.name)).bold = True
@@ -326,22 +463,11 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         officers = doc.add_paragraph()
         officers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         officers.add_run(xml_safe("\n".join(org.officer_lines))).font.size = Pt(9)
-    if org.first_page_footer:
-        first = doc.sections[0]
-        first.different_first_page_header_footer = True
-        footer = first.first_page_footer.paragraphs[0]
-        footer.add_run(xml_safe(org.first_page_footer)).font.size = Pt(9)
-
     refs = doc.add_paragraph()
+    for label, value in letter.references:
+        refs.add_run(f"{label}: ").bold = True
+        refs.add_run(xml_safe(value + "\n"))
     review = letter.review
-    for label, value in (
-        ("Our reference", review.our_reference),
-        ("Your reference", review.your_reference),
-        ("Date", letter.date_text),
-    ):
-        if value:
-            refs.add_run(f"{label}: ").bold = True
-            refs.add_run(xml_safe(value + "\n"))
     addressee = doc.add_paragraph()
     for line in [
         review.addressee_name,
@@ -352,27 +478,36 @@ def letter_docx(letter: ComposedLetter) -> bytes:
         if line:
             addressee.add_run(xml_safe(line + "\n"))
     doc.add_paragraph(xml_safe(letter.salutation))
-    doc.add_heading(xml_safe(letter.title), level=1)
+    if letter.title_lines:
+        doc.add_heading(xml_safe("\n".join(letter.title_lines)), level=1)
 
-    for section in letter.sections:
+    for section in letter.body:
         if section.heading_shown:
             doc.add_heading(xml_safe(section.full_title), level=section.level)
         _docx_blocks(doc, section.blocks, heading_level=section.level + 1)
 
-    doc.add_paragraph("Yours sincerely")
+    signoff = letter.signoff
+    doc.add_paragraph(xml_safe(signoff.words))
+    signature = images.get(SIGNATURE_URL)
+    if signature and signature[1] in {"image/png", "image/jpeg"}:
+        doc.add_picture(io.BytesIO(signature[0]), height=Cm(1.5))
+        _describe_last_picture(doc, f"Signature of {signoff.name}")
     sign = doc.add_paragraph()
-    sign.add_run(xml_safe(org.director_name or "")).bold = True
-    for line in (org.director_title, org.name):
+    sign.add_run(xml_safe(signoff.name or "")).bold = True
+    for line in (signoff.title, signoff.organisation):
         if line:
             sign.add_run(xml_safe("\n" + line))
 
     rows = letter.annex_rows
-    if rows:
+    for annex in letter.annexes if rows else []:
         doc.add_page_break()
-        doc.add_heading("Annex 1: case file audit", level=2)
+        doc.add_heading(xml_safe(annex.title or "Annex"), level=2)
         doc.add_paragraph(
             f"The percentage of the {w.counted(letter.data.cases_audited, 'case')} audited that met each "
             f"criterion, where the criterion applied, with the team's commentary."
+        )
+        doc.add_paragraph(
+            "Case file audit: criteria, commentary and percentage met", style="Caption"
         )
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -390,12 +525,81 @@ def letter_docx(letter: ComposedLetter) -> bytes:
             cells[0].text = xml_safe(f"{row['number']}. {row['title']}")
             cells[1].text = xml_safe(row["commentary"] or "")
             cells[2].text = "–" if row["percent"] is None else f"{row['percent']}%"
+            cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for tr in table.rows:
             no_split = OxmlElement("w:cantSplit")
             tr._tr.get_or_add_trPr().append(no_split)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (
+        ("begin", None),
+        (None, code),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _docx_page_furniture(doc: Any, letter: ComposedLetter) -> None:
+    """As the PDF: the draft mark in every page's header; "Page N of M" at the foot of every page; the
+    continuation marker at the top of the pages after the first; the first-page footer line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    grey, red = RGBColor(0x50, 0x5A, 0x5F), RGBColor(0x94, 0x25, 0x14)
+    for header, continued in ((section.first_page_header, False), (section.header, True)):
+        paragraph = header.paragraphs[0]
+        if continued and letter.continuation:
+            run = paragraph.add_run(letter.continuation)
+            run.font.size, run.font.color.rgb = Pt(9), grey
+        if letter.is_draft:
+            if paragraph.runs:
+                paragraph.add_run("\t\t")
+            run = paragraph.add_run("Draft for factual accuracy check")
+            run.bold, run.font.size, run.font.color.rgb = True, Pt(9), red
+    for footer, first in ((section.first_page_footer, True), (section.footer, False)):
+        if first and letter.first_page_footer:
+            line = footer.paragraphs[0]
+            line.add_run(xml_safe(letter.first_page_footer)).font.size = Pt(9)
+            paragraph = footer.add_paragraph()
+        else:
+            paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _docx_field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _docx_field(paragraph, "NUMPAGES")
+        for run in paragraph.runs:
+            run.font.size, run.font.color.rgb = Pt(9), grey
+
+
+def _describe_last_picture(doc: Any, text: str) -> None:
+    """Alt text on the picture just added (Word reads it from docPr's descr)."""
+    shape = doc.inline_shapes[-1]
+    shape._inline.docPr.set("descr", xml_safe(text))
+    shape._inline.docPr.set("title", xml_safe(text))
 
 
 def _docx_blocks(doc: Any, blocks: list[markup.Block], *, heading_level: int) -> None:

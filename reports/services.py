@@ -23,18 +23,19 @@ from django.utils import timezone
 from core.email import send_email
 from core.markup import clean_text
 from core.versioning import StaleEdit, update_versioned
-from reports.compose import Section, gather
+from reports.compose import Section
 from reports.models import (
     Comment,
     Letter,
     LetterDownload,
+    LetterTemplate,
     LetterVersion,
     SectionEdit,
     SectionRevision,
     text_hash,
 )
 from reports.render import ComposedLetter, compose_letter, letter_docx, letter_pdf
-from reports.styles import style_for
+from reports.structure import default_template
 from reviews.setup.models import Membership, Review, Role
 from reviews.setup.services import record_status_change
 from trail.models import Event
@@ -46,22 +47,30 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def letter_for_update(review: Review) -> Letter:
-    """The review's letter row, created on the first change, locked for the rest of the transaction."""
+def letter_for_update(review: Review, *, source: LetterTemplate | None = None) -> Letter:
+    """The review's letter row, locked for the rest of the transaction. Created on the first change,
+    with its own copy of its template (``source``, else the one the review's kind starts from): from
+    then on, changing that template never changes this letter."""
     Letter.objects.get_or_create(review=review)
-    return Letter.objects.select_for_update().get(review=review)
+    letter = Letter.objects.select_for_update().get(review=review)
+    if letter.template_id is None:
+        start_from = source or default_template(review)
+        if start_from.pk:
+            letter.template = _letter_copy(start_from)
+            letter.source = start_from
+            letter.save(update_fields=["template", "source", "updated_at"])
+    return letter
+
+
+def _letter_copy(template: LetterTemplate) -> LetterTemplate:
+    """A letter's own copy: no organisation (so no library page can change it), never shipped."""
+    return template.copy(organisation=None, is_shipped=False, key="", default_for_kinds=[])
 
 
 def all_sections(review: Review, letter: Letter | None = None) -> list[Section]:
-    """Every section the style can write, including those with no text yet (they can be edited)."""
-    data = gather(review, letter=letter)
-    style = style_for(data.letter)
-    sections = style.generate(data)
-    for section in sections:
-        section.edit = data.edits.get(section.key)
-    # Numbered as the letter prints them: sections with no text take no number.
-    style.number([s for s in sections if not s.is_empty])
-    return sections
+    """Every section of the letter's template, including those with no text yet or hidden (they can
+    be edited), numbered as the letter prints them."""
+    return compose_letter(review, letter=letter).sections
 
 
 def find_section(review: Review, key: str, letter: Letter | None = None) -> Section | None:
@@ -147,21 +156,31 @@ def reset_section(
         )
 
 
-def set_style(*, review: Review, style: str, user: User, request: HttpRequest) -> Letter:
+def set_letter_date(
+    *, review: Review, date: dt.date | None, version: int, user: User, request: HttpRequest
+) -> Letter:
+    """The date the letter bears (None: the day it is issued). Raises StaleEdit if the letter
+    changed since the page showed it."""
     with transaction.atomic():
         letter = letter_for_update(review)
-        if letter.style != style:
-            letter.style = style
-            letter.version = F("version") + 1
-            letter.save(update_fields=["style", "version", "updated_at"])
-            letter.refresh_from_db()
-            record(
-                action=Event.Action.LETTER_SECTION_CHANGED,
-                request=request,
-                obj=letter,
-                review_id=review.pk,
-                detail={"change": "style", "style": style},
-            )
+        if letter.version != version and not (version == 0 and letter.version <= 1):
+            raise StaleEdit
+        update_versioned(Letter, pk=letter.pk, version=letter.version, values={"date": date})
+        SectionRevision.objects.create(
+            letter=letter,
+            key="structure",
+            title="The letter's structure",
+            action=SectionRevision.Action.STRUCTURE,
+            text=f"Dated {date:%-d %B %Y}" if date else "Dated the day it is issued",
+            by=user,
+        )
+        record(
+            action=Event.Action.LETTER_SECTION_CHANGED,
+            request=request,
+            obj=letter,
+            review_id=review.pk,
+            detail={"change": "date", "date": date.isoformat() if date else None},
+        )
     return letter
 
 
@@ -251,7 +270,7 @@ def _comparable(content: dict[str, Any]) -> Any:
 class _Rendered:
     number: int
     when: dt.datetime
-    style: str
+    template_name: str
     content: dict[str, Any]
     pdf: bytes
     docx: bytes
@@ -263,11 +282,11 @@ def _compose(review: Review, letter: Letter, *, number: int, when: dt.datetime) 
     return composed
 
 
-def _render(composed: ComposedLetter, *, number: int, style: str, when: dt.datetime) -> _Rendered:
+def _render(composed: ComposedLetter, *, number: int, when: dt.datetime) -> _Rendered:
     return _Rendered(
         number=number,
         when=when,
-        style=style,
+        template_name=composed.template.name,
         content=composed.content(),
         pdf=letter_pdf(composed),
         docx=letter_docx(composed),
@@ -283,7 +302,7 @@ def _store(
     version = LetterVersion(
         letter=letter,
         number=rendered.number,
-        style=rendered.style,
+        template_name=rendered.template_name,
         issued_at=rendered.when,
         issued_by=user,
         pdf_sha256=_sha256(rendered.pdf),
@@ -325,7 +344,7 @@ def freeze_version(
     number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     when = issued_at or timezone.now()
     composed = _compose(review, letter, number=number, when=when)
-    rendered = _render(composed, number=number, style=letter.style, when=when)
+    rendered = _render(composed, number=number, when=when)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -356,13 +375,9 @@ def issue(
         raise AlreadyIssued(latest, unchanged=False)
     number, when = latest_number + 1, timezone.now()
     composed = _compose(review, letter, number=number, when=when)
-    if (
-        latest is not None
-        and latest.style == letter.style
-        and latest.content == _comparable(composed.content())
-    ):
+    if latest is not None and latest.content == _comparable(composed.content()):
         raise AlreadyIssued(latest, unchanged=True)
-    rendered = _render(composed, number=number, style=letter.style, when=when)
+    rendered = _render(composed, number=number, when=when)
     written: list[str] = []
     try:
         with transaction.atomic():

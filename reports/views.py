@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,9 +32,27 @@ from accounts.models import Organisation
 from accounts.services import update_letterhead
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
-from reports import services
-from reports.forms import CommentForm, IssueForm, ReplyForm, ResetForm, SectionForm, StyleForm
-from reports.models import Comment, LetterDownload, LetterVersion, SectionRevision
+from reports import services, template_services
+from reports.forms import (
+    CommentForm,
+    IssueForm,
+    LetterDateForm,
+    ReplyForm,
+    ResetForm,
+    SectionForm,
+    TemplateChoiceForm,
+    TemplateForm,
+    TemplateSectionFormSet,
+)
+from reports.models import (
+    Comment,
+    Letter,
+    LetterDownload,
+    LetterTemplate,
+    LetterVersion,
+    SectionRevision,
+)
+from reports.placeholders import PLACEHOLDERS
 from reports.render import (
     ComposedLetter,
     compose_letter,
@@ -41,6 +60,7 @@ from reports.render import (
     draft_presentation_pdf,
     letter_docx,
 )
+from reports.structure import template_for
 from reviews.permissions import (
     get_letterhead_for,
     get_review_for,
@@ -62,8 +82,9 @@ def _letter_url(review_pk: int, anchor: str = "") -> str:
 
 
 def _filename(review: Review, label: str, ext: str) -> str:
-    host = "".join(c if c.isalnum() else "-" for c in review.host.display_name).strip("-").lower()
-    return f"{label}-{host or 'review'}.{ext}"
+    from core.exports import download_name  # the one naming of a review's downloads
+
+    return download_name(review, label, ext)
 
 
 @require_safe
@@ -82,12 +103,20 @@ def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             review,
             letter=composed,
             saved=saved,
-            style_form=StyleForm(initial={"style": saved.style}),
+            hidden_sections=[s for s in composed.sections if s.hidden],
+            waiting_sections=[
+                s
+                for s in composed.sections
+                if s.content == "own" and not s.hidden and s.is_empty and not s.always
+            ],
             open_comments=sum(1 for c in comments if c.is_open),
             comment_count=len(comments),
             versions=versions,
             logo_url=reverse("reports:logo", kwargs={"pk": review.pk})
             if review.lead_organisation.logo
+            else "",
+            signature_url=reverse("reports:signature", kwargs={"pk": review.pk})
+            if composed.template.signature
             else "",
             tools=rights["edit_letter"] or rights["comment_on_letter"],
             letterhead_url=reverse("reports:letterhead", kwargs={"pk": review.lead_organisation_id})
@@ -97,18 +126,154 @@ def letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- The letter's structure: its own copy of a template ---------------------------------------------
+
+
+def _letter_template(review: Review) -> tuple[Letter | None, LetterTemplate]:
+    saved = Letter.objects.filter(review=review).first()
+    return saved, template_for(review, saved or Letter(review=review))
+
+
 @require_POST
-def letter_style(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def letter_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Start the letter: it takes its own copy of its template, to be shaped for this review."""
     review = get_review_for(request.user, pk, "edit_letter")
-    form = StyleForm(bound_data(request))
-    if not form.is_valid():
-        messages.error(request, "Choose one of the styles of letter.")
-        return redirect(_letter_url(review.pk))
-    services.set_style(
-        review=review, style=form.cleaned_data["style"], user=request.user, request=request
+    with transaction.atomic():
+        services.letter_for_update(review)
+    messages.success(
+        request,
+        "The letter now has its own copy of its template: changes to the template no longer change it.",
     )
-    messages.success(request, "The letter's style has been changed.")
-    return redirect(_letter_url(review.pk))
+    return redirect("reports:letter-structure", pk=review.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def letter_structure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Rename, hide, add and reorder the letter's sections; its numbering, title, salutation and
+    sign-off. Only the letter's own copy changes, never the template it came from."""
+    review = get_review_for(request.user, pk, "edit_letter")
+    saved, template = _letter_template(review)
+    if saved is None or saved.template_id is None:
+        return render(
+            request,
+            "reports/letter_structure.html",
+            review_context(request, review, template=template, started=False),
+        )
+    data, files = bound_data(request), bound_files(request)
+    form = TemplateForm(data, files, instance=template, library=False)
+    formset = TemplateSectionFormSet(data, instance=template, prefix="sections")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            changes = template_services.save_template(
+                form=form, formset=formset, user=request.user, request=request, letter=saved
+            )
+        except StaleEdit:
+            current = LetterTemplate.objects.get(pk=template.pk)
+            form = rebind_conflict(TemplateForm, form.data, current, library=False)
+        else:
+            messages.success(
+                request,
+                "The letter's structure has been saved."
+                if changes
+                else "Nothing had changed: the letter is as it was.",
+            )
+            return redirect(_letter_url(review.pk))
+    return render(
+        request,
+        "reports/letter_structure.html",
+        review_context(
+            request,
+            review,
+            template=template,
+            started=True,
+            form=form,
+            formset=formset,
+            formset_has_errors=bool(formset.total_error_count()),
+            placeholders=PLACEHOLDERS,
+            save_label="Save the letter's structure",
+            history=SectionRevision.objects.filter(letter=saved, key="structure").select_related(
+                "by"
+            )[:100],
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def letter_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "edit_letter")
+    saved = Letter.objects.filter(review=review).first()
+    current_version = saved.version if saved else 0
+    form = LetterDateForm(
+        bound_data(request),
+        version=current_version,
+        initial={"date": saved.date if saved else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_letter_date(
+                review=review,
+                date=form.cleaned_data["date"],
+                version=form.cleaned_data["version"],
+                user=request.user,
+                request=request,
+            )
+        except StaleEdit:
+            form = rebind_conflict(LetterDateForm, form.data, None, current_version=current_version)
+        else:
+            messages.success(request, "The letter's date has been saved.")
+            return redirect(_letter_url(review.pk))
+    return render(request, "reports/letter_date.html", review_context(request, review, form=form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def letter_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Choose the template the letter is written from. Switching a letter with edits first says what
+    will be kept, moved and no longer shown, and asks."""
+    review = get_review_for(request.user, pk, "choose_letter_template")
+    saved, current = _letter_template(review)
+    choices = LetterTemplate.objects.for_review(review)
+    form = TemplateChoiceForm(
+        bound_data(request),
+        templates=choices,
+        initial={"template": saved.source_id if saved and saved.source_id else current.pk},
+    )
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["template"]
+        if saved is None or saved.template_id is None:
+            with transaction.atomic():
+                services.letter_for_update(review, source=target)
+            messages.success(request, f"The letter will be written from “{target.name}”.")
+            return redirect(_letter_url(review.pk))
+        plan = template_services.switch_plan(saved, current, target)
+        if form.cleaned_data["confirm"] or not (plan.kept or plan.moved or plan.not_shown):
+            template_services.switch_template(
+                review=review, letter=saved, target=target, user=request.user, request=request
+            )
+            messages.success(request, f"The letter is now written from “{target.name}”.")
+            return redirect(_letter_url(review.pk))
+        form = TemplateChoiceForm({"template": target.pk, "confirm": "True"}, templates=choices)
+        form.is_valid()
+        return render(
+            request,
+            "reports/letter_template_confirm.html",
+            review_context(request, review, form=form, target=target, plan=plan),
+        )
+    return render(
+        request,
+        "reports/letter_template.html",
+        review_context(
+            request,
+            review,
+            form=form,
+            current=current,
+            saved=saved,
+            templates=list(choices),
+            library_url=reverse("reports:template-list")
+            if offers_letterhead(request.user, review)
+            else "",
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -267,7 +432,7 @@ def comments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if rights["comment_on_letter"]:
         form = CommentForm(
             bound_data(request),
-            sections=composed.sections,
+            sections=composed.visible,
             initial={"section": request.GET.get("section", "")},
         )
     if request.method == "POST" and form is None:
@@ -442,21 +607,35 @@ def version_download(
     )
 
 
+def image_response(image: Any, types: set[str], missing: str) -> FileResponse:
+    """An uploaded image (a logo, a signature) served for the preview, sandboxed, or 404."""
+    mime = mimetypes.guess_type(image.name or "")[0] if image else None
+    if not image or mime not in types:
+        raise Http404(missing)
+    try:
+        handle = image.open("rb")
+    except OSError as error:
+        raise Http404(missing) from error
+    response = FileResponse(handle, content_type=mime)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@require_safe
+def signature(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The signature image of the letter's template, for the preview."""
+    review = get_review_for(request.user, pk, "view_letter_draft")
+    _saved, template = _letter_template(review)
+    return image_response(template.signature, {"image/png", "image/jpeg"}, "No signature")
+
+
 @require_safe
 def logo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The lead organisation's logo, for the letterhead in the preview."""
     review = get_review_for(request.user, pk, "view")
-    image = review.lead_organisation.logo
-    mime = mimetypes.guess_type(image.name or "")[0] if image else None
-    if not image or mime not in {"image/png", "image/jpeg", "image/svg+xml"}:
-        raise Http404("No logo")
-    try:
-        handle = image.open("rb")
-    except OSError as error:
-        raise Http404("No logo") from error
-    response = FileResponse(handle, content_type=mime)
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return image_response(
+        review.lead_organisation.logo, {"image/png", "image/jpeg", "image/svg+xml"}, "No logo"
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -37,6 +37,16 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number(n)} {singular if n == 1 else plural}"
 
 
+def duration(half_days: int) -> str:
+    """How long, from a count of half days: "half a day", "one day", "one and a half days"."""
+    whole, half = divmod(max(half_days, 0), 2)
+    if not whole:
+        return "half a day" if half else "no time"
+    if half:
+        return f"{number(whole)} and a half days"
+    return counted(whole, "day")
+
+
 def lower_first(text: str) -> str:
     """'Referral' -> 'referral', but 'S47 enquiry' and 'MASH' stay as they are."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():

@@ -63,6 +63,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     "edit_letter": frozenset({Role.LEAD_REVIEWER}),
     # Issue the final letter.
     "issue_letter": frozenset({Role.LEAD_REVIEWER}),
+    # Choose the letter template the review's letter is written from (its default follows the
+    # review's kind).
+    "choose_letter_template": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER}),
     # See and download the issued versions of the letter (every download is recorded).
     "download_letter": _ALL,
     # The host's part: self-assessment and pre-reading, factual accuracy comments.

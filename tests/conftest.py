@@ -202,11 +202,12 @@ def _force_login_includes_the_second_factor(monkeypatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _data_from_migrations(request: pytest.FixtureRequest) -> None:
-    """What the data migrations load (the default frameworks, themes and audit tools) is there for every test.
+    """What the data migrations load (the default frameworks, themes, audit tools and the shipped letter
+    templates) is there for every test.
 
     Tests that commit for real (browser tests, ``transaction=True``) end with every table emptied, which
     takes this data with it for the tests that follow; each test that uses the database puts it back
-    first if it is missing (two small queries, before anything the test measures)."""
+    first if it is missing (a few small queries, before anything the test measures)."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     if not (marker or {"db", "transactional_db", "live_server"} & set(names)):
@@ -229,6 +230,12 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
         install_default_themes(Theme)
     if not AuditTool.objects.filter(organisation=None, review=None).exists():
         install_default_tools(AuditTool, Criterion)
+
+    from reports.models import LetterTemplate, TemplateSection
+    from reports.shipped_templates import TEMPLATES, install
+
+    if not LetterTemplate.objects.filter(is_shipped=True).exists():
+        install(LetterTemplate, TemplateSection, TEMPLATES)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,8 @@ CSV_HEADER = [
 
 
 def trail_csv(events: models.QuerySet[Event], *, filename: str) -> HttpResponse:
-    """These records as a CSV file to download (every cell made safe by ``core.exports``)."""
+    """These records as a CSV file to download (every cell made safe by ``core.exports``). The
+    detail column holds each record's detail as JSON (``{}`` when there is none), for any reader."""
     return csv_response(filename=filename, header=CSV_HEADER, rows=_csv_rows(events))
 
 
@@ -134,5 +136,5 @@ def _csv_rows(events: models.QuerySet[Event]) -> Iterator[list[Any]]:
             event.object_repr,
             event.review_id or "",
             event.ip_address or "",
-            str(event.detail or ""),
+            json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True, default=str),
         ]

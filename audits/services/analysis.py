@@ -1,5 +1,10 @@
 """Analysis: % met per criterion, per case type, decision agreement and moderation; the letter's
-annex figures; the chart's bars."""
+annex figures; the chart's bars.
+
+Only completed case audits count: an audit still in progress may have half its criteria answered,
+and its answers would move the percentages under the reader's feet (and disagree with "the N case
+files audited"). The number of audits in progress is shown beside the figures, never in them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from audits.models import (
     AnnexFigures,
@@ -74,6 +79,16 @@ class Summary:
         return sum(self.audits.values())
 
     @property
+    def audits_complete(self) -> int:
+        """The audits the figures rest on."""
+        return self.audits.get(CaseAudit.Status.COMPLETE, 0)
+
+    @property
+    def audits_in_progress(self) -> int:
+        """Audits begun and not completed: shown beside the figures, not counted in them."""
+        return self.audits_started - self.audits_complete
+
+    @property
     def agreement_answered(self) -> int:
         return sum(v for k, v in self.agreement.items() if k)
 
@@ -82,13 +97,18 @@ class Summary:
         return percent(self.moderation.get("agreed", 0), self.moderation.get("checked", 0))
 
 
+def completed_answers() -> QuerySet[CriterionAnswer]:
+    """Criterion answers of completed case audits: the only ones any figure counts."""
+    return CriterionAnswer.objects.filter(audit__status=CaseAudit.Status.COMPLETE)
+
+
 def summarise(review: Review) -> Summary:
     """% met per criterion, per case type, decision agreement and moderation: a fixed few queries."""
     tool = review_tool(review)
     if tool is None:
         return Summary(None, [], [], {}, {}, {})
     criteria = list(tool.criteria.select_related("commentary"))
-    answers = CriterionAnswer.objects.filter(audit__case__review=review)
+    answers = completed_answers().filter(audit__case__review=review)
     totals = {}
     for row in answers.values("criterion_id").annotate(**answer_counts()).order_by():
         criterion_id = row.pop("criterion_id")
@@ -111,6 +131,7 @@ def summarise(review: Review) -> Summary:
     )
     agreement = dict(
         CaseAudit.objects.for_review(review)
+        .filter(status=CaseAudit.Status.COMPLETE)
         .values_list("decision_agreement")
         .annotate(n=Count("pk"))
         .order_by()
@@ -143,15 +164,18 @@ def summarise(review: Review) -> Summary:
 
 
 def annex_figures(review: Review) -> dict[str, Any]:
-    """The annex of the letter as plain data: % met per criterion with the team's commentary, how
-    many cases were audited (by type) and how often the team agreed with the decisions taken.
-    Three queries, whatever the size of the review.
+    """The annex of the letter as plain data: % met per criterion with the team's commentary and
+    the number of cases it rests on, how many cases were audited (by type) and how often the team
+    agreed with the decisions taken. Completed audits only, so that ``cases_audited`` and every
+    percentage speak of the same cases. Three queries, whatever the size of the review.
 
     Once case-level data has been deleted under the retention policy, the frozen figures are given.
     """
     if review.case_data_deleted_at is not None:
         frozen = AnnexFigures.objects.filter(review=review).values_list("data", flat=True).first()
         if frozen is not None:
+            for row in frozen.get("criteria", []):  # frozen before rows carried their cases
+                row.setdefault("cases", row.get("applies", 0))
             return frozen
     criteria = list(
         Criterion.objects.filter(tool__review=review)
@@ -160,7 +184,8 @@ def annex_figures(review: Review) -> dict[str, Any]:
     )
     totals = {
         row.pop("criterion_id"): Counts(**row)
-        for row in CriterionAnswer.objects.filter(audit__case__review=review)
+        for row in completed_answers()
+        .filter(audit__case__review=review)
         .values("criterion_id")
         .annotate(**answer_counts())
         .order_by()
@@ -189,6 +214,7 @@ def annex_figures(review: Review) -> dict[str, Any]:
                 "partly": counts.partly,
                 "not_met": counts.not_met,
                 "applies": counts.applies,
+                "cases": counts.applies,  # completed audits where it applied: the % rests on these
                 "percent": counts.percent_met,
             }
         )

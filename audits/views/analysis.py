@@ -13,7 +13,7 @@ from audits.forms import CommentaryForm
 from audits.models import Criterion, CriterionCommentary
 from audits.services.analysis import chart_bars, summarise
 from audits.services.exports import export_table
-from core.exports import Sheet, csv_response, xlsx_response
+from core.exports import Sheet, csv_response, download_name, xlsx_response
 from core.http import bound_data, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict, update_versioned
 from reviews.permissions import get_review_for, review_context
@@ -87,7 +87,7 @@ def export(request: AuthenticatedHttpRequest, pk: int, table: str, fmt: str) -> 
         raise Http404("No such export")
     headers, rows = export_table(review, table)
     record_read(request, Event.Action.CASE_AUDITS_EXPORTED, review, table=table, format=fmt)
-    name = f"case-audit-{table}-review-{review.pk}.{fmt}"
+    name = download_name(review, f"case-audit-{table}", fmt)
     if fmt == "csv":
         return csv_response(filename=name, header=headers, rows=rows)
     return xlsx_response(

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from core.exports import attachment, download_name
 from core.http import bound_data, site_url
 from core.pdf import render_pdf
 from core.versioning import StaleEdit, rebind_conflict
@@ -48,14 +48,13 @@ def timetable_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {"review": review, "timetable": build_timetable(review), "printed": timezone.now()},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"timetable {review.title}")[:80] or "timetable"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return attachment(response, download_name(review, "timetable", "pdf"))
 
 
-def _calendar_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = attachment(
+        HttpResponse(content, content_type="text/calendar; charset=utf-8"), filename
+    )
     # A person's timetable, fetched by a secret address with nobody signed in: no shared cache (a
     # proxy, a CDN) keeps it, and neither does the calendar app's disk cache.
     response["Cache-Control"] = "no-store, private"
@@ -77,7 +76,7 @@ def timetable_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
     return _calendar_response(
         build_calendar(_review_sessions(review), name=review.title),
-        slugify(review.title)[:80] or "timetable",
+        download_name(review, "timetable", "ics"),
     )
 
 
@@ -236,7 +235,8 @@ def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
         .order_by("day__date", "start_time", "pk")
     )
     return _calendar_response(
-        build_calendar(sessions, name=f"Peer review sessions: {user.full_name}"), "peer-reviews"
+        build_calendar(sessions, name=f"Peer review sessions: {user.full_name}"),
+        "peer-reviews.ics",
     )
 
 
@@ -249,5 +249,6 @@ def calendar_review_feed(request: HttpRequest, token: str, pk: int) -> HttpRespo
     if review is None:
         raise Http404("No review found")
     return _calendar_response(
-        build_calendar(_review_sessions(review), name=review.title), slugify(review.title)[:80]
+        build_calendar(_review_sessions(review), name=review.title),
+        download_name(review, "timetable", "ics"),
     )

@@ -9,10 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
 from accounts.http import AuthenticatedHttpRequest
+from core import attention
+from core.exports import download_name
 from core.http import bound_data, paginate, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
@@ -87,6 +90,8 @@ def your_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
             "finished": [_entry(request, m) for m in shown if m.review.is_finished],
             "finished_page": finished,
             "may_coordinate": coordinates,
+            # What needs this person now, across all their reviews (each app adds to the list).
+            "attention": attention.for_person(request.user, timezone.localdate()),
             # The regional view: coordinators, and people given a regional role.
             "may_see_regional": coordinates or bool(regions_granted(request.user)),
         },
@@ -238,7 +243,7 @@ def _trail_events(request: HttpRequest, review: Review) -> tuple[TrailFilterForm
 def review_trail_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view_trail")
     _form, events = _trail_events(request, review)
-    response = trail_csv(events, filename=f"audit-trail-review-{review.pk}.csv")
+    response = trail_csv(events, filename=download_name(review, "audit-trail", "csv"))
     record(
         action=Event.Action.TRAIL_EXPORTED,
         request=request,

@@ -5,6 +5,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits.models import CaseAudit
 from tests.audits.factories import started_audit
 
 
@@ -13,10 +14,11 @@ def test_the_case_by_criterion_matrix_exports_as_csv_and_excel(world) -> None:
     first = audit.answers.get(criterion__number=1)
     first.answer = "partly"
     first.save()
+    CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
     client = world.client("coordinator")
     csv_response = client.get(reverse("audits:export", args=[world.review.pk, "matrix", "csv"]))
     assert csv_response["Content-Disposition"].startswith("attachment;")
-    lines = csv_response.content.decode().splitlines()
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith(
         "Case reference,Case type,Auditor,Status,1. Evidence of a strength based approach"
     )

@@ -202,3 +202,96 @@ def test_the_acceptance_page_for_an_existing_account_survives_hostile_input(worl
         "acceptance, existing account",
         before=not_accepted_yet,
     )
+
+
+# The letter templates (issue 18). The page-wide test above fuzzes every field at once, the formset's
+# management fields too, so the section forms are never reached there: these keep the management
+# fields as the page sent them and fuzz the rest, each field either as shown or hostile.
+
+
+def _editor_fields(client, url: str) -> dict[str, st.SearchStrategy[str]]:
+    from tests.reports.page_forms import form_fields
+
+    shown = form_fields(client.get(url).content.decode())
+    assert any(name.startswith("sections-") for name in shown), f"no sections on {url}"
+    fields: dict[str, st.SearchStrategy[str]] = {}
+    for name, value in shown.items():
+        if name.endswith(("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")):
+            fields[name] = st.just(value)
+        else:
+            fields[name] = st.one_of(st.just(value), hostile_text)
+    # A box left unticked is not sent: tick or not, whatever the page showed.
+    for extra in ("sections-0-DELETE", "sections-1-hidden", "remove_signature"):
+        fields.setdefault(extra, st.one_of(st.just(""), hostile_text))
+    return fields
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_letter_template_editor_survives_hostile_input(world) -> None:
+    """TemplateForm (library=True) and the sections formset, on an organisation's own template."""
+    from reports.models import LetterTemplate
+
+    template = LetterTemplate.objects.get(is_shipped=True, key="peer-challenge").copy(
+        name="Eastvale letter", organisation=world.lead_org, is_shipped=False, key=""
+    )
+    client = world.client("coordinator")
+    url = reverse("reports:template-edit", args=[template.pk])
+    _fuzz_fields(client, url, _editor_fields(client, url), "template editor")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_letters_structure_survives_hostile_input(world) -> None:
+    """TemplateForm (library=False) and the sections formset, on the letter's own copy."""
+    from django.db import transaction
+
+    from reports.services import letter_for_update
+
+    with transaction.atomic():
+        letter_for_update(world.review)
+    client = world.client("lead_reviewer")
+    url = reverse("reports:letter-structure", args=[world.review.pk])
+    _fuzz_fields(client, url, _editor_fields(client, url), "letter structure")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_letter_template_copy_form_survives_hostile_input(world) -> None:
+    from reports.models import LetterTemplate
+
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
+    url = reverse("reports:template-copy", args=[shipped.pk])
+    _fuzz_fields(world.client("coordinator"), url, {"name": hostile_text}, "template copy")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_letter_date_form_survives_hostile_input(world) -> None:
+    number = st.one_of(st.integers(-10, 10_000).map(str), hostile_text)
+    fields = {"date_0": number, "date_1": number, "date_2": number, "version": number}
+    url = reverse("reports:letter-date", args=[world.review.pk])
+    _fuzz_fields(world.client("lead_reviewer"), url, fields, "letter date")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_the_letter_template_choice_survives_hostile_input(world) -> None:
+    """TemplateChoiceForm on a letter with an edited section (so the confirmation step is reached),
+    with the pks of real templates: shipped, the lead organisation's, another organisation's, and a
+    letter's own copy."""
+    from django.db import transaction
+
+    from reports.models import LetterTemplate, SectionEdit
+    from reports.services import letter_for_update
+
+    with transaction.atomic():
+        letter = letter_for_update(world.review)
+    SectionEdit.objects.create(letter=letter, key="next-steps", text="Ours.", generated_hash="0")
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
+    own = shipped.copy(name="Eastvale", organisation=world.lead_org, is_shipped=False, key="")
+    other = shipped.copy(name="Westbridge", organisation=world.other_org, is_shipped=False, key="")
+    pks = [str(t.pk) for t in LetterTemplate.objects.filter(is_shipped=True)]
+    pks += [str(own.pk), str(other.pk), str(letter.template_id)]
+    fields = {
+        "template": st.one_of(st.sampled_from(pks), hostile_text),
+        "confirm": st.one_of(st.sampled_from(["True", "False", "on", ""]), hostile_text),
+    }
+    url = reverse("reports:letter-template", args=[world.review.pk])
+    for role in ("coordinator", "lead_reviewer"):
+        _fuzz_fields(world.client(role), url, fields, f"letter template, as {role}")

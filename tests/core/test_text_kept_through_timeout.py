@@ -78,6 +78,34 @@ def _moderation(world, kwargs):  # type: ignore[no-untyped-def]
     return {f"m{answer.pk}-agrees": "no", f"m{answer.pk}-note": WORDS, "overall-note": "Overall"}
 
 
+def _letter_started(world, review):  # type: ignore[no-untyped-def]
+    """The letter has its own copy of its template (only then is its structure a form)."""
+    from django.db import transaction
+
+    from reports.services import letter_for_update
+
+    with transaction.atomic():
+        letter_for_update(review)
+    return {"pk": review.pk}
+
+
+def _as_shown(world, role: str, url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The template editor's fields as the page shows them (settings and every section)."""
+    from tests.reports.page_forms import form_fields
+
+    return form_fields(world.client(role).get(url).content.decode())
+
+
+def _letter_structure(world, kwargs):  # type: ignore[no-untyped-def]
+    url = reverse("reports:letter-structure", kwargs=kwargs)
+    return _as_shown(world, "lead_reviewer", url) | {"sections-0-heading": WORDS}
+
+
+def _template_edit(world, kwargs):  # type: ignore[no-untyped-def]
+    url = reverse("reports:template-edit", kwargs=kwargs)
+    return _as_shown(world, "coordinator", url) | {"sections-0-heading": WORDS}
+
+
 # Every form with words to type, by URL name.
 FORMS: dict[str, Form] = {
     # accounts: none (its forms are the sign-in and two-factor pages, exempt below)
@@ -125,6 +153,12 @@ FORMS: dict[str, Form] = {
     "reports:comments": Form(_fields(section="", quote="A quote", text=WORDS)),
     "reports:comment-reply": Form(_fields(decision="decline", reply=WORDS), role="lead_reviewer"),
     "reports:letterhead": Form(_fields(address=WORDS, officers="Jane Smith", version="1")),
+    "reports:letter-structure": Form(_letter_structure, kwargs=_letter_started),
+    "reports:letter-date": Form(
+        _fields(date_0="3", date_1="7", date_2="2031", version="0"), words="2031"
+    ),
+    "reports:template-copy": Form(_fields(name=WORDS)),
+    "reports:template-edit": Form(_template_edit),
     # improvement
     "improvement:action-create": Form(_fields(what=WORDS, owner="Head of service")),
     "improvement:action-edit": Form(_fields(what=WORDS, owner="Head of service", version="1")),
@@ -168,7 +202,8 @@ EXEMPT: dict[str, str] = {
     "audits:alert-acknowledge": "a button",
     "audits:tool-copy": "a button",
     "audits:criterion-delete": "a button",
-    "reports:letter-style": "one choice of style, nothing typed",
+    "reports:letter-start": "a button",
+    "reports:letter-template": "one choice of template and a confirmation, nothing typed",
     "reports:section-reset": "a button",
     "reports:share": "a button",
     "reports:issue": "a button",

@@ -13,9 +13,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from playwright.sync_api import JSHandle, Page, expect
 
 from audits.models import CaseAudit, CaseType
+from reports.models import LetterTemplate
+from reports.services import letter_for_update
 from reviews.fieldwork.models import Finding
 from reviews.setup.models import Framework, Kloe, Review
 from tests.audits.factories import CaseFactory, use_seed_002_tool
@@ -221,6 +224,18 @@ REFLOW_PAGES = {
         "{review}audit-trail/",
         "{review}team/{membership}/shown-as/",
         "/organisations/{organisation}/letterhead/",
+        "/letter-templates/",
+        "/letter-templates/{template}/",
+        "/letter-templates/{template}/?review={review_pk}",
+        "/letter-templates/{template}/copy/",
+        "/letter-templates/{own_template}/edit/",
+        "{review}letter/template/",
+    ],
+    "lead@eastvale.example": [
+        "{review}letter/",
+        "{review}letter/structure/",
+        "{review}letter/date/",
+        "{review}letter/template/",
     ],
 }
 
@@ -252,6 +267,12 @@ def test_main_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
     call_command("load_demo", stdout=StringIO())
     give_second_factor(User.objects.get(email=email))
     review = Review.objects.get(title=FIELDWORK_TITLE)
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="peer-challenge")
+    own = shipped.copy(
+        name="Eastvale letter", organisation=review.lead_organisation, is_shipped=False, key=""
+    )
+    with transaction.atomic():  # the letter's structure is a form once the letter is started
+        letter_for_update(review)
     values = {
         "review": f"/reviews/{review.pk}/",
         "finding": Finding.objects.filter(review=review).first().pk,
@@ -259,6 +280,9 @@ def test_main_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
         "case": Case.objects.filter(review=review, audit__isnull=False).first().pk,
         "membership": review.memberships.first().pk,
         "organisation": review.lead_organisation_id,
+        "template": shipped.pk,
+        "own_template": own.pk,
+        "review_pk": review.pk,
     }
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, live_server.url, email, DEMO_PASSWORD)

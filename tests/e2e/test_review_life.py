@@ -747,8 +747,15 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     if os.environ.get("SCREENSHOTS_DIR"):  # the preview itself: the letter as it will print
         page.locator(".app-letter").evaluate("el => el.scrollIntoView({block: 'start'})")
         page.screenshot(path=Path(os.environ["SCREENSHOTS_DIR"]) / "feedback-letter-preview.png")
+    page.locator("#letter-shape").get_by_role("link", name="Choose another").click()
+    expect(page.get_by_role("heading", name="Letter template", level=1)).to_be_visible()
+    check_accessibility(page, "letter: choose the letter template")
     page.get_by_label("Short health check letter").check()
-    page.get_by_role("button", name="Change the style").click()
+    page.get_by_role("button", name="Use this template").click()
+    expect(
+        page.get_by_text("The letter will be written from “Short health check letter”")
+    ).to_be_visible()
+    expect(page.locator("#letter-shape")).to_contain_text("Short health check letter")
     expect(page.get_by_role("heading", name=re.compile("The cases we reviewed"))).to_be_visible()
     with page.expect_download() as draft:
         page.get_by_role("link", name="Draft letter (PDF)").click()

@@ -182,7 +182,8 @@ def test_exports_are_a_real_word_table_and_a_spreadsheet(world, issued) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][:3] == ("Recommendation or area", "Finding", "Action")
-    assert rows[4][2] == "'=HYPERLINK(bad)"  # never a formula
+    assert rows[4][2] == "=HYPERLINK(bad)"  # as typed, with no apostrophe shown
+    assert sheet.cell(row=5, column=3).data_type == "s"  # a text cell: never a formula
 
 
 def test_weekly_reminder_emails_the_host_lead_what_is_due_or_overdue(world, issued) -> None:
@@ -207,3 +208,56 @@ def test_weekly_reminder_emails_the_host_lead_what_is_due_or_overdue(world, issu
     assert "Due this week" in message.body and "OVERDUE: Already overdue" in message.body
     assert "Not yet due" not in message.body and "Done already" not in message.body
     assert f"https://x.example/reviews/{world.review.pk}/action-plan/" in message.body
+
+
+def _styles_xml(content: bytes) -> str:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml").decode()
+
+
+def test_the_word_action_plan_is_a4_in_british_english_with_black_headings(world, issued) -> None:
+    """Read back with python-docx and from the file's own XML, as Word would read it."""
+    import re
+    import zipfile
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import RGBColor
+
+    first, _ = issued
+    _add(world, first, due=dt.date(2027, 3, 31), what="Organise the programme")
+    content = (
+        world.client("host_staff")
+        .get(
+            reverse("improvement:action-plan-export", kwargs={"pk": world.review.pk, "fmt": "docx"})
+        )
+        .content
+    )
+    document = Document(io.BytesIO(content))
+    for section in document.sections:
+        # A4 landscape, for the wide table: 29.7 by 21.0 cm (US Letter is 27.94 by 21.59).
+        assert round(section.page_width.cm, 1) == 29.7
+        assert round(section.page_height.cm, 1) == 21.0
+        assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert document.core_properties.language == "en-GB"
+    styles = _styles_xml(content)
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)
+    assert 'w:lang w:val="en-GB"' in defaults
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    for name in archive.namelist():
+        if name.endswith(".xml"):
+            assert not re.search(
+                r'<w:(lang|themeFontLang)[^>]*"en-US"', archive.read(name).decode()
+            )
+    # Headings in the text's font and in black, no theme colour or theme font to override them.
+    normal = document.styles["Normal"].font.name
+    for name in ("Title", "Heading 1", "Heading 2"):
+        font = document.styles[name].font
+        assert font.color.rgb == RGBColor(0, 0, 0) and font.color.theme_color is None
+        assert font.name == normal == "Arial"
+        style_xml = re.search(rf'w:styleId="{name.replace(" ", "")}".*?</w:style>', styles, re.S)
+        assert "w:asciiTheme" not in style_xml.group(0)
+        assert "w:themeColor" not in style_xml.group(0)
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(run.font.color.rgb is None for p in headings for run in p.runs)

@@ -142,7 +142,8 @@ def build_seed_002_review() -> tuple[Review, dict[str, object]]:
             if day < 28
             else [Session.Kind.FEEDBACK_PRESENTATION]
         )
-        for hour, kind in enumerate(kinds, start=9):
+        # Whole days, as the seed's were (a day that fits in a morning counts half).
+        for hour, kind in zip((9, 11, 14), kinds, strict=False):
             Session.objects.create(
                 review=review,
                 day=review_day,

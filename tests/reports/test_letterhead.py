@@ -69,4 +69,5 @@ def test_a_letterhead_without_the_new_items_prints_as_before(world):
     assert "Textphone" not in text and "Email " not in text
     assert "Telephone 01632 960123" in text and "https://www.testshire.example" in text
     doc = Document(io.BytesIO(letter_docx(composed)))
-    assert not doc.sections[0].different_first_page_header_footer
+    first_footer = [p.text for p in doc.sections[0].first_page_footer.paragraphs]
+    assert first_footer == ["Page 1 of 1"]  # no footer line: only the page number

@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from audits.models import AnnexFigures, Case
 from core.retention import PURGERS
-from reports.models import Comment, Letter, LetterDownload, LetterVersion, SectionEdit
+from reports.models import (
+    Comment,
+    Letter,
+    LetterDownload,
+    LetterTemplate,
+    LetterVersion,
+    SectionEdit,
+)
 from reports.render import compose_letter
 from reviews.fieldwork.models import Finding
 from reviews.setup.models import Framework, Kloe, Review
@@ -184,26 +191,32 @@ def test_share_comment_reply_issue_download_and_a_second_version(world, settings
     assert review.letter_issued_at == first_issued  # the retention clock starts at the first issue
 
 
-def test_the_style_can_be_changed_to_a_health_check_letter(world):
+def test_the_letter_can_be_written_from_the_health_check_template(world):
     review = world.review
     _agreed(review, "Clear thresholds.", is_key_headline=True)
     _agreed(review, "Timely screening in the MASH.")
     lead = world.client("lead_reviewer")
-    assert lead.post(_url("letter-style", review), {"style": "health_check"}).status_code == 302
+    health_check = LetterTemplate.objects.get(is_shipped=True, key="health-check")
+    page = lead.get(_url("letter-template", review))
+    assert health_check.name in page.content.decode()
+    response = lead.post(_url("letter-template", review), {"template": health_check.pk})
+    assert response.status_code == 302
     composed = compose_letter(review)
-    assert [s.title for s in composed.sections] == [
-        "Opening",
-        "What you asked us to do",
-        "Key headlines",
-        "Strengths",
-        "The cases we reviewed",
-        "Next steps",
+    assert [s.full_title for s in composed.body if s.heading_shown] == [
+        "1. What you asked us to do",
+        "2. Key headlines",
+        "3. Strengths",
+        "4. Next steps",
     ]
-    assert "A health check is a short review" in composed.section("cases").text
     assert "- Clear thresholds." in composed.section("headlines").text
     assert "Timely screening in the MASH." in composed.section("strengths").text
-    assert lead.post(_url("letter-style", review), {"style": "nonsense"}).status_code == 302
-    assert Letter.objects.get().style == "health_check"
+    assert "is a short review" in composed.section("limits").text
+    refused = lead.post(_url("letter-template", review), {"template": "nonsense"})
+    assert refused.status_code == 200
+    assert "Choose one of the letter templates" in refused.content.decode()
+    letter = Letter.objects.get()
+    assert letter.source == health_check
+    assert letter.template.sections.count() == health_check.sections.count()
 
 
 def test_the_letter_page_query_count_does_not_grow_with_the_review(world):

@@ -467,3 +467,80 @@ def test_a_mail_server_that_is_down_does_not_undo_or_hide_a_saved_session(
     )
     assert response.status_code == 302
     assert Session.objects.filter(title="Focus group with MASH social workers").exists()
+
+
+LONG_LINK = (
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ2ZTk5YzctYjA4Ny00ZTQ3LWI4ZjQtMjVm"
+    "ZmE3ZDQ3YzE3%40thread.v2/0?context=%7b%22Tid%22%3a%22b5d1e3f2-9a4c%22%2c%22Oid%22%3a%2277a9e"
+    "4f0c-2b1%22%7d%7d"
+)
+LONG_TITLE = (
+    "Multi-agency strategy discussion walkthrough with the police, health visiting, school nurses, "
+    "early help, the MASH managers and the independent reviewing officers, and a look at the records"
+    " kept here."
+)
+
+
+def _words(pdf: bytes, tmp_path) -> tuple[float, list[tuple[str, float, float]]]:
+    """The page width and each word with its left and right edge, as poppler's pdftotext reads
+    them (an independent reader: what a person sees on the page)."""
+    import re
+    import subprocess
+
+    path = tmp_path / "timetable.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
+    words = [
+        (text, float(x_min), float(x_max))
+        for x_min, x_max, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            html,
+        )
+    ]
+    return width, words
+
+
+def test_a_long_place_and_title_wrap_and_keep_every_column_on_the_page(world, tmp_path) -> None:
+    import subprocess
+
+    assert len(LONG_LINK) == len(LONG_TITLE) == 200
+    session = _session(
+        world.review,
+        dt.date(2026, 11, 17),
+        (9, 0),
+        (10, 0),
+        title=LONG_TITLE,
+        reviewers=[world.people["reviewer"]],
+    )
+    Session.objects.filter(pk=session.pk).update(place=LONG_LINK, online_link=LONG_LINK)
+    response = world.client("host_lead").get(
+        reverse("reviews:timetable-pdf", args=[world.review.pk])
+    )
+    width, words = _words(response.content, tmp_path)
+    texts = [w[0] for w in words]
+    reviewer = world.people["reviewer"].full_name
+    assert "Who" in texts  # the last column's header is on the page
+    for part in reviewer.split():
+        assert part in texts
+    # Nothing runs off the right-hand edge (A4: 595 points), nor past the 18 mm margin.
+    margin = 18 * 72 / 25.4
+    assert max(x_max for _, _, x_max in words) <= width - margin + 1
+    # The link is wrapped inside its cell, between the "Where" and "Who" headers, over several lines.
+    where = next(x_min for text, x_min, _ in words if text == "Where")
+    who = next(x_min for text, x_min, _ in words if text == "Who")
+    link = [w for w in words if "%" in w[0] or "teams.microsoft" in w[0]]
+    assert len(link) >= 5
+    assert all(where - 1 <= x_min and x_max <= who for _, x_min, x_max in link)
+    assert "".join(w[0] for w in words).count("meetup-join") == 1
+    # Read as plain text laid out as on the page, no line is wider than the page's ~100 columns.
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "timetable.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert max(len(line) for line in layout.splitlines()) <= 105
+    assert sum("%" in line for line in layout.splitlines()) >= 5

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -87,9 +88,11 @@ def test_the_csv_holds_the_filtered_records_and_its_download_is_recorded(world) 
     response = world.client("coordinator").get(
         reverse("reviews:review-trail-csv", args=[world.review.pk]), {"person": "alice"}
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["alice@example.org"]
     assert rows[1][2] == "Team membership changed"
+    assert rows[1][8] == "{}"  # no detail: still JSON
+    assert response.content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     assert (
         Event.objects.filter(action=Event.Action.TRAIL_EXPORTED, review_id=world.review.pk).count()
         == 1
@@ -118,3 +121,20 @@ def test_the_trail_page_query_count_does_not_grow_with_records(world) -> None:
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_csv_detail_column_is_json_any_program_can_read(world) -> None:
+    detail = {"change": "edited", "title": "Front door – café", "fields": ["title"], "n": 2}
+    record(
+        action=Event.Action.TEAM_CHANGED,
+        actor_email="alice@example.org",
+        review_id=world.review.pk,
+        detail=detail,
+    )
+    response = world.client("coordinator").get(
+        reverse("reviews:review-trail-csv", args=[world.review.pk]), {"person": "alice"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][8] == "detail"
+    assert json.loads(rows[1][8]) == detail  # not a Python repr ('...', True, None)
+    assert "Front door – café" in rows[1][8]

@@ -113,7 +113,7 @@ def test_superuser_exports_the_trail_as_csv_with_formulas_neutralised(world, adm
             "_selected_action": list(Event.objects.values_list("pk", flat=True)),
         },
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["when (UTC)", "who", "action"]
     assert [r[1] for r in rows if "HYPERLINK" in r[1]] == ["'=HYPERLINK(evil)"]
     assert _count(Event.Action.TRAIL_EXPORTED) == 1

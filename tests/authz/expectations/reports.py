@@ -16,7 +16,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from reports.models import Comment, Letter, LetterVersion
+from reports.models import Comment, Letter, LetterTemplate, LetterVersion
 from reviews.setup.models import Review
 from tests.authz.expect import (
     FORBIDDEN,
@@ -39,6 +39,7 @@ DRAFT = review_page(allowed=TEAM)
 LEAD = review_page(allowed=("lead_reviewer",))
 LEAD_ACTION = review_page(allowed=("lead_reviewer",), ok=REDIRECT)
 HISTORY = review_page(allowed=("coordinator", "lead_reviewer"))
+CHOOSE = HISTORY
 EVERYONE = review_page(allowed=ON_REVIEW)
 
 
@@ -68,7 +69,7 @@ def _version(world, review):
     version = LetterVersion(
         letter=letter,
         number=1,
-        style=letter.style,
+        template_name="Peer challenge letter",
         issued_at=timezone.now(),
         # The files' real fingerprints: a download checks them (a mismatch is refused).
         pdf_sha256=hashlib.sha256(b"%PDF-1.7 issued").hexdigest(),
@@ -92,6 +93,37 @@ LETTERHEAD = statuses(
 )
 
 
+COORDINATORS = statuses(FORBIDDEN, anonymous=REDIRECT, coordinator=OK)
+SIGNED_IN_GET_ONLY = statuses(NOT_ALLOWED, anonymous=REDIRECT)
+
+
+def _shipped_template(world, review):
+    return {"pk": LetterTemplate.objects.get(is_shipped=True, key="peer-challenge").pk}
+
+
+def _own_template(world, review):
+    """A copy kept by the lead organisation (whose coordinator is on the review)."""
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
+    copy = shipped.copy(
+        name="Eastvale letter", organisation=world.lead_org, is_shipped=False, key=""
+    )
+    return {"pk": copy.pk}
+
+
+def _signed_template(world, review):
+    """An organisation's template with a signature image (a real PNG)."""
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 10), "navy").save(image, "PNG")
+    shipped = LetterTemplate.objects.get(is_shipped=True, key="plain")
+    copy = shipped.copy(name="Signed", organisation=world.lead_org, is_shipped=False, key="")
+    copy.signature.save("signature.png", ContentFile(image.getvalue()))
+    return {"pk": copy.pk}
+
+
 def _organisation(world, review):
     """The lead organisation, whose coordinator is on ``review``; for ``other_review`` (same lead
     organisation), the other authority, which nobody asking is a coordinator of."""
@@ -102,7 +134,12 @@ def _organisation(world, review):
 
 EXPECTATIONS = {
     "reports:letter": Expect(get=DRAFT, post=POST_ONLY, kwargs=_review, scoped=True),
-    "reports:letter-style": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    # The letter's own structure and date: the lead reviewer (an empty form: 200 with its errors).
+    "reports:letter-start": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    "reports:letter-structure": Expect(get=LEAD, post=LEAD, kwargs=_review, scoped=True),
+    "reports:letter-date": Expect(get=LEAD, post=LEAD, kwargs=_review, scoped=True),
+    # Which template the letter is written from: the coordinator and the lead reviewer.
+    "reports:letter-template": Expect(get=CHOOSE, post=CHOOSE, kwargs=_review, scoped=True),
     # An empty form comes back with its errors (200) for the lead reviewer.
     "reports:section-edit": Expect(get=LEAD, post=LEAD, kwargs=_section, scoped=True),
     "reports:section-reset": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_section, scoped=True),
@@ -136,7 +173,21 @@ EXPECTATIONS = {
         kwargs=_review,
         scoped=True,
     ),
+    # No signature image on the letter's template: 404 for those who read the draft.
+    "reports:signature": Expect(
+        get=review_page(allowed=TEAM, ok=NOT_FOUND), post=POST_ONLY, kwargs=_review, scoped=True
+    ),
     "reports:letterhead": Expect(
         get=LETTERHEAD, post=LETTERHEAD, kwargs=_organisation, scoped=True
+    ),
+    # The library of letter templates: coordinators; only their organisation's own can change.
+    "reports:template-list": Expect(get=COORDINATORS, post=SIGNED_IN_GET_ONLY),
+    "reports:template-detail": Expect(
+        get=COORDINATORS, post=SIGNED_IN_GET_ONLY, kwargs=_shipped_template
+    ),
+    "reports:template-copy": Expect(get=COORDINATORS, post=COORDINATORS, kwargs=_shipped_template),
+    "reports:template-edit": Expect(get=COORDINATORS, post=COORDINATORS, kwargs=_own_template),
+    "reports:template-signature": Expect(
+        get=COORDINATORS, post=SIGNED_IN_GET_ONLY, kwargs=_signed_template
     ),
 }

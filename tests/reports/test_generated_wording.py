@@ -1,0 +1,18 @@
+"""Generated sentences that read right whatever the review's data (issue 18: never "rests on on")."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports import catalogue
+from reports.render import compose_letter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_limits_of_a_short_review_read_right_without_days_or_cases(world) -> None:
+    data = compose_letter(world.review).data
+    assert not data.days and not data.cases_audited
+    text = catalogue.limits(data, False)
+    assert " on on " not in text
+    assert "What we say here rests on a limited number of conversations, so" in text

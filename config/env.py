@@ -151,7 +151,8 @@ def env_default_storage(name: str, default: str) -> dict[str, Any]:
     if kind not in _STORAGE_KINDS:
         raise ImproperlyConfigured(f"{name}: expected filesystem or s3, got {kind!r}.")
     if kind == "filesystem":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # under MEDIA_ROOT
+        # Under MEDIA_ROOT; each file written in full before it takes its name (core/storage.py).
+        return {"BACKEND": "core.storage.AtomicFileSystemStorage"}
     try:
         import storages.backends.s3  # noqa: F401
     except ImportError:
@@ -177,3 +178,45 @@ def env_default_storage(name: str, default: str) -> dict[str, Any]:
         if value:
             options[option] = value
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def database_timeouts(
+    config: dict[str, Any],
+    *,
+    connect: int,
+    statement: int,
+    lock: int,
+    idle_in_transaction: int,
+) -> dict[str, Any]:
+    """The database settings with their timeouts (seconds; 0 switches one off), so that one stuck
+    request, one long lock or one half-open connection cannot stop the whole site.
+
+    PostgreSQL: ``connect_timeout`` and TCP keepalives for the connection (a half-open connection is
+    noticed within about 30 seconds), and ``statement_timeout``, ``lock_timeout`` and
+    ``idle_in_transaction_session_timeout`` for the session (``options=-c ...``). SQLite has a busy
+    timeout only: how long a write waits for another connection's lock (the lock timeout), and writes
+    take their lock when the transaction begins (``IMMEDIATE``), so that two writers queue instead of
+    one failing halfway.
+    """
+    config = {**config, "OPTIONS": dict(config.get("OPTIONS") or {})}
+    options = config["OPTIONS"]
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        options.setdefault("timeout", lock or 5)
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        return config
+    if connect:
+        options.setdefault("connect_timeout", connect)
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    session = [
+        f"-c {name}={seconds * 1000}"
+        for name, seconds in (
+            ("statement_timeout", statement),
+            ("lock_timeout", lock),
+            ("idle_in_transaction_session_timeout", idle_in_transaction),
+        )
+    ]
+    options["options"] = " ".join(filter(None, [options.get("options", ""), *session]))
+    return config

@@ -32,16 +32,37 @@ RESTORED_MESSAGE = (
     "You were signed out before your changes were saved. What you typed is shown below: "
     "check it, then save."
 )
+BUSY_MESSAGE = (
+    "Someone else was saving this at the same moment, so your changes were not saved. What you "
+    "typed is shown below: check it, then save again."
+)
+STORAGE_MESSAGE = (
+    "The service could not store files, so your changes were not saved. What you typed is shown "
+    "below: check it, then save again (any file must be chosen again)."
+)
+_MESSAGES = {"timeout": RESTORED_MESSAGE, "busy": BUSY_MESSAGE, "storage": STORAGE_MESSAGE}
 
 
-def stash(request: HttpRequest, *, user_pk: int, path: str, post: QueryDict) -> None:
-    fields = {
+def kept_fields(post: QueryDict) -> dict[str, list[str]]:
+    """The fields of a POST worth keeping for the person: never passwords, tokens or codes."""
+    return {
         name: post.getlist(name) for name in post if not any(part in name.lower() for part in _SKIP)
     }
+
+
+def stash(
+    request: HttpRequest, *, user_pk: int, path: str, post: QueryDict, reason: str = "timeout"
+) -> None:
+    """Keep the text fields of ``post`` for this person's next GET of ``path``. ``reason``: why it
+    was not saved (``timeout``: signed out; ``busy``: the database was busy; ``storage``: files
+    could not be stored; see core.middleware)."""
+    fields = kept_fields(post)
     if not fields:
         return
     payload = signing.dumps(
-        {"user": user_pk, "path": path, "fields": fields}, salt=_SALT, compress=True
+        {"user": user_pk, "path": path, "fields": fields, "reason": reason},
+        salt=_SALT,
+        compress=True,
     )
     request.session[STASH_KEY] = payload
 
@@ -85,7 +106,7 @@ def bound_data(request: HttpRequest) -> QueryDict | None:
         restored = QueryDict(mutable=True)
         for name, values in data["fields"].items():
             restored.setlist(name, values)
-        messages.info(request, RESTORED_MESSAGE)
+        messages.info(request, _MESSAGES.get(data.get("reason", "timeout"), RESTORED_MESSAGE))
     request._restored_data = restored  # type: ignore[attr-defined]  # cached for this request only
     return restored
 

@@ -420,3 +420,10 @@ class TemplateChoiceForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates
+
+
+class IssueForm(forms.Form):
+    """The issue button's form: the number of the latest version the page showed (0: none), so that a
+    second press, a second lead reviewer or a retry issues nothing twice (``services.issue``)."""
+
+    based_on = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)

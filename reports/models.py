@@ -478,7 +478,7 @@ class LetterDownload(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file_format = models.CharField(max_length=4)
+    file_format = models.CharField(max_length=12)  # pdf, docx, pptx, slides-pdf
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

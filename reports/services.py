@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
@@ -30,7 +34,7 @@ from reports.models import (
     SectionRevision,
     text_hash,
 )
-from reports.render import compose_letter, letter_docx, letter_pdf
+from reports.render import ComposedLetter, compose_letter, letter_docx, letter_pdf
 from reports.slides import build_deck, deck_pdf, deck_pptx
 from reports.structure import default_template
 from reviews.setup.models import Membership, Review, Role
@@ -248,80 +252,244 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def freeze_version(
-    *, review: Review, user: User | None, issued_at: dt.datetime | None = None
-) -> LetterVersion:
-    """Render the letter as it is now and store it as the next version (PDF, Word, SHA-256, the
-    sections' text and the annex). The caller holds the transaction."""
-    letter = letter_for_update(review)
-    number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    when = issued_at or timezone.now()
+class AlreadyIssued(Exception):
+    """Nothing new was issued: ``version`` is the latest issued version. ``unchanged``: the letter
+    is word for word that version; otherwise someone issued it since the page was shown (a second
+    press, a second lead reviewer, a retry after an error that in fact succeeded)."""
+
+    def __init__(self, version: LetterVersion, *, unchanged: bool) -> None:
+        super().__init__(f"version {version.number} already issued")
+        self.version = version
+        self.unchanged = unchanged
+
+
+def _comparable(content: dict[str, Any]) -> Any:
+    """The content as the version's JSON field keeps it, so that the two compare."""
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+@dataclass
+class _Rendered:
+    number: int
+    when: dt.datetime
+    template_name: str
+    content: dict[str, Any]
+    pdf: bytes
+    docx: bytes
+    pptx: bytes
+    slides_pdf: bytes
+
+
+def _compose(review: Review, letter: Letter, *, number: int, when: dt.datetime) -> ComposedLetter:
     composed = compose_letter(review, letter=letter, when=timezone.localdate(when))
     composed.version_number = number
-    pdf = letter_pdf(composed)
-    docx = letter_docx(composed)
-    deck = build_deck(composed)
-    pptx, slides_pdf = deck_pptx(deck), deck_pdf(deck)
+    return composed
+
+
+def _render(composed: ComposedLetter, *, number: int, when: dt.datetime) -> _Rendered:
+    deck = build_deck(composed)  # the presentation, issued with the letter
+    return _Rendered(
+        number=number,
+        when=when,
+        template_name=composed.template.name,
+        content=composed.content(),
+        pdf=letter_pdf(composed),
+        docx=letter_docx(composed),
+        pptx=deck_pptx(deck),
+        slides_pdf=deck_pdf(deck),
+    )
+
+
+def _store(
+    review: Review, letter: Letter, rendered: _Rendered, user: User | None, written: list[str]
+) -> LetterVersion:
+    """Write the files, then the row that names them (the caller holds the transaction and the
+    letter's lock). ``written``: the files' names, for the caller to remove if the transaction does
+    not commit; no row is ever committed without its files."""
     version = LetterVersion(
         letter=letter,
-        number=number,
-        template_name=composed.template.name,
-        issued_at=when,
+        number=rendered.number,
+        template_name=rendered.template_name,
+        issued_at=rendered.when,
         issued_by=user,
-        pdf_sha256=_sha256(pdf),
-        pdf_size=len(pdf),
-        docx_sha256=_sha256(docx),
-        docx_size=len(docx),
-        pptx_sha256=_sha256(pptx),
-        slides_pdf_sha256=_sha256(slides_pdf),
-        content=composed.content(),
+        pdf_sha256=_sha256(rendered.pdf),
+        pdf_size=len(rendered.pdf),
+        docx_sha256=_sha256(rendered.docx),
+        docx_size=len(rendered.docx),
+        pptx_sha256=_sha256(rendered.pptx),
+        slides_pdf_sha256=_sha256(rendered.slides_pdf),
+        content=rendered.content,
     )
-    slug = f"feedback-letter-v{number}"
-    version.pdf.save(f"{slug}.pdf", ContentFile(pdf), save=False)
-    version.docx.save(f"{slug}.docx", ContentFile(docx), save=False)
-    version.pptx.save(f"feedback-presentation-v{number}.pptx", ContentFile(pptx), save=False)
+    slug = f"feedback-letter-v{rendered.number}"
+    version.pdf.save(f"{slug}.pdf", ContentFile(rendered.pdf), save=False)
+    written.append(version.pdf.name)
+    version.docx.save(f"{slug}.docx", ContentFile(rendered.docx), save=False)
+    written.append(version.docx.name)
+    number = rendered.number
+    version.pptx.save(
+        f"feedback-presentation-v{number}.pptx", ContentFile(rendered.pptx), save=False
+    )
+    written.append(version.pptx.name)
     version.slides_pdf.save(
-        f"feedback-presentation-v{number}.pdf", ContentFile(slides_pdf), save=False
+        f"feedback-presentation-v{number}.pdf", ContentFile(rendered.slides_pdf), save=False
     )
+    written.append(version.slides_pdf.name)
     version.save()
     Review.objects.filter(pk=review.pk).update(
         status=Review.Status.ISSUED, version=F("version") + 1
     )
-    Review.objects.filter(pk=review.pk, letter_issued_at__isnull=True).update(letter_issued_at=when)
+    Review.objects.filter(pk=review.pk, letter_issued_at__isnull=True).update(
+        letter_issued_at=rendered.when
+    )
     return version
 
 
-def issue(*, review: Review, user: User, request: HttpRequest) -> LetterVersion:
+def _remove(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # left for `manage.py letter_files --remove-unreferenced`
+            logger.warning("Could not remove %s after a failed issue", name)
+
+
+def freeze_version(
+    *, review: Review, user: User | None, issued_at: dt.datetime | None = None
+) -> LetterVersion:
+    """Render the letter as it is now and store it as the next version (PDF, Word, SHA-256, the
+    sections' text and the annex). The caller holds the transaction; if it fails here, the files
+    written are removed (if it rolls back later, `manage.py letter_files` finds them)."""
+    letter = letter_for_update(review)
+    number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    when = issued_at or timezone.now()
+    composed = _compose(review, letter, number=number, when=when)
+    rendered = _render(composed, number=number, when=when)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _store(review, letter, rendered, user, written)
+    except BaseException:
+        _remove(written)
+        raise
+
+
+def issue(
+    *, review: Review, user: User, request: HttpRequest, based_on: int | None = None
+) -> LetterVersion:
     """Freeze the letter as the next version: render PDF and Word, store them with their SHA-256.
+
+    Idempotent: ``based_on`` is the latest version number the person's page showed (the issue form
+    carries it); if another version has been issued since, or the letter is word for word the latest
+    version, nothing is issued (``AlreadyIssued``). The files are rendered first, outside any lock
+    (it takes seconds); then, with the letter locked, the check is made again and the files and the
+    row are written in one transaction, the files removed if it does not commit.
 
     An issued version is never changed; a later change to the letter is issued as a new version.
     """
-    with transaction.atomic():
-        before = Review.objects.values_list("status", flat=True).get(pk=review.pk)
-        version = freeze_version(review=review, user=user)
-        if before != Review.Status.ISSUED:
-            record_status_change(
-                review=review, old=before, new=Review.Status.ISSUED, user=user, request=request
+    Letter.objects.get_or_create(review=review)
+    letter = Letter.objects.get(review=review)
+    latest = letter.versions.select_related("issued_by").first()
+    latest_number = latest.number if latest else 0
+    if latest is not None and based_on is not None and based_on != latest_number:
+        raise AlreadyIssued(latest, unchanged=False)
+    number, when = latest_number + 1, timezone.now()
+    composed = _compose(review, letter, number=number, when=when)
+    if latest is not None and latest.content == _comparable(composed.content()):
+        raise AlreadyIssued(latest, unchanged=True)
+    rendered = _render(composed, number=number, when=when)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            letter = letter_for_update(review)
+            now_latest = letter.versions.select_related("issued_by").first()
+            if now_latest is not None and now_latest.number != latest_number:
+                raise AlreadyIssued(now_latest, unchanged=False)
+            before = Review.objects.values_list("status", flat=True).get(pk=review.pk)
+            version = _store(review, letter, rendered, user, written)
+            if before != Review.Status.ISSUED:
+                record_status_change(
+                    review=review, old=before, new=Review.Status.ISSUED, user=user, request=request
+                )
+            record(
+                action=Event.Action.LETTER_ISSUED,
+                request=request,
+                obj=version,
+                review_id=review.pk,
+                detail={
+                    "version": version.number,
+                    "pdf_sha256": version.pdf_sha256,
+                    "docx_sha256": version.docx_sha256,
+                },
             )
-        record(
-            action=Event.Action.LETTER_ISSUED,
-            request=request,
-            obj=version,
-            review_id=review.pk,
-            detail={
-                "version": version.number,
-                "pdf_sha256": version.pdf_sha256,
-                "docx_sha256": version.docx_sha256,
-            },
-        )
-        url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
-        send_email(  # queued in the change's transaction, sent after commit (core.email)
-            template="reports/email/issued",
-            context={"review": review, "url": url, "version": version, "by": user},
-            to=_host_lead_emails(review),
-            about=version,
-        )
+            url = request.build_absolute_uri(reverse("reports:versions", kwargs={"pk": review.pk}))
+            send_email(  # queued in the change's transaction, sent after commit (core.email)
+                template="reports/email/issued",
+                context={"review": review, "url": url, "version": version, "by": user},
+                to=_host_lead_emails(review),
+                about=version,
+            )
+    except BaseException:
+        _remove(written)
+        raise
     return version
+
+
+class FileRefused(Exception):
+    """An issued letter's stored file is missing or is not the file issued (its SHA-256 differs)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_issued_file(
+    *, version: LetterVersion, file_format: str, user: User, request: HttpRequest
+) -> bytes:
+    """The stored file (``file_format``: "pdf" or "docx" of the letter, "pptx" or "slides-pdf" of
+    the presentation) of an issued version, checked against the SHA-256 taken when it was issued.
+    A missing file or one that differs is never served: ``FileRefused``, written to the audit trail
+    (the coordinator and the lead reviewer see it on the issued letters' page) and to the log."""
+    stored, expected = {
+        "pdf": (version.pdf, version.pdf_sha256),
+        "docx": (version.docx, version.docx_sha256),
+        "pptx": (version.pptx, version.pptx_sha256),
+        "slides-pdf": (version.slides_pdf, version.slides_pdf_sha256),
+    }[file_format]
+    reason = ""
+    data = b""
+    try:
+        with stored.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        reason = "missing"
+    if not reason and _sha256(data) != expected:
+        reason = "not as issued"
+    if not reason:
+        return data
+    logger.error(
+        "Refused %s of version %s of review %s: %s (%s, %d bytes)",
+        file_format,
+        version.number,
+        version.letter.review_id,
+        reason,
+        stored.name,
+        len(data),
+    )
+    record(
+        action=Event.Action.LETTER_FILE_REFUSED,
+        request=request,
+        actor=user,
+        obj=version,
+        review_id=version.letter.review_id,
+        detail={
+            "version": version.number,
+            "format": file_format,
+            "reason": reason,
+            "expected_sha256": expected,
+            "found_sha256": _sha256(data) if data else "",
+            "found_size": len(data),
+        },
+    )
+    raise FileRefused(reason)
 
 
 def record_download(

@@ -11,6 +11,7 @@ contact details, named officers, logo, first-page footer and default signatory (
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +19,11 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import LetterheadForm
@@ -32,6 +36,7 @@ from core.versioning import StaleEdit, rebind_conflict
 from reports import services, template_services
 from reports.forms import (
     CommentForm,
+    IssueForm,
     LetterDateForm,
     ReplyForm,
     ResetForm,
@@ -530,15 +535,39 @@ def comment_reply(request: AuthenticatedHttpRequest, pk: int, comment: int) -> H
 @require_POST
 def issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "issue_letter")
-    version = services.issue(review=review, user=request.user, request=request)
+    form = IssueForm(request.POST)
+    based_on = form.cleaned_data["based_on"] if form.is_valid() else None
+    versions_url = reverse("reports:versions", kwargs={"pk": review.pk})
+    try:
+        version = services.issue(
+            review=review, user=request.user, request=request, based_on=based_on
+        )
+    except services.AlreadyIssued as already:
+        latest = already.version
+        by = latest.issued_by.full_name if latest.issued_by else "a former user"
+        when = date_format(timezone.localtime(latest.issued_at), "j F Y H:i")
+        if already.unchanged:
+            messages.info(
+                request,
+                f"Nothing new was issued: the letter has not changed since version "
+                f"{latest.number} (issued {when} by {by}).",
+            )
+        else:
+            messages.warning(
+                request,
+                f"Nothing new was issued: version {latest.number} was issued {when} by {by} while "
+                f"you were on the letter's page. Check it; if the letter has changed since, issue "
+                f"again from the letter's page.",
+            )
+        return redirect(versions_url)
     emails = deliveries_about(version)
     messages.success(
         request,
-        f"Version {version.number} of the letter has been issued: the PDF and Word files are "
-        f"stored and will not change. The email to tell the host lead contact is "
+        f"Version {version.number} of the letter has been issued: the PDF and Word files and "
+        f"the presentation are stored and will not change. The email to tell the host lead contact is "
         f"{Queued.describe(len(emails))}.",
     )
-    return redirect(reverse("reports:versions", kwargs={"pk": review.pk}))
+    return redirect(versions_url)
 
 
 @require_safe
@@ -547,37 +576,51 @@ def versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rights = rights_for(request.user, review)
     items = list(LetterVersion.objects.filter(letter__review=review).select_related("issued_by"))
     downloads = []
+    refused = []
     if rights["view_trail"]:
         downloads = list(
             LetterDownload.objects.filter(version__letter__review=review).select_related(
                 "user", "version"
             )[:200]
         )
+        # Stored files that were refused (missing, or not as issued): the coordinator and the lead
+        # reviewer must restore them from the backup (docs/deploy.md, "Backups").
+        refused = list(
+            Event.objects.filter(
+                review_id=review.pk, action=Event.Action.LETTER_FILE_REFUSED
+            ).order_by("-at")[:50]
+        )
     return render(
         request,
         "reports/versions.html",
-        review_context(request, review, versions=items, downloads=downloads),
+        review_context(request, review, versions=items, downloads=downloads, refused=refused),
     )
 
 
 @require_safe
 def version_download(
     request: AuthenticatedHttpRequest, pk: int, number: int, fmt: str
-) -> FileResponse:
+) -> HttpResponseBase:
     review = get_review_for(request.user, pk, "download_letter")
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format")
     version = get_object_or_404(
         LetterVersion.objects.select_related("letter"), letter__review=review, number=number
     )
-    stored = version.pdf if fmt == "pdf" else version.docx
     try:
-        handle = stored.open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404("The stored file is missing") from error
+        data = services.read_issued_file(
+            version=version, file_format=fmt, user=request.user, request=request
+        )
+    except services.FileRefused as refused:
+        return render(
+            request,
+            "reports/version_refused.html",
+            review_context(request, review, version=version, fmt=fmt, reason=refused.reason),
+            status=404 if refused.reason == "missing" else 409,
+        )
     services.record_download(version=version, file_format=fmt, user=request.user, request=request)
     return FileResponse(
-        handle,
+        io.BytesIO(data),
         as_attachment=True,
         filename=_filename(review, f"feedback-letter-v{version.number}", fmt),
         content_type=CONTENT_TYPES[fmt],
@@ -587,7 +630,7 @@ def version_download(
 @require_safe
 def version_presentation(
     request: AuthenticatedHttpRequest, pk: int, number: int, fmt: str
-) -> FileResponse:
+) -> HttpResponseBase:
     """The feedback presentation as issued with a version (PowerPoint or PDF); the download
     recorded as the letter's are. A version issued before presentations were stored has none: 404."""
     review = get_review_for(request.user, pk, "download_letter")
@@ -599,13 +642,21 @@ def version_presentation(
     stored = version.pptx if fmt == "pptx" else version.slides_pdf
     if not stored:
         raise Http404("This version has no stored presentation")
-    try:
-        handle = stored.open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404("The stored file is missing") from error
-    services.record_download(version=version, file_format=fmt, user=request.user, request=request)
+    which = "pptx" if fmt == "pptx" else "slides-pdf"
+    try:  # checked against its SHA-256, as the letter's files are
+        data = services.read_issued_file(
+            version=version, file_format=which, user=request.user, request=request
+        )
+    except services.FileRefused as refused:
+        return render(
+            request,
+            "reports/version_refused.html",
+            review_context(request, review, version=version, fmt=fmt, reason=refused.reason),
+            status=404 if refused.reason == "missing" else 409,
+        )
+    services.record_download(version=version, file_format=which, user=request.user, request=request)
     return FileResponse(
-        handle,
+        io.BytesIO(data),
         as_attachment=True,
         filename=_filename(review, f"feedback-presentation-v{version.number}", fmt),
         content_type=SLIDE_TYPES[fmt],

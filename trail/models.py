@@ -43,6 +43,11 @@ class Event(models.Model):
         LETTER_SECTION_CHANGED = "letter_section_changed", "Letter section changed"
         LETTER_ISSUED = "letter_issued", "Letter issued"
         LETTER_DOWNLOADED = "letter_downloaded", "Letter downloaded"
+        SAMPLE_CHANGED = "sample_changed", "Case sample changed"
+        LETTER_FILE_REFUSED = (
+            "letter_file_refused",
+            "Issued letter's file refused (missing, or not as issued)",
+        )
         DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
         DATA_EXPORTED = "data_exported", "Personal data exported"
         TRAIL_EXPORTED = "trail_exported", "Audit trail exported"

@@ -45,25 +45,21 @@ def start_audit(*, case: Case, user: User) -> CaseAudit:
 def _versioned_update(model, *, pk: int, version: int, user: User, values: dict[str, Any]) -> Any:
     """``core.versioning.update_versioned`` (the check and the write are one statement, so the
     database decides between two people saving at once), with the audits' policy on top: a refused
-    save is no conflict when the row already holds exactly these values, or when the person's own
-    latest save moved the version on (their page had not caught up yet); only someone else's work is
-    never overwritten. Returns the row as saved; raises ``StaleEdit`` with the row as someone else
-    left it (``.current``)."""
-    for _ in range(2):
+    save is no conflict when the row already holds exactly these values. Anything else saved since
+    the page's version is a conflict, the person's own save in another tab or window included (each
+    tab's page moves its own version on as it saves: ``partials/criterion_saved.html``). Returns the
+    row as saved; raises ``StaleEdit`` with the row as it now stands (``.current``)."""
+    with transaction.atomic():  # the change and its trail record, or neither
         try:
             update_versioned(model, pk=pk, version=version, values={**values, "updated_by": user})
         except StaleEdit:
             current = model.objects.select_related("updated_by").get(pk=pk)
             if all(getattr(current, k) == v for k, v in values.items()):
                 return current
-            if current.updated_by_id != user.pk:
-                break
-            version = current.version
-        else:
-            current = model.objects.select_related("updated_by").get(pk=pk)
-            _record_change(current, values=values, user=user)
-            return current
-    raise StaleEdit(current=current)
+            raise StaleEdit(current=current) from None
+        current = model.objects.select_related("updated_by").get(pk=pk)
+        _record_change(current, values=values, user=user)
+        return current
 
 
 def _record_change(obj: Any, *, values: dict[str, Any], user: User) -> None:

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from audits.models import Case, CaseAudit, CaseType, SampleDraw, SampleStatus
 from reviews.setup.models import Review, Role
+from trail.models import Event
+from trail.services import record
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -53,7 +55,7 @@ def draw_sample(
     Case.objects.filter(review=review).update(sample_status=SampleStatus.NOT_SAMPLED)
     Case.objects.filter(pk__in=drawn_ids).update(sample_status=SampleStatus.SAMPLED)
     Case.objects.filter(pk__in=reserved_ids).update(sample_status=SampleStatus.RESERVE)
-    return SampleDraw.objects.create(
+    draw = SampleDraw.objects.create(
         review=review,
         method=method,
         size=size if method == SampleDraw.Method.RANDOM else 0,
@@ -65,14 +67,35 @@ def draw_sample(
         reserved=[c.reference for c in reserved],
         drawn_by=user,
     )
+    _record(
+        review, user, "drawn", method=method, seed=seed, drawn=len(drawn), reserves=len(reserved)
+    )
+    return draw
 
 
-def set_sample_status(*, review: Review, case_ids: list[int], status: str) -> int:
+def _record(review: Review, user: User | None, change: str, **detail: object) -> None:
+    """The sample's changes go to the audit trail, in the same transaction as the change."""
+    record(
+        action=Event.Action.SAMPLE_CHANGED,
+        actor=user,
+        obj=review,
+        review_id=review.pk,
+        detail={"change": change, **detail},
+    )
+
+
+@transaction.atomic
+def set_sample_status(
+    *, review: Review, case_ids: list[int], status: str, user: User | None = None
+) -> int:
     """Pick cases by hand: into the sample, onto the reserve list, or out. Audited cases stay in."""
     cases = Case.objects.filter(review=review, pk__in=case_ids)
     if status != SampleStatus.SAMPLED:
         cases = cases.filter(audit__isnull=True)
-    return cases.update(sample_status=status)
+    changed = cases.update(sample_status=status)
+    if changed:
+        _record(review, user, "picked by hand", status=status, cases=changed)
+    return changed
 
 
 def auditors_of(review: Review) -> list[User]:
@@ -86,8 +109,12 @@ def auditors_of(review: Review) -> list[User]:
     )
 
 
-def assign_cases(*, review: Review, assignments: dict[int, int | None]) -> int:
-    """Assign sampled cases to auditors on the review: {case id: user id or None}."""
+@transaction.atomic
+def assign_cases(
+    *, review: Review, assignments: dict[int, int | None], user: User | None = None
+) -> int:
+    """Assign sampled cases to auditors on the review: {case id: user id or None}. One transaction
+    for every row with its trail record."""
     allowed = {u.pk for u in auditors_of(review)}
     changed = 0
     by_user: dict[int | None, list[int]] = defaultdict(list)
@@ -100,4 +127,6 @@ def assign_cases(*, review: Review, assignments: dict[int, int | None]) -> int:
             .exclude(assigned_to_id=user_id)
             .update(assigned_to_id=user_id, updated_at=timezone.now())
         )
+    if changed:
+        _record(review, user, "assigned", cases=changed)
     return changed

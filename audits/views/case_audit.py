@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,23 +216,27 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
         return _save_details_in_place(request, review, case, audit, tool)
     forms: dict[int, CriterionAnswerForm] = {}
     conflicts: dict[int, CriterionAnswer] = {}
-    for answer in audit.answers.all():
-        if f"c{answer.pk}-version" not in request.POST:
-            continue  # not on the page that was sent
-        form = _answer_form(answer, tool, bound_data(request))
-        if not form.is_valid():
-            forms[answer.pk] = form
-            continue
-        current, rebound = _save_answer_form(request, answer, tool, form)
-        if rebound is not None:
-            conflicts[answer.pk] = current
-            forms[answer.pk] = rebound
-    details_form = _details_form(audit, tool, bound_data(request))
-    details_conflict = None
-    details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
-    if details_form.is_valid():
-        current_audit, details_shown = _save_details_form(request, audit, tool, details_form)
-        details_conflict = current_audit if details_shown is not None else None
+    # One transaction for the whole page with its trail records: a failure halfway (the database,
+    # the trail) leaves nothing of it written. A criterion someone else saved is not written (its
+    # conflict is shown); the others are.
+    with transaction.atomic():
+        for answer in audit.answers.all():
+            if f"c{answer.pk}-version" not in request.POST:
+                continue  # not on the page that was sent
+            form = _answer_form(answer, tool, bound_data(request))
+            if not form.is_valid():
+                forms[answer.pk] = form
+                continue
+            current, rebound = _save_answer_form(request, answer, tool, form)
+            if rebound is not None:
+                conflicts[answer.pk] = current
+                forms[answer.pk] = rebound
+        details_form = _details_form(audit, tool, bound_data(request))
+        details_conflict = None
+        details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
+        if details_form.is_valid():
+            current_audit, details_shown = _save_details_form(request, audit, tool, details_form)
+            details_conflict = current_audit if details_shown is not None else None
     if forms or conflicts or details_shown is not None:
         for form in forms.values():
             form.is_valid()

@@ -130,7 +130,9 @@ def sample_pick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if action not in statuses or not ids:
         messages.error(request, "Select at least one case, then choose what to do with them.")
         return redirect("audits:case-list", pk=review.pk)
-    changed = set_sample_status(review=review, case_ids=ids, status=statuses[action])
+    changed = set_sample_status(
+        review=review, case_ids=ids, status=statuses[action], user=request.user
+    )
     messages.success(request, f"{changed} case{'s' if changed != 1 else ''} updated.")
     return redirect("audits:case-list", pk=review.pk)
 
@@ -142,6 +144,6 @@ def sample_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for key, value in request.POST.dict().items():  # each name's last value
         if key.startswith("assign-") and key[7:].isdigit():
             assignments[int(key[7:])] = int(value) if value.isdigit() else None
-    changed = assign_cases(review=review, assignments=assignments)
+    changed = assign_cases(review=review, assignments=assignments, user=request.user)
     messages.success(request, f"{changed} assignment{'s' if changed != 1 else ''} changed.")
     return redirect("audits:home", pk=review.pk)

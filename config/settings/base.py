@@ -5,6 +5,7 @@ See README.md ("Configuration") for every variable.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    database_timeouts,
     env_bool,
     env_cache,
     env_database,
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's exception first: a busy database or a full disk gives a clear
+    # page with the person's text kept, not an error page (core/middleware.py).
+    "core.middleware.FaultPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,10 +121,30 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Timeouts in seconds (0: none), so that one stuck request cannot stop the site (docs/deploy.md,
+# "Timeouts"): connecting, one statement, waiting for a row another request has locked (the person
+# is told "someone else is saving this", their text kept: core.middleware.DatabaseBusyMiddleware),
+# and a transaction left open doing nothing.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=0)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30, minimum=0)
+DATABASE_LOCK_TIMEOUT = env_int("DATABASE_LOCK_TIMEOUT", 5, minimum=0)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_int(
+    "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 60, minimum=0
+)
+DATABASES = {
+    "default": database_timeouts(
+        env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        connect=DATABASE_CONNECT_TIMEOUT,
+        statement=DATABASE_STATEMENT_TIMEOUT,
+        lock=DATABASE_LOCK_TIMEOUT,
+        idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT,
+    )
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# /healthz answers within this many seconds, whatever the database does (core/health.py).
+HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 2, minimum=1)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -195,6 +220,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Uploads larger than 2.5 MB wait here while the request runs (Django removes them afterwards;
+# `manage.py clean_upload_temp` removes what a killed worker left). A folder of the app's own, on a
+# local disk, created at start-up; /healthz reports it when it cannot be written.
+FILE_UPLOAD_TEMP_DIR = env_str(
+    "FILE_UPLOAD_TEMP_DIR", str(Path(tempfile.gettempdir()) / "frontdoor-uploads")
+)
 
 # Documents the host uploads before a review: PDF, Word, Excel or PowerPoint, up to this size.
 DOCUMENT_MAX_UPLOAD_MB = env_int("DOCUMENT_MAX_UPLOAD_MB", 25, minimum=1)

@@ -34,9 +34,14 @@ def store_document(
         sha256=inspected.sha256,
         uploaded_by=user,
     )
-    with transaction.atomic():
-        document.file.save("upload", upload, save=False)
-        document.save()
+    try:
+        with transaction.atomic():
+            document.file.save("upload", upload, save=False)
+            document.save()
+    except BaseException:
+        if document.file.name:  # written, but its row was not: no file without its row
+            document.file.storage.delete(document.file.name)
+        raise
     return document
 
 

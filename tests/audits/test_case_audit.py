@@ -276,23 +276,95 @@ def test_a_stale_save_of_exactly_what_is_already_saved_is_not_a_conflict(world) 
     assert (answer.comment, answer.version) == ("A", 2)
 
 
-def test_your_own_earlier_save_is_not_a_conflict_but_someone_elses_is(world) -> None:
+def test_your_own_save_from_another_tab_is_a_conflict_too(world) -> None:
     audit = started_audit(world.review, world.people["reviewer"])
     answer = audit.answers.first()
-    me, lead = world.people["reviewer"], world.people["lead_reviewer"]
+    me = world.people["reviewer"]
     assert (
         save_answer(answer_id=answer.pk, version=1, answer="met", comment="A", user=me).comment
         == "A"
     )
-    # My page still says version 1 (my last save's reply had not arrived): mine, so it goes through.
-    assert (
-        save_answer(answer_id=answer.pk, version=1, answer="met", comment="AB", user=me).comment
-        == "AB"
-    )
-    with pytest.raises(StaleEdit):
-        save_answer(answer_id=answer.pk, version=1, answer="met", comment="C", user=lead)
+    # My other tab still says version 1: its text is not written over the first tab's.
+    with pytest.raises(StaleEdit) as stale:
+        save_answer(answer_id=answer.pk, version=1, answer="met", comment="B", user=me)
+    assert stale.value.current.comment == "A"
     answer.refresh_from_db()
-    assert (answer.comment, answer.version) == ("AB", 3)
+    assert (answer.comment, answer.version) == ("A", 2)
+
+
+def test_two_tabs_of_one_person_on_one_criterion_get_a_conflict_with_both_texts(world) -> None:
+    audit = started_audit(world.review, world.people["reviewer"])
+    answer = audit.answers.get(criterion__number=2)
+    client = world.client("reviewer")  # one person, one session, two tabs both at version 1
+    first = _save_one(client, audit, answer, answer="met", comment="Written in the first tab.")
+    assert first.status_code == 200 and "Saved." in first.content.decode()
+    second = _save_one(client, audit, answer, answer="partly", comment="Written in the second tab.")
+    page = second.content.decode()
+    assert second["HX-Reswap"] == "outerHTML"
+    assert "You saved criterion 2 in another tab or window" in page
+    assert "Written in the first tab." in page  # the saved text
+    assert "Written in the second tab." in page  # this tab's text, kept in the form
+    answer.refresh_from_db()
+    assert (answer.answer, answer.comment, answer.version) == (
+        "met",
+        "Written in the first tab.",
+        2,
+    )
+    # Without JavaScript, the whole page's save says the same.
+    whole = client.post(
+        reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id]),
+        _criterion_data(answer, answer="not_met", comment="Third tab.", version=1),
+    )
+    assert whole.status_code == 200
+    assert "You saved criterion 2 in another tab or window" in whole.content.decode()
+    answer.refresh_from_db()
+    assert answer.comment == "Written in the first tab."
+
+
+def test_a_whole_page_save_that_fails_halfway_leaves_nothing_written(world, monkeypatch) -> None:
+    from audits.services import case_audits
+    from trail.models import Event
+
+    audit = started_audit(world.review, world.people["reviewer"])
+    rows = list(audit.answers.order_by("criterion__number")[:3])
+    data = {}
+    for number, row in enumerate(rows, start=1):
+        data.update(_criterion_data(row, answer="met", comment=f"Comment {number}."))
+    data.update(
+        {
+            "audit-decision_agreement": "yes",
+            "audit-decision_reason": "",
+            "audit-overall_grade": "",
+            "audit-status": "in_progress",
+            "audit-version": audit.version,
+        }
+    )
+    real = case_audits.record
+    calls = []
+
+    def fails_on_the_third(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise RuntimeError("the trail could not be written")
+        return real(**kwargs)
+
+    monkeypatch.setattr(case_audits, "record", fails_on_the_third)
+    client = world.client("reviewer")
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        client.post(reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id]), data)
+    assert len(calls) == 3  # two criteria were written before the failure
+    for row in rows:
+        row.refresh_from_db()
+        assert (row.answer, row.comment, row.version) == ("", "", 1)
+    assert not Event.objects.filter(action=Event.Action.CASE_AUDIT_CHANGED).exists()
+    monkeypatch.setattr(case_audits, "record", real)
+    saved = client.post(
+        reverse("audits:case-audit-save", args=[world.review.pk, audit.case_id]), data
+    )
+    assert saved.status_code == 302
+    # Three criteria and the details, each with its record.
+    assert Event.objects.filter(action=Event.Action.CASE_AUDIT_CHANGED).count() == 4
 
 
 def test_every_saved_change_to_a_case_audit_goes_to_the_audit_trail(world) -> None:

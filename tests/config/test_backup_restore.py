@@ -1,22 +1,29 @@
-"""A backup and restore of the demo data gives identical rows, table by table.
+"""A backup and restore of the demo data gives identical rows, table by table, and a backup of the
+database with its files restores both: every issued letter is served again, as issued.
 
-On PostgreSQL this is the documented procedure (docs/security.md): pg_dump in custom format, then
-pg_restore into an empty database. On SQLite (the development default) the same round trip uses
-SQLite's online backup API.
+On PostgreSQL this is the documented procedure (docs/deploy.md, "Backups"): pg_dump in custom format,
+then the files with tar, restored with pg_restore into an empty database and tar into an empty
+folder. On SQLite (the development default) the database's round trip uses SQLite's online backup
+API; the files' is the same tar.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+
+from reports.models import LetterVersion
 
 
 def _pg_env() -> dict[str, str]:
@@ -109,3 +116,88 @@ def test_backup_and_restore_of_the_demo_gives_identical_rows(tmp_path: Path) -> 
     assert original["reviews_review"].startswith("3:")  # the demo's three reviews
     assert original["trail_event"].split(":")[0] != "0"
     assert restored == original
+
+
+def _restore_database(tmp_path: Path) -> tuple[str, str | None]:
+    """Back up the test database and restore it into a new one: its URL, and the PostgreSQL
+    database to drop afterwards."""
+    if connection.vendor == "postgresql":
+        source = connection.settings_dict["NAME"]
+        copy = f"{source}_restore_files"
+        env = _pg_env()
+        dump = tmp_path / "frontdoor.dump"
+        subprocess.run(["pg_dump", "-Fc", "-f", str(dump), source], env=env, check=True)
+        subprocess.run(["dropdb", "--if-exists", copy], env=env, check=True)
+        subprocess.run(["createdb", copy], env=env, check=True)
+        subprocess.run(["pg_restore", "--no-owner", "-d", copy, str(dump)], env=env, check=True)
+        s = connection.settings_dict
+        auth = s["USER"] or "postgres"
+        if s.get("PASSWORD"):
+            auth += f":{s['PASSWORD']}"
+        host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        return f"postgres://{auth}@{host}/{copy}", copy
+    connection.ensure_connection()
+    backup = sqlite3.connect(tmp_path / "frontdoor.sqlite3")
+    connection.connection.backup(backup)
+    backup.close()
+    restored = tmp_path / "restored.sqlite3"
+    with (
+        sqlite3.connect(tmp_path / "frontdoor.sqlite3") as source_db,
+        sqlite3.connect(restored) as target,
+    ):
+        source_db.backup(target)
+    return f"sqlite:///{restored}", None
+
+
+def _serve_every_letter(database_url: str, media: Path) -> list[dict]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "TWO_FACTOR_REQUIRED": "false",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media),
+    }
+    script = Path(__file__).with_name("restore_check.py")
+    out = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_of_the_database_and_its_files_serves_every_issued_letter(tmp_path) -> None:
+    call_command("load_demo", stdout=StringIO())
+    issued = LetterVersion.objects.count()
+    assert issued >= 1
+    media = Path(settings.MEDIA_ROOT)
+    # The backup, in the documented order: the database first, then the files (docs/deploy.md).
+    database_url, drop = _restore_database(tmp_path)
+    archive = tmp_path / "frontdoor-media.tar.gz"
+    subprocess.run(
+        ["tar", "-C", str(media), "--exclude", ".partial-*", "-czf", str(archive), "."],
+        check=True,
+    )
+    restored_media = tmp_path / "restored-media"
+    restored_media.mkdir()
+    try:
+        # The database alone (what the documented commands restored until now): every letter is
+        # missing, and it says so instead of serving anything.
+        alone = _serve_every_letter(database_url, tmp_path / "empty-media")
+        assert len(alone) == 2 * issued
+        assert all(r["status"] == 404 and not r["as_issued"] for r in alone)
+
+        # The database and its files: every letter is served, as issued.
+        subprocess.run(["tar", "-C", str(restored_media), "-xzf", str(archive)], check=True)
+        served = _serve_every_letter(database_url, restored_media)
+        assert len(served) == 2 * issued
+        assert all(r["status"] == 200 and r["as_issued"] for r in served), served
+
+        # A truncated file (a copy cut short) is refused by its SHA-256, never served.
+        damaged = restored_media / served[0]["file"]
+        damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
+        after = {r["file"]: r for r in _serve_every_letter(database_url, restored_media)}
+        assert after[served[0]["file"]]["status"] == 409
+        assert all(r["status"] == 200 for name, r in after.items() if name != served[0]["file"])
+    finally:
+        if drop:
+            subprocess.run(["dropdb", "--if-exists", drop], env=_pg_env(), check=True)

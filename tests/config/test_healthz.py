@@ -1,22 +1,66 @@
+import errno
+import time
 from unittest import mock
 
 from django.db import OperationalError
 from django.urls import reverse
 
+from core import health
 
-def test_healthz_answers_200_when_the_database_answers(client, db) -> None:
+
+def test_healthz_answers_200_when_the_database_answers_and_the_files_can_be_written(
+    client, db
+) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, db) -> None:
-    with mock.patch(
-        "config.views.connection.cursor", side_effect=OperationalError("connection refused")
-    ):
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor", refused):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response.json()["status"] == "unavailable"
+
+
+def test_healthz_answers_503_within_its_deadline_when_the_database_hangs(
+    client, db, settings
+) -> None:
+    settings.HEALTHZ_TIMEOUT = 1
+
+    def hangs() -> None:
+        time.sleep(5)
+
+    with mock.patch.dict(health.CHECKS, {"database": hangs}):
+        started = time.monotonic()
+        response = client.get(reverse("healthz"))
+        took = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["database"] == "no answer within 1 s"
+    assert took < 3
+
+
+def test_healthz_says_when_the_files_cannot_be_written(client, db) -> None:
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with mock.patch("core.health.tempfile.NamedTemporaryFile", full):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["storage"] == "not writable"
+    assert response.json()["database"] == "ok"
+
+
+def test_an_app_can_add_a_check_to_healthz(client, db) -> None:
+    with mock.patch.dict(health.CHECKS):
+        health.register("queue", lambda: "not being worked")
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["queue"] == "not being worked"
 
 
 def test_healthz_needs_no_sign_in_and_is_never_cached(client, db) -> None:

@@ -97,3 +97,28 @@ def test_cache_and_sessions_can_be_shared_by_several_app_servers() -> None:
     assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shared["LOCATION"] == "redis://cache.internal:6379/2"
     assert env_cache("_TEST_CACHE_URL", "locmem://")["BACKEND"].endswith("LocMemCache")
+
+
+def test_the_database_timeouts_reach_postgresql_and_sqlite() -> None:
+    from config.env import database_timeouts, env_database
+
+    pg = database_timeouts(
+        env_database("X_UNSET_URL", "postgres://u@db.internal:5432/frontdoor"),
+        connect=5,
+        statement=30,
+        lock=5,
+        idle_in_transaction=0,
+    )
+    assert pg["OPTIONS"]["connect_timeout"] == 5
+    assert pg["OPTIONS"]["options"] == (
+        "-c statement_timeout=30000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=0"
+    )  # 0: no limit, as PostgreSQL reads it
+    assert pg["OPTIONS"]["keepalives"] == 1  # a half-open connection is noticed
+    sqlite = database_timeouts(
+        env_database("X_UNSET_URL", "sqlite:////tmp/x.sqlite3"),
+        connect=5,
+        statement=30,
+        lock=7,
+        idle_in_transaction=60,
+    )
+    assert sqlite["OPTIONS"] == {"timeout": 7, "transaction_mode": "IMMEDIATE"}

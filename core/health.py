@@ -68,8 +68,36 @@ def check_storage() -> str | None:
     return None
 
 
+QUEUE_STALE_MINUTES = 10
+
+
+def check_queue() -> str | None:
+    """The email worker is working the queue: no email due for more than ten minutes is still
+    waiting (a stopped worker leaves them queued; a safeguarding alert's email must go)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from core.models import Email
+
+    stale = timezone.now() - timedelta(minutes=QUEUE_STALE_MINUTES)
+    waiting = (
+        Email.objects.filter(state=Email.State.QUEUED, created_at__lt=stale)
+        .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lt=stale))
+        .count()
+    )
+    if waiting:
+        return (
+            f"not being worked: {waiting} email{'s' if waiting != 1 else ''} waiting over "
+            f"{QUEUE_STALE_MINUTES} minutes"
+        )
+    return None
+
+
 register("database", check_database)
 register("storage", check_storage)
+register("queue", check_queue)
 
 
 def run_checks(timeout: float) -> dict[str, str]:

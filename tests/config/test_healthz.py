@@ -2,6 +2,7 @@ import errno
 import time
 from unittest import mock
 
+import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -13,7 +14,7 @@ def test_healthz_answers_200_when_the_database_answers_and_the_files_can_be_writ
 ) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok", "queue": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, db) -> None:
@@ -74,3 +75,21 @@ def test_the_benchmark_minimal_view_is_not_there_unless_switched_on(client, worl
     assert settings.BENCHMARK_VIEWS is False
     client.force_login(world.people["reviewer"])
     assert client.get("/bench/minimal").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # the check reads in its own thread and connection
+def test_healthz_says_when_the_email_queue_is_not_being_worked(client) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import Email
+
+    assert client.get(reverse("healthz")).json()["queue"] == "ok"
+    email = Email.objects.create(
+        template="x", to="a@example.org", subject="s", message_id="<stale@example.org>"
+    )
+    Email.objects.filter(pk=email.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["queue"] == "not being worked: 1 email waiting over 10 minutes"

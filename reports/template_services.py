@@ -161,9 +161,30 @@ class SwitchPlan:
         return not self.not_shown
 
 
+def _typed_free_keys(letter: Letter, current: LetterTemplate) -> set[str]:
+    """The letter's free text sections whose words were typed for this letter (added on its structure
+    page, or changed there): not the text the template it came from brought with it."""
+    if not current.pk:
+        return set()
+    source = (
+        {r.key: r.text for r in TemplateSection.objects.filter(template_id=letter.source_id)}
+        if letter.source_id
+        else {}
+    )
+    return {
+        row.key
+        for row in current.sections.all()
+        if row.content == TemplateSection.Content.FREE
+        and row.text.strip()
+        and source.get(row.key) != row.text
+    }
+
+
 def switch_plan(letter: Letter, current: LetterTemplate, target: LetterTemplate) -> SwitchPlan:
     plan = SwitchPlan()
     edits = {e.key for e in SectionEdit.objects.filter(letter=letter)} if letter.pk else set()
+    # Words typed into a free text section of the letter's own structure count as edits too.
+    edits |= _typed_free_keys(letter, current) if letter.pk else set()
     if not edits:
         return plan
     target_keys = set(target.sections.values_list("key", flat=True))
@@ -204,6 +225,7 @@ def switch_template(
         if current is not None:
             target_keys = set(copy.sections.values_list("key", flat=True))
             edited = set(SectionEdit.objects.filter(letter=letter).values_list("key", flat=True))
+            edited |= _typed_free_keys(letter, current)
             position = copy.sections.count()
             for row in current.sections.all():
                 if (

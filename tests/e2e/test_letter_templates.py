@@ -144,6 +144,12 @@ def test_a_coordinator_designs_a_letter_and_the_lead_reviewer_shapes_it(
     review = world.review
     page = pages["coordinator"]
 
+    # The letter is not started yet: its structure page offers to start shaping it.
+    lead = pages["lead_reviewer"]
+    lead.goto(f"{base}/reviews/{review.pk}/letter/structure/")
+    expect(lead.get_by_role("button", name="Start shaping this letter")).to_be_visible()
+    check_accessibility(lead, "the letter's structure, not started")
+
     # --- The coordinator copies a shipped template -------------------------------------------
     page.goto(base + "/")
     page.get_by_role("link", name="Letter templates").click()
@@ -220,8 +226,7 @@ def test_a_coordinator_designs_a_letter_and_the_lead_reviewer_shapes_it(
     letter = Letter.objects.get(review=review)
     assert letter.source == copy and letter.template_id != copy.pk
 
-    # --- The lead reviewer shapes the letter ----------------------------------------------------
-    lead = pages["lead_reviewer"]
+    # --- The lead reviewer shapes the letter (choosing its template started it) -----------------
     lead.goto(f"{base}/reviews/{review.pk}/letter/")
     expect(lead.locator("#letter-shape")).to_contain_text(COPY_NAME)
     lead.get_by_role("link", name="Change the sections, title and sign-off").click()

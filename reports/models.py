@@ -155,7 +155,7 @@ class LetterTemplate(Versioned):
         "continuation marker",
         max_length=20,
         choices=Continuation.choices,
-        default=Continuation.CONTINUED,
+        default=Continuation.CONTINUED_SLASH,
         blank=True,
     )
 

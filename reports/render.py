@@ -477,21 +477,18 @@ def _docx_field(paragraph: Any, code: str) -> None:
 
 def _docx_page_furniture(doc: Any, letter: ComposedLetter) -> None:
     """As the PDF: the draft mark in every page's header; "Page N of M" at the foot of every page; the
-    continuation marker at the top of the pages after the first; the first-page footer line."""
+    continuation marker at the foot of every page but the last (a field: IF PAGE < NUMPAGES); the
+    first-page footer line."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     grey, red = RGBColor(0x50, 0x5A, 0x5F), RGBColor(0x94, 0x25, 0x14)
-    for header, continued in ((section.first_page_header, False), (section.header, True)):
+    for header in (section.first_page_header, section.header):
         paragraph = header.paragraphs[0]
-        if continued and letter.continuation:
-            run = paragraph.add_run(letter.continuation)
-            run.font.size, run.font.color.rgb = Pt(9), grey
         if letter.is_draft:
-            if paragraph.runs:
-                paragraph.add_run("\t\t")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = paragraph.add_run("Draft for factual accuracy check")
             run.bold, run.font.size, run.font.color.rgb = True, Pt(9), red
     for footer, first in ((section.first_page_footer, True), (section.footer, False)):
@@ -506,8 +503,52 @@ def _docx_page_furniture(doc: Any, letter: ComposedLetter) -> None:
         _docx_field(paragraph, "PAGE")
         paragraph.add_run(" of ")
         _docx_field(paragraph, "NUMPAGES")
-        for run in paragraph.runs:
-            run.font.size, run.font.color.rgb = Pt(9), grey
+        if letter.continuation:
+            marker = footer.add_paragraph()
+            marker.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _docx_if_not_last_page(marker, letter.continuation)
+        for line in footer.paragraphs:
+            for run in line.runs:
+                run.font.size, run.font.color.rgb = Pt(9), grey
+
+
+def _docx_if_not_last_page(paragraph: Any, text: str) -> None:
+    """``text`` on every page but the last: { IF { PAGE } < { NUMPAGES } "text" "" }, with ``text``
+    as the field's shown result until Word updates it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    def instruction(code: str) -> Any:
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = code
+        return element
+
+    def shown(value: str) -> Any:
+        element = OxmlElement("w:t")
+        element.text = value
+        return element
+
+    parts = [char("begin"), instruction(" IF ")]
+    for code, value in (("PAGE", "1"), ("NUMPAGES", "2")):
+        parts += [
+            char("begin"),
+            instruction(f" {code} "),
+            char("separate"),
+            shown(value),
+            char("end"),
+        ]
+        if code == "PAGE":
+            parts.append(instruction(" < "))
+    quoted = xml_safe(text).replace('"', "'")
+    parts += [instruction(f' "{quoted}" "" '), char("separate"), shown(xml_safe(text)), char("end")]
+    for part in parts:
+        paragraph.add_run()._r.append(part)
 
 
 def _describe_last_picture(doc: Any, text: str) -> None:

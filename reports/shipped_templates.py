@@ -44,7 +44,7 @@ TEMPLATES: list[dict[str, Any]] = [
             "salutation": "Dear {first name}",
             "enquiries_to": "lead_reviewer",
             "signatory": "director",
-            "continuation": "Continued",
+            "continuation": "Continued/...",
         },
         "sections": [
             _s("opening", "", G, "opening"),
@@ -79,7 +79,7 @@ TEMPLATES: list[dict[str, Any]] = [
             "salutation": "Dear {first name}",
             "enquiries_to": "lead_reviewer",
             "signatory": "director",
-            "continuation": "Continued",
+            "continuation": "Continued/...",
         },
         "sections": [
             _s("opening", "", G, "opening"),

@@ -123,7 +123,8 @@ def test_the_word_file_is_british_english_with_page_numbers_and_black_headings(r
     assert str(heading.font.color.rgb) == "000000" and heading.font.name == "Arial"
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
-    assert "Continued" in "".join(p.text for p in document.sections[0].header.paragraphs)
+    footer_text = "".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "Continued/..." in footer_text and "IF" in footer_xml  # on every page but the last
     page = document.sections[0]
     assert round(page.page_width.cm, 1) == 21.0 and round(page.page_height.cm, 1) == 29.7
 

@@ -46,7 +46,9 @@ def test_a_second_press_of_issue_makes_no_second_version(world) -> None:
     again = lead.post(_url("issue", review), form, follow=True)
     assert LetterVersion.objects.filter(letter__review=review).count() == 1
     assert "Nothing new was issued: version 1 was issued" in _messages(again)
-    assert len(_letter_files()) == 2  # one PDF, one Word file
+    assert (
+        len(_letter_files()) == 4
+    )  # the letter's PDF and Word file, the slides' PowerPoint and PDF
 
 
 @pytest.mark.django_db
@@ -101,7 +103,7 @@ def test_two_concurrent_issues_make_one_version() -> None:
     assert sorted(outcomes) == ["already issued", "issued"]
     assert LetterVersion.objects.filter(letter__review=review).count() == 1
     assert Event.objects.filter(action=Event.Action.LETTER_ISSUED).count() == 1
-    assert len(_letter_files()) == 2  # the loser wrote no file
+    assert len(_letter_files()) == 4  # the loser wrote no file
 
 
 @pytest.mark.django_db

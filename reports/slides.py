@@ -186,6 +186,20 @@ def _lines_of(text: str) -> list[Bullet]:
     return out
 
 
+def _section_bullets(text: str) -> list[Bullet]:
+    """A letter section's text as bullets: a paragraph, or a list's item, each."""
+    out: list[Bullet] = []
+    for block in markup.parse(text):
+        if block.kind == "h":
+            out.append(Bullet(f"**{markup.plain(block.text)}**"))
+        elif block.kind == "p":
+            out.append(Bullet(block.text))
+        else:
+            numbers = block.numbers if block.kind == "ol" else [""] * len(block.items)
+            out.extend(Bullet(i, number=n) for n, i in zip(numbers, block.items, strict=True))
+    return out
+
+
 def what_we_did(data: LetterData) -> list[Bullet]:
     """Verb phrases that finish "With your help, we have:"."""
     review = data.review
@@ -377,6 +391,11 @@ def slide_groups(letter: ComposedLetter) -> list[SlideGroup]:
         [b for f in data.recommendations for b in _finding(f)],
         numbered=True,
     )
+    # The letter's own sections (the lead reviewer's words, the template's text) make slides of
+    # their own, in the letter's order: a plain letter's headed sections are its presentation too.
+    for section in letter.body:
+        if section.content in ("own", "free") and section.heading_shown and section.text.strip():
+            add(f"section-{section.key}", section.title, _section_bullets(section.text))
     steps = [
         Bullet("We will send you a **draft letter** to check for factual accuracy"),
         Bullet("You tell us of anything we have got wrong"),
@@ -384,7 +403,8 @@ def slide_groups(letter: ComposedLetter) -> list[SlideGroup]:
     ]
     if data.lead:
         steps.append(Bullet(f"Questions about our findings: **{data.lead.name}**"))
-    add("next", "Next steps", steps)
+    if not any(g.title.strip().lower() == "next steps" for g in groups):  # the letter's own, else
+        add("next", "Next steps", steps)
 
     letter_row = data.letter
     edits = (

@@ -225,6 +225,15 @@ def test_a_plain_letter_has_only_the_leads_headed_sections_and_no_generated_sent
     doc = Document(io.BytesIO(letter_docx(composed)))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "Many thanks" not in body and words["introduction"] in body
+    # The presentation has a slide for each of the lead's sections, in the letter's order.
+    from reports.slides import build_deck
+
+    titles = build_deck(composed).titles
+    assert [t for t in titles if t in ("Introduction", "What we found", "Next steps")] == [
+        "Introduction",
+        "What we found",
+        "Next steps",
+    ]
 
 
 # --- The lead reviewer's own structure -------------------------------------------------------------

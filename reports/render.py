@@ -535,14 +535,8 @@ def _docx_if_not_last_page(paragraph: Any, text: str) -> None:
         return element
 
     parts = [char("begin"), instruction(" IF ")]
-    for code, value in (("PAGE", "1"), ("NUMPAGES", "2")):
-        parts += [
-            char("begin"),
-            instruction(f" {code} "),
-            char("separate"),
-            shown(value),
-            char("end"),
-        ]
+    for code in ("PAGE", "NUMPAGES"):  # no cached result: Word works them out
+        parts += [char("begin"), instruction(f" {code} "), char("end")]
         if code == "PAGE":
             parts.append(instruction(" < "))
     quoted = xml_safe(text).replace('"', "'")

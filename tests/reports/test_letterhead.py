@@ -70,4 +70,5 @@ def test_a_letterhead_without_the_new_items_prints_as_before(world):
     assert "Telephone 01632 960123" in text and "https://www.testshire.example" in text
     doc = Document(io.BytesIO(letter_docx(composed)))
     first_footer = [p.text for p in doc.sections[0].first_page_footer.paragraphs]
-    assert first_footer == ["Page 1 of 1"]  # no footer line: only the page number
+    # No footer line: the page number, and the continuation marker (a field: not on the last page).
+    assert first_footer == ["Page 1 of 1", "Continued/..."]

@@ -146,53 +146,11 @@ class TemplateForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     version_required = True
     remove_signature = forms.BooleanField(label="Remove the signature image", required=False)
 
-    SETTINGS = [
-        "numbering",
-        "title",
-        "title_capitals",
-        "salutation",
-        "show_your_reference",
-        "show_our_reference",
-        "enquiries_to",
-        "enquiries_name",
-        "show_enquiries_email",
-        "enquiries_phone",
-        "show_date",
-        "sign_off",
-        "signatory",
-        "signatory_name",
-        "signatory_title",
-        "show_signatory_organisation",
-        "signature",
-        "first_page_footer",
-        "continuation",
-    ]
+    SETTINGS = LetterTemplate.SETTINGS  # one list of the settings: the model's
 
     class Meta:
         model = LetterTemplate
-        fields = [
-            "name",
-            "description",
-            "numbering",
-            "title",
-            "title_capitals",
-            "salutation",
-            "show_your_reference",
-            "show_our_reference",
-            "enquiries_to",
-            "enquiries_name",
-            "show_enquiries_email",
-            "enquiries_phone",
-            "show_date",
-            "sign_off",
-            "signatory",
-            "signatory_name",
-            "signatory_title",
-            "show_signatory_organisation",
-            "signature",
-            "first_page_footer",
-            "continuation",
-        ]
+        fields = ["name", "description", *LetterTemplate.SETTINGS]
         labels = {
             "name": "Name of the template",
             "description": "What it is for (optional)",

@@ -607,9 +607,26 @@ def version_download(
     version = get_object_or_404(
         LetterVersion.objects.select_related("letter"), letter__review=review, number=number
     )
+    return _issued_file(
+        request, review, version, which=fmt, fmt=fmt, stem="feedback-letter", types=CONTENT_TYPES
+    )
+
+
+def _issued_file(
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    version: LetterVersion,
+    *,
+    which: str,
+    fmt: str,
+    stem: str,
+    types: dict[str, str],
+) -> HttpResponseBase:
+    """An issued version's stored file, served only if its SHA-256 is the one taken when it was
+    issued (else the refusal page: 404 missing, 409 changed); the download recorded."""
     try:
         data = services.read_issued_file(
-            version=version, file_format=fmt, user=request.user, request=request
+            version=version, file_format=which, user=request.user, request=request
         )
     except services.FileRefused as refused:
         return render(
@@ -618,12 +635,12 @@ def version_download(
             review_context(request, review, version=version, fmt=fmt, reason=refused.reason),
             status=404 if refused.reason == "missing" else 409,
         )
-    services.record_download(version=version, file_format=fmt, user=request.user, request=request)
+    services.record_download(version=version, file_format=which, user=request.user, request=request)
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,
-        filename=_filename(review, f"feedback-letter-v{version.number}", fmt),
-        content_type=CONTENT_TYPES[fmt],
+        filename=_filename(review, f"{stem}-v{version.number}", fmt),
+        content_type=types[fmt],
     )
 
 
@@ -643,23 +660,14 @@ def version_presentation(
     if not stored:
         raise Http404("This version has no stored presentation")
     which = "pptx" if fmt == "pptx" else "slides-pdf"
-    try:  # checked against its SHA-256, as the letter's files are
-        data = services.read_issued_file(
-            version=version, file_format=which, user=request.user, request=request
-        )
-    except services.FileRefused as refused:
-        return render(
-            request,
-            "reports/version_refused.html",
-            review_context(request, review, version=version, fmt=fmt, reason=refused.reason),
-            status=404 if refused.reason == "missing" else 409,
-        )
-    services.record_download(version=version, file_format=which, user=request.user, request=request)
-    return FileResponse(
-        io.BytesIO(data),
-        as_attachment=True,
-        filename=_filename(review, f"feedback-presentation-v{version.number}", fmt),
-        content_type=SLIDE_TYPES[fmt],
+    return _issued_file(
+        request,
+        review,
+        version,
+        which=which,
+        fmt=fmt,
+        stem="feedback-presentation",
+        types=SLIDE_TYPES,
     )
 
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts.forms import LETTERHEAD_FIELDS, LogoCheckMixin
-from accounts.models import Organisation, Region, RegionalAccess, User
+from accounts.models import Organisation, QualityAssuranceRole, Region, RegionalAccess, User
 from accounts.personal_data import export_person
 from accounts.twofactor import reset_devices
 from trail.models import Event
@@ -123,3 +123,13 @@ class RegionalAccessAdmin(admin.ModelAdmin):
     list_display = ["user", "region", "created_at"]
     list_select_related = ["user", "region"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(QualityAssuranceRole)
+class QualityAssuranceRoleAdmin(admin.ModelAdmin):
+    """An authority's quality assurance people (its audit programme, issue 23)."""
+
+    list_display = ["user", "organisation", "created_at"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user"]
+    exclude = ["granted_by"]

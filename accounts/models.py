@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -262,3 +263,44 @@ class RegionalAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.region}"
+
+
+class QualityAssuranceRole(models.Model):
+    """An authority's own quality assurance person (issue 23): they run the authority's audit
+    programme (its own case file, live, multi-agency and thematic audits). Given by the authority's
+    coordinators (the audit programme's staff page) or by an administrator in the admin site. The
+    person must be of that organisation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_assurance_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="quality_assurance_roles"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quality assurance role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_quality_assurance_role_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – quality assurance – {self.organisation}"
+
+    def clean(self) -> None:
+        if (
+            self.user_id
+            and self.organisation_id
+            and self.user.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"user": "The person must be of this organisation."})

@@ -65,7 +65,7 @@ def code_matches_key(key_hex: str, code: str) -> bool:
 
 def _as_int(code: str) -> int | None:
     code = code.replace(" ", "")
-    return int(code) if code.isdigit() else None
+    return int(code) if code.isascii() and code.isdigit() else None
 
 
 @transaction.atomic

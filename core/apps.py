@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401 - registers the deploy check of SITE_URL
+
         # Django needs the uploads' temporary folder to exist; it is the app's own (core/storage.py).
         if settings.FILE_UPLOAD_TEMP_DIR:
             # If it cannot be made, /healthz says so (core/health.py) and an upload gets a clear page.

@@ -97,6 +97,49 @@ class GovukFormMixin:
         for name in self.one_line_fields:
             if name in self.fields:
                 refuse_line_breaks(self.fields[name])
+        for name, field in self.fields.items():
+            fit_input_width(name, field)
+
+
+# GOV.UK's fixed-width inputs: a box as wide as what goes in it (a date, a number, a postcode, a
+# reference) says what is expected; a full-width box for five digits does not.
+_WIDTHS = ((3, 4), (5, 5), (10, 10), (20, 20))
+_NARROW_BY_NAME = {"postcode": 10, "reference": 20, "ref": 20}
+
+
+def fit_input_width(name: str, field: forms.Field) -> None:
+    """Give a short text or number input a ``govuk-input--width-N`` class (unless the form set a
+    width itself). Numbers: as wide as their largest value; a date or time typed in one box: 10;
+    text by its ``max_length``
+    (up to 20 characters) or its name (postcodes, references)."""
+    widget = field.widget
+    if not isinstance(widget, forms.widgets.Input) or widget.input_type not in ("text", "number"):
+        return  # passwords, emails, addresses, files, hidden fields, checkboxes: left as they are
+    classes = widget.attrs.get("class", "").split()
+    if any("width" in css for css in classes):
+        return
+    width: int | None = None
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        # As wide as the biggest number allowed (a seed of 12 digits needs more than 5).
+        digits = len(str(field.max_value)) if field.max_value is not None else 10
+        width = next((w for limit, w in _WIDTHS if digits <= limit), 20)
+        widget.attrs.setdefault(
+            "inputmode", "numeric" if isinstance(field, forms.IntegerField) else "decimal"
+        )
+    elif isinstance(field, forms.DateField | forms.TimeField):
+        width = 5 if isinstance(field, forms.TimeField) else 10
+    elif isinstance(field, forms.CharField):
+        longest = field.max_length
+        if longest is not None:
+            width = next((w for limit, w in _WIDTHS if longest <= limit), None)
+        by_name = next((w for key, w in _NARROW_BY_NAME.items() if name.endswith(key)), None)
+        if by_name is not None and (longest is None or longest <= 50):
+            width = min(width or by_name, by_name)
+    if width is not None:
+        # TextInput gets "govuk-input" from the template pack; a NumberInput or DateInput does not.
+        if type(widget) is not forms.TextInput and "govuk-input" not in classes:
+            classes.append("govuk-input")
+        widget.attrs["class"] = " ".join([*classes, f"govuk-input--width-{width}"])
 
 
 def _drop_control_characters(field: forms.CharField) -> None:

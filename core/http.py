@@ -136,6 +136,15 @@ def post_or_restored(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return inner
 
 
+def whole_number(value: object, *, digits: int = 12) -> int | None:
+    """A whole number sent in a request (an id, a version), or None for anything else: ASCII digits
+    only, since ``"²".isdigit()`` is true but ``int("²")`` fails, and at most ``digits`` of them."""
+    text = value if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def is_htmx(request: HttpRequest) -> bool:
     """The request is htmx's (a part of a page to swap in place), not a page of its own."""
     return request.headers.get("HX-Request") == "true"

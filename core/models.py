@@ -4,6 +4,7 @@ rows two people can edit (see ``core.versioning``); and the outbox every email g
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 
@@ -65,3 +66,20 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.state})"
+
+
+class DigestSent(models.Model):
+    """A person's daily digest (``core.reminders``) was queued on this date: never twice a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    items = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_digest_per_person_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user_id} on {self.date}"

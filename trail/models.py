@@ -49,6 +49,7 @@ class Event(models.Model):
             "Issued letter's file refused (missing, or not as issued)",
         )
         DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
+        DOCUMENT_CHANGED = "document_changed", "Document or document request changed"
         DATA_EXPORTED = "data_exported", "Personal data exported"
         TRAIL_EXPORTED = "trail_exported", "Audit trail exported"
         RETENTION_DELETED = "retention_deleted", "Deleted under the retention policy"

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "config.context_processors.service",
+                "core.banners.banners",
             ],
         },
     },
@@ -220,6 +221,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Reminders (core/reminders.py, docs/deploy.md "Reminders"): the worker runs them every
+# REMINDERS_EVERY_MINUTES (`manage.py send_reminders` runs them now). A safeguarding alert not
+# acknowledged by everyone after SAFEGUARDING_ESCALATE_AFTER_HOURS is escalated, once, to the
+# review's coordinator and lead reviewer; each person's daily digest of what is due goes out from
+# DIGEST_HOUR (London time), once a day, and lists what is due within REMINDER_DAYS_BEFORE days.
+# The service's address, for the links in emails sent by the worker (no request to take it from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+SAFEGUARDING_ESCALATE_AFTER_HOURS = env_int("SAFEGUARDING_ESCALATE_AFTER_HOURS", 24, minimum=1)
+REMINDERS_EVERY_MINUTES = env_int("REMINDERS_EVERY_MINUTES", 60, minimum=1)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7, minimum=0)
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3, minimum=0)
+# The factual accuracy check: the host's reply-by date, this many working days after sharing.
+ACCURACY_CHECK_WORKING_DAYS = env_int("ACCURACY_CHECK_WORKING_DAYS", 10, minimum=1)
 
 # Uploads larger than 2.5 MB wait here while the request runs (Django removes them afterwards;
 # `manage.py clean_upload_temp` removes what a killed worker left). A folder of the app's own, on a

@@ -295,3 +295,84 @@ def test_the_letter_template_choice_survives_hostile_input(world) -> None:
     url = reverse("reports:letter-template", args=[world.review.pk])
     for role in ("coordinator", "lead_reviewer"):
         _fuzz_fields(world.client(role), url, fields, f"letter template, as {role}")
+
+
+@pytest.mark.usefixtures("_templates_not_recorded")
+def test_submitting_the_self_assessment_from_its_check_page_survives_hostile_input(world) -> None:
+    """The check-your-answers page posts to the submit URL (not to itself): fuzzed here."""
+    from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
+    from reviews.setup.models import Framework, Kloe
+
+    framework = Framework.objects.create(name="KLOEs", review=world.review)
+    kloe = Kloe.objects.create(framework=framework, position=1, heading="Thresholds")
+    assessment = SelfAssessment.objects.create(review=world.review)
+    SelfAssessmentEntry.objects.create(self_assessment=assessment, kloe=kloe, host_rating="red")
+    url = reverse("reviews:self-assessment-submit", args=[world.review.pk])
+
+    def still_a_draft() -> None:
+        SelfAssessment.objects.filter(pk=assessment.pk).update(status=SelfAssessment.Status.DRAFT)
+
+    _fuzz_fields(
+        world.client("host_lead"),
+        url,
+        {"version": st.one_of(hostile_text, st.just("1"))},
+        "self-assessment submit",
+        before=still_a_draft,
+    )
+
+
+def test_the_review_days_second_steps_survive_hostile_input(world) -> None:
+    """Forms reached only by a first step (issue 22): the merged words of a merge, the search of a
+    finding's evidence notes, "Save and add another" and the confirmed "Agree all"."""
+    from reviews.fieldwork.models import EvidenceNote, Finding
+
+    keep = Finding.objects.create(review=world.review, kind="area", text="Consent unclear.")
+    note = EvidenceNote.objects.create(review=world.review, text="Screening was timely.")
+    version = st.one_of(st.just("1"), hostile_text)
+
+    def two_findings() -> None:  # each submission finds both findings there to merge
+        if not Finding.objects.filter(pk=keep.pk).exists():
+            Finding.objects.create(pk=keep.pk, review=world.review, kind="area", text="Kept.")
+        Finding.objects.filter(pk=keep.pk).update(version=1)
+        Finding.objects.update_or_create(
+            pk=keep.pk + 1000,
+            defaults={"review": world.review, "kind": "area", "text": "Gone.", "version": 1},
+        )
+
+    two_findings()
+    merge = reverse("reviews:finding-merge", args=[world.review.pk, keep.pk + 1000])
+    fields = {
+        "other": st.one_of(st.just(str(keep.pk)), hostile_text),
+        "text": hostile_text,
+        "version": version,
+        "other_version": version,
+    }
+    _fuzz_fields(world.client("reviewer"), merge, fields, "merged words", before=two_findings)
+    edit = reverse("reviews:finding-edit", args=[world.review.pk, keep.pk])
+    fields = {
+        "kloe": hostile_text,
+        "kind": hostile_text,
+        "text": hostile_text,
+        "evidence_notes": st.one_of(st.just(str(note.pk)), hostile_text),
+        "notes_query": hostile_text,
+        "find_notes": st.sampled_from(["1", "all"]),
+        "version": version,
+    }
+    _fuzz_fields(world.client("reviewer"), edit, fields, "finding notes search")
+    create = reverse("reviews:note-create", args=[world.review.pk])
+    fields = {
+        "session": hostile_text,
+        "kloes": hostile_text,
+        "text": hostile_text,
+        "another": hostile_text,
+    }
+    _fuzz_fields(world.client("reviewer"), create, fields, "save and add another")
+    agree = reverse("reviews:finding-agree-all", args=[world.review.pk])
+    fields = {
+        "scope": st.one_of(st.sampled_from(["all", "overall"]), hostile_text),
+        "seen": st.one_of(st.just(f"{keep.pk}:1"), hostile_text),
+    }
+    _fuzz_fields(world.client("lead_reviewer"), agree, fields, "agree all")
+    notes = reverse("reviews:notes", args=[world.review.pk])
+    for query in ("?kept=1&note_kloe=x&note_session=99999999999999", "?note_session=%00"):
+        assert world.client("reviewer").get(notes + query).status_code == 200

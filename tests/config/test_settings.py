@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k7#Qv9!pZ2@mW4$xR8^tY6&uB1*eN3(sD5)fG0_hJ-lK=oP+iL",
     "ALLOWED_HOSTS": "reviews.example.org",
+    "SITE_URL": "https://reviews.example.org",
     "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check-deploy.sqlite3"),
 }
 
@@ -40,6 +41,13 @@ def test_production_settings_pass_check_deploy_with_no_warnings() -> None:
     result = _run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_emails_links_would_have_no_address() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,22 @@ def test_each_role_sees_what_it_owes_with_links_to_the_work(world):
     assert coordinator[0].urgent and coordinator[0].text.startswith("Read and acknowledge")
 
 
+def test_a_withdrawn_request_is_owed_by_nobody(world):
+    """A request the coordinator withdrew is not for the host to upload: not on their list, not in
+    their digest, not outstanding on the review's readiness panel."""
+    review = world.review
+    _owed(world, review)
+    DocumentRequest.objects.filter(review=review, title="Data 0").update(
+        withdrawn_at=timezone.now()
+    )
+    host = [i.text for i in for_person(world.user("host_lead"), timezone.localdate())]
+    assert "Upload 1 requested document" in host
+    page = world.client("coordinator").get(reverse("reviews:review-overview", args=[review.pk]))
+    body = page.content.decode()
+    figure = body[body.index("Documents requested and not yet uploaded") :][:400]
+    assert "1 of 1" in figure, figure
+
+
 def test_the_page_says_nothing_needs_you_now_when_true(world):
     page = world.client("host_staff").get(reverse("reviews:your-reviews")).content.decode()
     assert "Nothing needs you now." in page

@@ -210,7 +210,9 @@ def test_every_subject_reads_as_typed_never_html_escaped() -> None:
         template = str(path.relative_to(path.parents[2]))
         subject = render_to_string(template, context, using=TEXT_ENGINE)
         assert "&amp;" not in subject and "&#x27;" not in subject and "&lt;" not in subject
-        if "{{" in path.read_text():
+        source = path.read_text()
+        # (the daily digest's subject carries a count and a date, nothing anyone typed)
+        if any(f".{field}" in source for field in ("title", "reference", "display_name")):
             assert typed in subject, template
 
 

@@ -57,6 +57,14 @@ def _case_audit(kwargs: dict[str, Any]) -> CaseAudit:
     return CaseAudit.objects.get(case_id=kwargs["case_pk"])
 
 
+def _commentaries(world, kwargs):  # type: ignore[no-untyped-def]
+    from audits.services.tools import review_tool, shipped_tool
+
+    tool = review_tool(world.review) or shipped_tool().copy(review=world.review)
+    first = tool.criteria.order_by("number").first()
+    return {f"c{first.pk}-text": WORDS, f"c{first.pk}-version": "1"}
+
+
 def _audit_page(world, kwargs):  # type: ignore[no-untyped-def]
     audit = _case_audit(kwargs)
     answer = audit.answers.first()
@@ -106,6 +114,14 @@ def _template_edit(world, kwargs):  # type: ignore[no-untyped-def]
     return _as_shown(world, "coordinator", url) | {"sections-0-heading": WORDS}
 
 
+def _merged_words(world, kwargs):  # type: ignore[no-untyped-def]
+    """The second step of a merge: the merged words, as the person changed them."""
+    from reviews.fieldwork.models import Finding
+
+    other = Finding.objects.filter(review_id=kwargs["pk"]).exclude(pk=kwargs["finding"]).first()
+    return {"other": str(other.pk), "text": WORDS, "version": "1", "other_version": "1"}
+
+
 # Every form with words to type, by URL name.
 FORMS: dict[str, Form] = {
     # accounts: none (its forms are the sign-in and two-factor pages, exempt below)
@@ -122,12 +138,16 @@ FORMS: dict[str, Form] = {
     "reviews:invitation-create": Form(_fields(full_name=WORDS, email="new@example.org")),
     "reviews:member-shown-as": Form(_fields(council=WORDS, job_title="Social Worker", version="1")),
     "reviews:document-request-create": Form(_fields(title=WORDS, notes="Notes")),
+    "reviews:invitation-bulk": Form(_fields(people=f"{WORDS}, new@example.org, reviewer")),
+    "reviews:document-request-edit": Form(_fields(kind="other", title=WORDS, version="1")),
+    "reviews:document-pack": Form(_fields(lines=WORDS, version="0")),
     "reviews:day-create": Form(_fields(date="2030-01-01", notes=WORDS)),
     "reviews:session-create": Form(_fields(title=WORDS, place="Room 1")),
     "reviews:session-edit": Form(_fields(title=WORDS, place="Room 1", version="1")),
     # reviews: the team's work and the self-assessment
     "reviews:note-create": Form(_fields(text=WORDS)),
     "reviews:note-edit": Form(_fields(text=WORDS, version="1")),
+    "reviews:finding-merge": Form(_merged_words),
     "reviews:finding-create": Form(_fields(kind="strength", text=WORDS)),
     "reviews:finding-edit": Form(_fields(kind="strength", text=WORDS, version="1")),
     "reviews:self-assessment-edit": Form(
@@ -145,6 +165,7 @@ FORMS: dict[str, Form] = {
     "audits:case-audit-moderate": Form(_moderation),
     "audits:alert-raise": Form(_fields(concern=WORDS)),
     "audits:commentary-save": Form(_fields(text=WORDS, version="1")),
+    "audits:commentary-save-all": Form(_commentaries),
     "audits:tool-edit": Form(_fields(name=WORDS, description="About")),
     "audits:criterion-add": Form(_fields(number="9", title=WORDS, question="Was it?")),
     "audits:criterion-edit": Form(_fields(number="1", title=WORDS, question="Was it?")),
@@ -171,6 +192,27 @@ FORMS: dict[str, Form] = {
     "improvement:external-review-create": Form(_fields(kind="other", headline=WORDS)),
     "improvement:themes": Form(_fields(name=WORDS)),
     "improvement:theme-edit": Form(_fields(name=WORDS, version="1")),
+    "improvement:priority-create": Form(
+        _fields(letter="Q", title=WORDS, owner="Head of service", measure="Timely decisions")
+    ),
+    "improvement:priority-edit": Form(
+        _fields(letter="Q", title=WORDS, owner="Head of service", measure="Timely", version="1")
+    ),
+    "improvement:board-meeting-create": Form(_fields(reviewed=WORDS, decisions="Carry on")),
+    "improvement:journey-report-create": Form(_fields(title=WORDS, period_months="12")),
+    "improvement:journey-report-edit": Form(_fields(title=WORDS, period_months="12", version="1")),
+    "improvement:journey-section-edit": Form(_fields(text=WORDS, version="")),
+    # audits: the authority's own audit programme
+    "audits:programme-audit-create": Form(_fields(title=WORDS, audit_kind="case_file")),
+    "audits:programme-staff": Form(
+        _fields(email="larkspur.typed@example.org"), words="larkspur.typed@example.org"
+    ),
+    "audits:programme-people": Form(
+        _fields(full_name=WORDS, email="partner@example.org", role="partner_auditor")
+    ),
+    "audits:live-record": Form(
+        _fields(worker_name="Sam Okoro", worker_role="Social worker", reflection=WORDS, version="")
+    ),
 }
 
 # POSTs with nothing typed to keep. Each says why; a new URL belongs here only if it has no text.
@@ -192,12 +234,17 @@ EXEMPT: dict[str, str] = {
     "reviews:day-delete": "a button",
     "reviews:session-cancel": "a confirmation button",
     "reviews:calendar-reset": "a button",
+    "reviews:timetable-publish": "a button",
+    "reviews:timetable-send-changes": "a button",
     "reviews:finding-delete": "a button",
     "reviews:finding-agree": "a button",
+    "reviews:finding-agree-all": "a confirmation button (the versions shown, nothing typed)",
     "reviews:finding-reorder": "up and down buttons",
-    "reviews:finding-merge": "one choice of finding, nothing typed",
     "audits:choose-tool": "one choice of audit tool, nothing typed",
     "audits:sample-pick": "checkboxes of cases",
+    "audits:case-list-remove": "checkboxes of cases",
+    "audits:case-list-assign": "checkboxes of cases and one choice of auditor",
+    "audits:case-list-balance": "a confirmation button",
     "audits:sample-assign": "a choice of auditor per case",
     "audits:case-audit-start": "a button",
     "audits:case-audit-share": "a button",
@@ -207,11 +254,25 @@ EXEMPT: dict[str, str] = {
     "reports:letter-start": "a button",
     "reports:letter-template": "one choice of template and a confirmation, nothing typed",
     "reports:section-reset": "a button",
-    "reports:share": "a button",
-    "reports:issue": "a button",
+    "reports:share": "a date to reply by, and a button",
+    "reports:issue": "checkboxes confirming warnings, nothing typed",
     "improvement:action-delete": "a button",
+    "improvement:priority-delete": "a button",
+    "improvement:journey-section-reset": "a button",
+    "improvement:journey-report-issue": "a button",
+    "reviews:self-assessment-submit": "a button (the version shown, nothing typed)",
+    "reviews:self-assessment-reopen": "a confirmation button",
+    "audits:peer-sample": "checkboxes of completed audits",
+    "audits:programme-join": "a button",
+    "audits:programme-staff-remove": "a button",
+    "audits:live-record-send": "a button",
+    "audits:live-confirm": "the social worker's emailed link: not signed in, so no session times out",
     # Uploads: a file is chosen again (files are never kept); forms with words are in FORMS.
     "reviews:document-upload": "a file only",
+    "reviews:document-replace": "a file only",
+    "reviews:document-remove": "a confirmation button",
+    "reviews:document-request-withdraw": "a confirmation button",
+    "reviews:document-request-pack": "checkboxes of the pack and a date",
 }
 # The admin site is Django's own: its forms are outside the service's pages.
 EXEMPT_PREFIXES = ("admin:",)

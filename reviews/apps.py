@@ -9,8 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import permissions  # noqa: F401 - registers the rules and the calendar receivers
         from reviews.attention import register_providers
+        from reviews.readiness import register_providers as register_readiness
         from reviews.retention import register_purgers
         from reviews.schedule import signals  # noqa: F401 - registers the rules and the calendar receivers
 
         register_purgers()
         register_providers()
+        register_readiness()

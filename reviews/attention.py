@@ -26,7 +26,8 @@ def _reviews_as(user: Any, *roles: str) -> Any:
 
 def documents_to_upload(user: Any, today: dt.date) -> list[Item]:
     rows = (
-        DocumentRequest.objects.filter(review__in=_reviews_as(user, Role.HOST_LEAD))
+        DocumentRequest.objects.open()
+        .filter(review__in=_reviews_as(user, Role.HOST_LEAD))
         .annotate(uploaded=Exists(Document.objects.filter(request=OuterRef("pk"))))
         .filter(uploaded=False)
         .values("review_id", "review__title")

@@ -6,7 +6,13 @@ imports every model so that Django registers them, and the callables the migrati
 (``reviews.models.document_path``, ``reviews.models._calendar_token``) so the old migrations still load.
 """
 
-from reviews.documents.models import Document, DocumentDownload, DocumentRequest, document_path
+from reviews.documents.models import (
+    Document,
+    DocumentDownload,
+    DocumentPack,
+    DocumentRequest,
+    document_path,
+)
 from reviews.fieldwork.models import EvidenceNote, Finding, Theme
 from reviews.schedule.models import CalendarFeed, ReviewDay, Session, _calendar_token
 from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
@@ -16,6 +22,7 @@ __all__ = [
     "CalendarFeed",
     "Document",
     "DocumentDownload",
+    "DocumentPack",
     "DocumentRequest",
     "EvidenceNote",
     "Finding",

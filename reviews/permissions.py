@@ -19,15 +19,28 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import Organisation, Region, RegionalAccess
+from accounts.models import Organisation, QualityAssuranceRole, Region, RegionalAccess
 from core.library import get_library_item
-from reviews.setup.models import HOST_ROLES, TEAM_ROLES, Framework, Membership, Review, Role
+from reviews.setup.models import (
+    HOST_ROLES,
+    PEER_REVIEW_ROLES,
+    TEAM_ROLES,
+    Framework,
+    Membership,
+    Review,
+    Role,
+)
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
     from accounts.models import User
 
-_ALL = frozenset(Role)
+# An authority's own audit (issue 23): its quality assurance auditors run it all; partner auditors
+# and moderating peers are *case-scoped*: they see only some cases (``CASE_SCOPED_RIGHTS``), and
+# nothing else of the audit or the authority (404, not 403: they do not learn what else is there).
+_QA = frozenset({Role.QA_AUDITOR})
+CASE_SCOPED = frozenset({Role.PARTNER_AUDITOR, Role.MODERATING_PEER})
+_ALL = frozenset(PEER_REVIEW_ROLES) | _QA
 _TEAM = frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER})
 _AUDITORS = frozenset({Role.LEAD_REVIEWER, Role.REVIEWER})
 
@@ -35,11 +48,11 @@ RIGHTS: dict[str, frozenset[str]] = {
     # See the review's overview, team and status.
     "view": _ALL,
     # See the team's working material: evidence notes, draft findings, case audits.
-    "view_team_work": _TEAM,
+    "view_team_work": _TEAM | _QA,
     # Change the review's details (host, dates, request, status).
     "edit_review": frozenset({Role.COORDINATOR}),
     # Invite people, change roles, remove people.
-    "manage_team": frozenset({Role.COORDINATOR}),
+    "manage_team": frozenset({Role.COORDINATOR, Role.QA_AUDITOR}),
     # Review days, sessions, documents requested; the review's own key lines of enquiry.
     "schedule": frozenset({Role.COORDINATOR}),
     # Read and download the documents the host sent (every download is recorded).
@@ -48,14 +61,14 @@ RIGHTS: dict[str, frozenset[str]] = {
     "edit_findings": _AUDITORS,
     # See and export the review's audit trail (the lead reviewer: the history of changes to findings
     # and case audits).
-    "view_trail": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER}),
+    "view_trail": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.QA_AUDITOR}),
     # Mark findings agreed; choose key headlines.
     "agree_findings": frozenset({Role.LEAD_REVIEWER}),
     # Audit the case files of the dip sample.
-    "audit_cases": _AUDITORS,
+    "audit_cases": _AUDITORS | _QA,
     # Raise a safeguarding alert about a case of the sample: also after the letter is issued, while the
     # case is still held (a worry about a child must always reach people).
-    "raise_alert": _AUDITORS,
+    "raise_alert": _AUDITORS | _QA,
     # Read the draft letter and its presentation (the host lead contact: only while it is shared for
     # the factual accuracy check, see CONDITIONS).
     "view_letter_draft": _TEAM | {Role.HOST_LEAD},
@@ -70,19 +83,21 @@ RIGHTS: dict[str, frozenset[str]] = {
     "download_letter": _ALL,
     # The host's part: self-assessment and pre-reading, factual accuracy comments.
     "complete_self_assessment": frozenset({Role.HOST_LEAD}),
+    # Reopen a submitted self-assessment for the host lead contact to change (issue 21).
+    "reopen_self_assessment": frozenset({Role.COORDINATOR}),
     "upload_documents": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
     # Comment on the shared draft (only while it is shared, see CONDITIONS).
     "comment_on_letter": frozenset({Role.HOST_LEAD}),
     # Case audits (the audits app). Upload or paste the host's case list.
-    "upload_case_list": frozenset({Role.HOST_LEAD, Role.COORDINATOR}),
+    "upload_case_list": frozenset({Role.HOST_LEAD, Role.COORDINATOR, Role.QA_AUDITOR}),
     # See the case list (the host lead contact sees what they uploaded).
     "view_case_list": frozenset(
-        {Role.HOST_LEAD, Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER}
+        {Role.HOST_LEAD, Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER, Role.QA_AUDITOR}
     ),
     # Choose the audit tool, set the reference rule, draw the sample, assign cases to auditors.
-    "manage_sample": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER}),
+    "manage_sample": frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.QA_AUDITOR}),
     # Moderate another auditor's completed case audit.
-    "moderate": _AUDITORS,
+    "moderate": _AUDITORS | _QA,
     # Share individual case audits with the host's staff.
     "share_audits": frozenset({Role.LEAD_REVIEWER}),
     # After the letter (the improvement app). See the host's action plan and its progress.
@@ -96,6 +111,33 @@ RIGHTS: dict[str, frozenset[str]] = {
     # Follow the link to the host authority's history (see CONDITIONS and
     # ``may_see_authority_history``, which decides: this only says whether to offer the link).
     "see_host_history": _ALL,
+    # An authority's own audit (issue 23). Everything of the audit beyond one's own cases: not for
+    # the case-scoped roles (the menu and the breadcrumbs follow it).
+    "see_whole_review": _ALL,
+    # Choose the completed audits peers from another council moderate; record a live audit.
+    "choose_peer_sample": _QA,
+    # See the agreement between auditors and moderating peers (peers: over their sample only).
+    "see_agreement": _QA | {Role.MODERATING_PEER},
+    # A partner auditor: see and audit the cases assigned to them, raise an alert about one.
+    "audit_own_cases": frozenset({Role.PARTNER_AUDITOR}),
+    # A moderating peer: read and moderate the completed audits of the peer sample.
+    "moderate_sample": frozenset({Role.MODERATING_PEER}),
+}
+
+
+# What a case-scoped role needs instead of a review-wide right, on the cases it may see (audits'
+# ``get_case_for`` then narrows to those cases). Any other right: 404.
+CASE_SCOPED_RIGHTS: dict[str, dict[str, str]] = {
+    Role.PARTNER_AUDITOR: {
+        "view": "audit_own_cases",
+        "audit_cases": "audit_own_cases",
+        "raise_alert": "audit_own_cases",
+    },
+    Role.MODERATING_PEER: {
+        "view": "moderate_sample",
+        "moderate": "moderate_sample",
+        "see_agreement": "see_agreement",
+    },
 }
 
 
@@ -135,6 +177,9 @@ CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "manage_sample": _before_issue,
     "upload_case_list": _before_issue,
     "see_host_history": _related_to_host,
+    "choose_peer_sample": _before_issue,
+    "audit_own_cases": _before_issue,
+    "moderate_sample": _before_issue,
 }
 
 
@@ -164,8 +209,19 @@ def can(user: User, right: str, review: Review) -> bool:
 
 
 def rights_for(user: User, review: Review) -> dict[str, bool]:
-    """Every right this person has on this review, for templates: ``{% if review_rights.edit_findings %}``."""
+    """Every right this person has on this review, for templates: ``{% if review_rights.edit_findings %}``.
+
+    A case-scoped role (partner auditor, moderating peer) is shown the rights it holds on the cases
+    it may see (``CASE_SCOPED_RIGHTS``): the pages it reaches are only those cases' pages."""
     role = review.role_of(user)
+    scoped = CASE_SCOPED_RIGHTS.get(role or "")
+    if scoped is not None:
+        return {
+            right: _holds(scoped[right], review, role)
+            if right in scoped
+            else _holds(right, review, role)
+            for right in RIGHTS
+        }
     return {right: _holds(right, review, role) for right in RIGHTS}
 
 
@@ -184,6 +240,33 @@ def get_review_for(
     """The review, if this person may do ``right`` on it: 404 for outsiders, 403 for members without it."""
     if right not in RIGHTS:
         raise KeyError(f"Unknown right {right!r}")
+    review = _fetch_review(user, pk, queryset)
+    _check(user, right, review)
+    return review
+
+
+def get_review_for_case(user: User, pk: Any, right: str) -> Review:
+    """``get_review_for`` for the pages of one case: a case-scoped role (partner auditor, moderating
+    peer) is asked for its own right instead (``CASE_SCOPED_RIGHTS``; 404 when it has none). The
+    caller (``audits.permissions.get_case_for``) then narrows the cases to those it may see."""
+    if right not in RIGHTS:
+        raise KeyError(f"Unknown right {right!r}")
+    review = _fetch_review(user, pk, None)
+    scoped = CASE_SCOPED_RIGHTS.get(review.role_of(user) or "")
+    if scoped is not None:
+        if right not in scoped:
+            raise Http404("No review found")
+        right = scoped[right]
+    _check(user, right, review)
+    return review
+
+
+def is_case_scoped(user: User, review: Review) -> bool:
+    """A partner auditor or moderating peer on this review: they see only some of its cases."""
+    return review.role_of(user) in CASE_SCOPED
+
+
+def _fetch_review(user: User, pk: Any, queryset: QuerySet[Review] | None) -> Review:
     qs = (
         queryset
         if queryset is not None
@@ -199,11 +282,17 @@ def get_review_for(
         review = qs.filter(pk=pk).first()
     if review is None or review.role_of(user) is None:
         raise Http404("No review found")
+    return review
+
+
+def _check(user: User, right: str, review: Review) -> None:
     if not can(user, right, review):
+        if review.role_of(user) in CASE_SCOPED:
+            # Partner auditors and moderating peers see only their cases: the rest is not there.
+            raise Http404("No review found")
         if CONDITIONS.get(right) is _before_issue and review.role_of(user) in RIGHTS[right]:
             raise LetterIssued(f"The letter is issued: no more changes ({right}).")
         raise PermissionDenied(f"Your role on this review does not allow this ({right}).")
-    return review
 
 
 def may_coordinate(user: User, *, roles: Iterable[str] | None = None) -> bool:
@@ -277,6 +366,61 @@ def get_letterhead_for(user: User, pk: Any) -> Organisation:
         raise Http404("No organisation found")
     if not may_coordinate(user):
         raise PermissionDenied("Only your organisation's coordinators can change its letterhead.")
+    return organisation
+
+
+# An authority's audit programme (issue 23) ---------------------------------------------------------
+
+
+def is_quality_assurance(user: User, organisation_pk: Any) -> bool:
+    """Was this person given the quality assurance role of this authority (by its coordinators or an
+    administrator)? Only while they are of that organisation."""
+    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+        return False
+    return (
+        str(user.organisation_id) == str(organisation_pk)
+        and QualityAssuranceRole.objects.filter(user=user, organisation_id=organisation_pk).exists()
+    )
+
+
+def programme_authorities_for(user: User, *, coordinates: bool | None = None) -> list[Organisation]:
+    """The authorities whose audit programme this person may open: their own organisation, when they
+    have its quality assurance role or coordinate for it. ``coordinates``: ``may_coordinate(user)``,
+    when the caller knows it already (saves two queries)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return []
+    if coordinates is None:
+        coordinates = may_coordinate(user)
+    if coordinates or is_quality_assurance(user, user.organisation_id):
+        return list(Organisation.objects.filter(pk=user.organisation_id))
+    return []
+
+
+def get_programme_for(
+    user: User, pk: Any, *, run: bool = False, grant: bool = False
+) -> Organisation:
+    """The authority whose audit programme this person may see: its quality assurance staff and its
+    coordinators. ``run``: start audits (quality assurance staff only). ``grant``: give or take the
+    quality assurance role (its coordinators only). 404 for anyone not of the authority, 403 for its
+    people without the right."""
+    own = user.organisation_id if user.is_authenticated else None
+    organisation = (
+        Organisation.objects.filter(pk=own).first()
+        if own is not None and str(own) == str(pk)
+        else None
+    )
+    if organisation is None:
+        raise Http404("No authority found")
+    qa = is_quality_assurance(user, organisation.pk)
+    coordinates = may_coordinate(user)
+    if not (qa or coordinates):
+        raise PermissionDenied(
+            "The audit programme is for the authority's quality assurance staff."
+        )
+    if run and not qa:
+        raise PermissionDenied("Only the authority's quality assurance staff start its audits.")
+    if grant and not coordinates:
+        raise PermissionDenied("Only the authority's coordinators give the quality assurance role.")
     return organisation
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     # The team.
     path(R + "team/", team_views.team, name="team"),
     path(R + "team/invite/", team_views.invitation_create, name="invitation-create"),
+    path(R + "team/invite-several/", team_views.invitation_bulk, name="invitation-bulk"),
     path(
         R + "team/invitations/<int:invitation>/resend/",
         team_views.invitation_resend,
@@ -58,8 +59,41 @@ urlpatterns = [
         name="document-download",
     ),
     path(R + "documents/<int:document>/read/", document_views.document_read, name="document-read"),
+    path(
+        R + "documents/request/<int:request_pk>/edit/",
+        document_views.document_request_edit,
+        name="document-request-edit",
+    ),
+    path(
+        R + "documents/request/<int:request_pk>/withdraw/",
+        document_views.document_request_withdraw,
+        name="document-request-withdraw",
+    ),
+    path(
+        R + "documents/request-from-pack/",
+        document_views.document_request_pack,
+        name="document-request-pack",
+    ),
+    path(R + "documents/pack/", document_views.document_pack, name="document-pack"),
+    path(
+        R + "documents/<int:document>/remove/",
+        document_views.document_remove,
+        name="document-remove",
+    ),
+    path(
+        R + "documents/<int:document>/replace/",
+        document_views.document_replace,
+        name="document-replace",
+    ),
     # The timetable.
     path(R + "timetable/", schedule_views.timetable, name="timetable"),
+    path(R + "timetable/grid/", schedule_views.timetable_grid, name="timetable-grid"),
+    path(R + "timetable/publish/", schedule_views.timetable_publish, name="timetable-publish"),
+    path(
+        R + "timetable/send-changes/",
+        schedule_views.timetable_send_changes,
+        name="timetable-send-changes",
+    ),
     path(R + "timetable.pdf", schedule_views.timetable_pdf, name="timetable-pdf"),
     path(R + "timetable.ics", schedule_views.timetable_ics, name="timetable-ics"),
     path(R + "timetable/days/new/", schedule_views.day_create, name="day-create"),
@@ -103,6 +137,7 @@ urlpatterns += [
         name="consolidation",
     ),
     path(R + "findings/new/", fieldwork_views.finding_create, name="finding-create"),
+    path(R + "findings/agree-all/", fieldwork_views.finding_agree_all, name="finding-agree-all"),
     path(R + "findings/<int:finding>/", fieldwork_views.finding_edit, name="finding-edit"),
     path(
         R + "findings/<int:finding>/delete/", fieldwork_views.finding_delete, name="finding-delete"
@@ -128,6 +163,21 @@ urlpatterns += [
         R + "self-assessment/edit/",
         self_assessment_views.self_assessment_edit,
         name="self-assessment-edit",
+    ),
+    path(
+        R + "self-assessment/check/",
+        self_assessment_views.self_assessment_check,
+        name="self-assessment-check",
+    ),
+    path(
+        R + "self-assessment/submit/",
+        self_assessment_views.self_assessment_submit,
+        name="self-assessment-submit",
+    ),
+    path(
+        R + "self-assessment/reopen/",
+        self_assessment_views.self_assessment_reopen,
+        name="self-assessment-reopen",
     ),
     path(
         R + "self-assessment/kloes/<int:kloe>/",

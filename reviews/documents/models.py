@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import Timestamped
+from accounts.models import Organisation
+from core.models import Timestamped, Versioned
 from reviews.setup.models import Review
 
 
-class DocumentRequest(Timestamped):
-    """A document the coordinator asks the host for before the review."""
+class DocumentRequestQuerySet(models.QuerySet["DocumentRequest"]):
+    def open(self) -> DocumentRequestQuerySet:
+        """Not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class DocumentRequest(Versioned):
+    """A document the coordinator asks the host for before the review. Withdrawn, it stays (shown
+    as withdrawn, with who and when) rather than disappearing from the host's list."""
 
     class Kind(models.TextChoices):
         SELF_ASSESSMENT = "self_assessment", "Self-assessment"
@@ -29,6 +40,12 @@ class DocumentRequest(Timestamped):
     title = models.CharField(max_length=200, blank=True, help_text="Needed when the kind is Other.")
     notes = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = DocumentRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "created_at", "pk"]
@@ -44,6 +61,10 @@ class DocumentRequest(Timestamped):
     @property
     def label(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 def document_path(instance: Document, filename: str) -> str:
@@ -95,3 +116,52 @@ class DocumentDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} – {self.user} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+DEFAULT_PACK_FILE = Path(__file__).with_name("default_pack.json")
+
+
+@dataclass(frozen=True)
+class PackItem:
+    """One document of a pack: what to ask for, and the note the host reads."""
+
+    title: str
+    notes: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The request's kind when the title names one (``Threshold document``), else Other."""
+        by_label = {label.casefold(): value for value, label in DocumentRequest.Kind.choices}
+        return by_label.get(self.title.casefold(), DocumentRequest.Kind.OTHER)
+
+    def as_line(self) -> str:
+        return f"{self.title} | {self.notes}" if self.notes else self.title
+
+
+def default_pack() -> list[PackItem]:
+    """The pack the product ships (``default_pack.json``), for organisations without their own."""
+    rows = json.loads(DEFAULT_PACK_FILE.read_text(encoding="utf-8"))
+    return [PackItem(title=row["title"], notes=row.get("notes", "")) for row in rows]
+
+
+class DocumentPack(Versioned):
+    """An organisation's standard list of documents to request from a host: a lead authority keeps
+    its own, for every review it leads. Without one, the shipped default (``default_pack``)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="document_pack"
+    )
+    items = models.JSONField(default=list, help_text="[{title, notes}], in order.")
+
+    def __str__(self) -> str:
+        return f"Document pack of {self.organisation}"
+
+    @property
+    def pack_items(self) -> list[PackItem]:
+        return [PackItem(title=row["title"], notes=row.get("notes", "")) for row in self.items]
+
+    @classmethod
+    def items_for(cls, organisation: Organisation) -> tuple[list[PackItem], DocumentPack | None]:
+        """The organisation's pack, else the default; and its row, if it has one."""
+        pack = cls.objects.filter(organisation=organisation).first()
+        return (pack.pack_items if pack else default_pack()), pack

@@ -6,15 +6,18 @@ nothing and raises ``StaleEdit``, so nobody silently overwrites a colleague's wo
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from core.versioning import update_versioned
+from core.versioning import StaleEdit, update_versioned
 from reviews.fieldwork.models import EvidenceNote, Finding
-from reviews.setup.models import Review
+from reviews.schedule.models import Session
+from reviews.setup.models import LONDON, Review
 from trail.models import Event
 from trail.services import record_change
 
@@ -120,6 +123,61 @@ def set_agreed(
     return finding
 
 
+@dataclass
+class AgreeAllResult:
+    agreed: list[Finding] = field(default_factory=list)
+    changed: int = (
+        0  # shown on the confirmation page, then changed, deleted or agreed by someone else
+    )
+    added: int = 0  # drafts of the same scope added since the page was shown: not agreed either
+
+
+def drafts_in_scope(review: Review, kloe: int | str | None) -> Q:
+    """The draft findings of one key line of enquiry (its pk), of ``None`` (overall) or ``"all"``."""
+    scope = Q(review=review, status=Finding.Status.DRAFT)
+    if kloe == "all":
+        return scope
+    return scope & (Q(kloe__isnull=True) if kloe is None else Q(kloe_id=kloe))
+
+
+def agree_all(
+    *,
+    review: Review,
+    kloe: int | str | None,
+    seen: dict[int, int],
+    by: User,
+    request: HttpRequest | None = None,
+) -> AgreeAllResult:
+    """Agree, in one go, the draft findings the lead reviewer was shown (``seen``: pk -> version).
+
+    A finding saved since (another version), agreed or deleted meanwhile, or of another key line is
+    left as it is and counted in ``changed``; a draft added since is counted in ``added``. One
+    locking read and one UPDATE whatever the number, then one trail record per finding agreed."""
+    result = AgreeAllResult()
+    scope = drafts_in_scope(review, kloe)
+    with transaction.atomic():
+        wanted = Q(pk__in=[])
+        for pk, version in seen.items():
+            wanted |= Q(pk=pk, version=version)
+        result.agreed = list(
+            Finding.objects.select_for_update().filter(scope).filter(wanted).order_by("pk")
+        )
+        pks = [f.pk for f in result.agreed]
+        Finding.objects.filter(pk__in=pks).update(
+            status=Finding.Status.AGREED,
+            agreed_by=by,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        for finding in result.agreed:
+            finding.status = Finding.Status.AGREED
+            finding.version += 1
+            _record(finding, request, "agreed", status=finding.status)
+    result.changed = len(seen) - len(result.agreed)
+    result.added = Finding.objects.filter(scope).exclude(pk__in=list(seen)).count()
+    return result
+
+
 def reorder_finding(*, finding: Finding, up: bool, request: HttpRequest | None = None) -> bool:
     """Swap the finding with its neighbour under the same heading. False when it is already at the end."""
     with transaction.atomic():
@@ -142,16 +200,44 @@ def reorder_finding(*, finding: Finding, up: bool, request: HttpRequest | None =
     return True
 
 
+def merged_text(finding: Finding, into: Finding) -> str:
+    """The words of two findings put together, as the merge form offers them to edit."""
+    return f"{into.text}\n\n{finding.text}"
+
+
 def merge_findings(
-    *, finding: Finding, into: Finding, request: HttpRequest | None = None
+    *,
+    finding: Finding,
+    into: Finding,
+    text: str | None = None,
+    versions: tuple[int, int] | None = None,
+    request: HttpRequest | None = None,
 ) -> Finding:
-    """Add ``finding``'s words and evidence to ``into`` and delete ``finding``. ``into`` is a draft again."""
+    """Add ``finding``'s evidence to ``into``, give ``into`` the merged words (``text`` as the person
+    edited them, or both findings' words one after the other) and delete ``finding``. ``into`` is a
+    draft again.
+
+    With ``versions`` (of ``finding`` and ``into``, as the person saw them), raises ``StaleEdit`` and
+    changes nothing when either was saved since."""
     with transaction.atomic():
+        current = {
+            f.pk: f
+            for f in Finding.objects.select_for_update()
+            .filter(pk__in=[finding.pk, into.pk])
+            .order_by("pk")
+        }
+        if versions is not None and (
+            finding.pk not in current
+            or into.pk not in current
+            or current[finding.pk].version != versions[0]
+            or current[into.pk].version != versions[1]
+        ):
+            raise StaleEdit
         old = _snapshot(into)
         notes = list(finding.evidence_notes.all())
         themes = list(finding.themes.all())
         Finding.objects.filter(pk=into.pk).update(
-            text=f"{into.text}\n\n{finding.text}",
+            text=text or merged_text(finding, into),
             is_key_headline=into.is_key_headline or finding.is_key_headline,
             status=Finding.Status.DRAFT,
             agreed_by=None,
@@ -193,3 +279,27 @@ def update_note(*, note: EvidenceNote, version: int, data: dict[str, Any]) -> Ev
         note.refresh_from_db()
         note.kloes.set(data.get("kloes") or [])
     return note
+
+
+# Capture during the review days: which session a note is most likely about ----------------------
+
+
+def session_for_now(*, review: Review, user: User, now: dt.datetime) -> Session | None:
+    """The session a note typed ``now`` is most likely about, by the clock (London time): the one
+    running now, else the next one today; this person's own sessions before the others'. None when
+    nothing is left today. This person's own sessions first (running, else their next one), then
+    anyone's. Cancelled sessions never. One query."""
+    local = timezone.localtime(now, LONDON)
+    attends = Session.reviewers.through.objects.filter(session=OuterRef("pk"), user=user)
+    today = list(
+        Session.objects.live()
+        .filter(review=review, day__date=local.date(), end_time__gt=local.time())
+        .annotate(is_mine=Exists(attends))
+        .select_related("day")
+        .order_by("start_time", "pk")
+    )
+    mine = [s for s in today if s.is_mine]  # type: ignore[attr-defined]  # annotated above
+    for group in (mine, today):
+        if group:  # running now (the earliest start), else the next to start
+            return next((s for s in group if s.start_time <= local.time()), group[0])
+    return None

@@ -11,21 +11,24 @@ change use htmx (the partials), and every action works as a plain form without i
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from core.http import bound_data, is_htmx, page_or_partial, paginate
+from core.http import bound_data, is_htmx, page_or_partial, paginate, whole_number
 from core.links import PkUrls
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.fieldwork import services as work
 from reviews.fieldwork.forms import EvidenceNoteForm, FindingForm, MergeForm, NoteFilterForm
 from reviews.fieldwork.models import EvidenceNote, Finding, number_recommendations
 from reviews.permissions import can, get_review_for, review_context, rights_for
+from reviews.schedule.models import Session
 from reviews.setup.models import Kloe, Review
 from trail.models import Event
 
@@ -93,11 +96,18 @@ def _page(
 ) -> dict[str, Any]:
     """What the findings page (and its part htmx replaces) shows."""
     items = list(Finding.objects.filter(review=review).for_page())
+    sections = build_sections(review, items, rights)
+    for section in sections:
+        section["drafts"] = sum(1 for f in section["findings"] if not f.is_agreed)
+        section["scope"] = section["kloe"].pk if section["kloe"] else "overall"
+    agreed = sum(1 for f in items if f.is_agreed)
     return review_context(
         request,
         review,
-        sections=build_sections(review, items, rights),
+        sections=sections,
         count=len(items),
+        agreed=agreed,
+        drafts=len(items) - agreed,
         form=form,
     )
 
@@ -115,12 +125,24 @@ def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
     rights = rights_for(request.user, review)
     initial = {}
-    if request.GET.get("kloe", "").isdigit():
-        initial["kloe"] = request.GET["kloe"]
+    if (kloe := whole_number(request.GET.get("kloe"))) is not None:
+        initial["kloe"] = kloe
     form = FindingForm(
-        bound_data(request), review=review, may_agree=rights["agree_findings"], initial=initial
+        bound_data(request),
+        review=review,
+        may_agree=rights["agree_findings"],
+        initial=initial,
+        notes_query=_notes_query(request),
     )
-    if request.method == "POST" and form.is_valid():
+    if _searching(request):  # "Find notes": the form again as typed, its notes filtered
+        form.hold_errors()
+        if is_htmx(request):
+            return render(
+                request,
+                "reviews/partials/findings_body.html",
+                _page(request, review, rights, form),
+            )
+    elif request.method == "POST" and form.is_valid():
         finding = work.create_finding(
             review=review, data=form.cleaned_data, author=request.user, request=request
         )
@@ -159,9 +181,12 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int, finding: int) -> Ht
         review=review,
         may_agree=rights["agree_findings"],
         auto_id=_auto_id(item),
+        notes_query=_notes_query(request),
     )
     latest = None
-    if request.method == "POST" and form.is_valid():
+    if _searching(request):  # "Find notes": the form again as typed, its notes filtered
+        form.hold_errors()
+    elif request.method == "POST" and form.is_valid():
         try:
             item = work.update_finding(
                 finding=item,
@@ -196,6 +221,16 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int, finding: int) -> Ht
             latest=latest,
         ),
     )
+
+
+def _searching(request: AuthenticatedHttpRequest) -> bool:
+    return request.method == "POST" and "find_notes" in request.POST
+
+
+def _notes_query(request: AuthenticatedHttpRequest) -> str:
+    if not _searching(request) or request.POST.get("find_notes") == "all":
+        return ""
+    return str(request.POST.get("notes_query", ""))
 
 
 def _finding_partial(
@@ -238,6 +273,77 @@ def finding_agree(request: AuthenticatedHttpRequest, pk: int, finding: int) -> H
     return redirect(_list_url(review, item))
 
 
+def _agree_scope(review: Review, value: str) -> tuple[int | str | None, str]:
+    """``?scope=`` of "Agree all": "all", "overall" or a key line of enquiry of this review (404
+    otherwise), and how the page names it."""
+    if value == "overall":
+        return None, "overall"
+    if (wanted := whole_number(value)) is not None:
+        kloe = next((k for k in review.numbered_kloes() if k.pk == wanted), None)
+        if kloe is not None:
+            return kloe.pk, str(kloe)
+    if value in ("", "all"):
+        return "all", "all key lines of enquiry and overall"
+    raise Http404("No such key line of enquiry")
+
+
+def _seen_versions(post: QueryDict) -> dict[int, int]:
+    """The findings the confirmation page showed, as ``pk:version`` (anything else is ignored)."""
+    seen: dict[int, int] = {}
+    for value in post.getlist("seen")[:1000]:
+        pk, _, version = str(value).partition(":")
+        finding, seen_version = whole_number(pk), whole_number(version)
+        if finding is not None and seen_version is not None:
+            seen[finding] = seen_version
+    return seen
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def finding_agree_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Agree every draft finding of a key line of enquiry (or all of them) after one confirmation
+    page. The page lists the drafts with the versions shown; the POST agrees only those, and says
+    which were changed (or added) since, rather than agreeing words nobody checked."""
+    review = get_review_for(request.user, pk, "agree_findings")
+    source = request.POST if request.method == "POST" else request.GET
+    kloe, label = _agree_scope(review, str(source.get("scope", "all")))
+    scope = work.drafts_in_scope(review, kloe)
+    if request.method == "POST":
+        result = work.agree_all(
+            review=review,
+            kloe=kloe,
+            seen=_seen_versions(request.POST),
+            by=request.user,
+            request=request,
+        )
+        n = len(result.agreed)
+        messages.success(request, f"{n} finding{'' if n == 1 else 's'} agreed ({label}).")
+        if result.changed or result.added:
+            left = result.changed + result.added
+            messages.info(
+                request,
+                f"{left} finding{' was' if left == 1 else 's were'} changed or added since you "
+                "opened the confirmation page, so not agreed: check "
+                f"{'it' if left == 1 else 'them'} below.",
+            )
+        return redirect(_list_url(review))
+    items = list(Finding.objects.filter(scope).for_page())
+    numbered = {k.pk: k for k in review.numbered_kloes()}
+    for item in items:
+        if item.kloe_id in numbered:
+            item.kloe = numbered[item.kloe_id]
+    return render(
+        request,
+        "reviews/finding_agree_all.html",
+        review_context(
+            request,
+            review,
+            drafts=items,
+            scope="overall" if kloe is None else kloe,
+            label=label,
+        ),
+    )
+
+
 @require_POST
 def finding_reorder(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
@@ -252,17 +358,67 @@ def finding_reorder(request: AuthenticatedHttpRequest, pk: int, finding: int) ->
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def finding_merge(request: AuthenticatedHttpRequest, pk: int, finding: int) -> HttpResponse:
+    """Two steps: choose the finding to merge with; then check and change the merged words (both
+    findings' words, one after the other, to start with). Nothing is saved before the second step,
+    and only if neither finding was saved by someone else in between."""
     review = get_review_for(request.user, pk, "edit_findings")
     item = _finding(review, finding)
-    form = MergeForm(bound_data(request), finding=item)
+    data = bound_data(request)
+    editing = data is not None and "text" in data
+    form = MergeForm(data, finding=item, editing=editing)
+    into: Finding | None = None
     if request.method == "POST" and form.is_valid():
-        into = work.merge_findings(finding=item, into=form.cleaned_data["other"], request=request)
-        messages.success(request, "Findings merged. Check the merged words, then save.")
-        return redirect("reviews:finding-edit", pk=review.pk, finding=into.pk)
+        into = form.cleaned_data["other"]
+        if not editing:  # step two: the merged words to check, nothing saved yet
+            form = MergeForm(
+                None,
+                finding=item,
+                editing=True,
+                initial={
+                    "other": into.pk,
+                    "text": work.merged_text(item, into),
+                    "version": item.version,
+                    "other_version": into.version,
+                },
+            )
+        else:
+            versions = (form.cleaned_data["version"], form.cleaned_data["other_version"])
+            try:
+                into = work.merge_findings(
+                    finding=item,
+                    into=into,
+                    text=form.cleaned_data["text"],
+                    versions=versions,  # a missing version (None) is refused as stale
+                    request=request,
+                )
+            except StaleEdit:
+                messages.info(
+                    request,
+                    "One of these findings was changed since you started merging, so nothing "
+                    "was merged: their words are below as they are now. Check them, then merge.",
+                )
+                item = _finding(review, item.pk)
+                into = _finding(review, into.pk)
+                form = MergeForm(
+                    None,
+                    finding=item,
+                    editing=True,
+                    initial={
+                        "other": into.pk,
+                        "text": form.cleaned_data["text"],
+                        "version": item.version,
+                        "other_version": into.version,
+                    },
+                )
+            else:
+                messages.success(request, "Findings merged.")
+                return redirect(_list_url(review, into))
+    if into is None and form.is_bound:  # the merged words with a mistake: both findings still shown
+        into = getattr(form, "cleaned_data", {}).get("other")
     return render(
         request,
         "reviews/finding_merge.html",
-        review_context(request, review, form=form, finding=item),
+        review_context(request, review, form=form, finding=item, into=into),
     )
 
 
@@ -312,6 +468,16 @@ def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if data.get("author"):
             items = items.filter(author_id=data["author"])
     page, query = paginate(request, items, 50)
+    form = None
+    if can(request.user, "edit_findings", review):  # capture first: the form open, ready to type
+        form = EvidenceNoteForm(
+            None,
+            review=review,
+            initial=_note_initial(request, review),
+            auto_id=NOTE_AUTO_ID,
+        )
+        if "kept" in request.GET:  # "Save and add another": straight back in the note's box
+            form.fields["text"].widget.attrs["autofocus"] = True
     numbers = {k.pk: k.number for k in review.numbered_kloes()}
     for note in page:
         for kloe in note.kloes.all():
@@ -325,19 +491,66 @@ def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             filters=filters,
             page=page,
             query=query,
+            form=form,
         ),
     )
+
+
+# The add form's field ids on the notes page (apart from the filters' "id_session" and the like):
+# the note's box is "note-text", which the page's shortcut and "Save and add another" go back to.
+NOTE_AUTO_ID = "note-%s"
+
+
+def _note_initial(request: AuthenticatedHttpRequest, review: Review) -> dict[str, Any]:
+    """What the add form starts with. ``?note_session=`` (a session's "Add a note" link): that
+    session, its key lines ticked; with ``kept`` ("Save and add another"), the key lines given in
+    ``note_kloe`` instead. Otherwise the session by the clock (``session_for_now``) and its key lines.
+    A session of another review, or a cancelled one, is ignored."""
+    wanted = str(request.GET.get("note_session") or request.GET.get("session") or "")
+    session = None
+    if (session_pk := whole_number(wanted)) is not None:
+        session = (
+            Session.objects.live()
+            .filter(review=review, pk=session_pk)
+            .prefetch_related("kloes")
+            .first()
+        )
+    elif "kept" not in request.GET:
+        session = work.session_for_now(review=review, user=request.user, now=timezone.now())
+    initial: dict[str, Any] = {}
+    if session is not None:
+        initial["session"] = session.pk
+    if "kept" in request.GET:
+        valid = {k.pk for k in review.numbered_kloes()}
+        kloes = [whole_number(v) for v in request.GET.getlist("note_kloe")]
+        initial["kloes"] = [k for k in kloes if k is not None and k in valid]
+    elif session is not None:
+        initial["kloes"] = [k.pk for k in session.kloes.all()]
+    return initial
+
+
+def _another_url(review: Review, data: dict[str, Any]) -> str:
+    """The notes page again, the add form keeping this note's session and key lines, focus in the
+    note's box."""
+    query: list[tuple[str, Any]] = [("kept", "1")]
+    if data.get("session"):
+        query.append(("note_session", data["session"].pk))
+    query += [("note_kloe", k.pk) for k in data.get("kloes") or []]
+    return f"{_notes_url(review)}?{urlencode(query)}#note-text"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "edit_findings")
-    initial = {}
-    if request.GET.get("session", "").isdigit():
-        initial["session"] = request.GET["session"]
-    form = EvidenceNoteForm(bound_data(request), review=review, initial=initial)
+    initial = _note_initial(request, review) if request.method != "POST" else {}
+    form = EvidenceNoteForm(
+        bound_data(request), review=review, initial=initial, auto_id=NOTE_AUTO_ID
+    )
     if request.method == "POST" and form.is_valid():
         work.create_note(review=review, data=form.cleaned_data, author=request.user)
+        if "another" in request.POST:
+            messages.success(request, "Evidence note added. Add another.")
+            return redirect(_another_url(review, form.cleaned_data))
         messages.success(request, "Evidence note added.")
         return redirect(_notes_url(review))
     return page_or_partial(  # opened in place on the notes page (htmx), or as a page of its own

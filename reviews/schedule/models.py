@@ -45,6 +45,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def for_person(self, user: User) -> SessionQuerySet:
         return self.filter(Q(reviewers=user) | Q(host_people=user)).distinct()
 
+    def published(self) -> SessionQuerySet:
+        """Sessions of timetables the coordinator has published: a draft stays out of calendars."""
+        return self.filter(review__timetable_publication__isnull=False)
+
 
 class Session(Versioned):
     """A session on a review day. Its ``uid`` and ``sequence`` let calendars update it in place."""
@@ -150,3 +154,43 @@ class CalendarFeed(Timestamped):
     def reset(self) -> None:
         self.token = _calendar_token()
         self.save(update_fields=["token", "updated_at"])
+
+
+class TimetablePublication(Timestamped):
+    """The timetable was published: everyone attending was emailed their own sessions. Before it,
+    the coordinator drafts in peace (nobody is emailed); after it, changes are collected
+    (``SessionChange``) and sent as one update per person."""
+
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, related_name="timetable_publication"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Timetable of {self.review} published"
+
+
+class SessionChange(models.Model):
+    """A change to a session of a published timetable, for one person, until it is sent."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        MOVED = "moved", "Changed"
+        REMOVED = "removed", "No longer needed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="session_changes")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["review", "sent_at"], name="sessionchange_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.session} for {self.person_id}"

@@ -6,6 +6,7 @@ queries, however many sessions there are.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 
 from reviews.schedule.models import ReviewDay, Session
-from reviews.setup.models import Kloe, Review, number_kloes
+from reviews.setup.models import Kloe, Membership, Review, Role, number_kloes
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -140,3 +141,60 @@ def attendees(session: Session) -> list[User]:
     people = {u.pk: u for u in session.reviewers.all()}
     people.update({u.pk: u for u in session.host_people.all()})
     return list(people.values())
+
+
+@dataclass
+class GridRow:
+    start: datetime.time
+    end: datetime.time
+    cells: list[list[Session]]  # one per column: the sessions of that reviewer at this time
+
+
+@dataclass
+class GridDay:
+    day: ReviewDay
+    rows: list[GridRow]
+
+
+@dataclass
+class Grid:
+    """The timetable as a grid: a table per day, a row per time, a column per reviewer (and one
+    for the sessions with no reviewer yet, when there are any)."""
+
+    columns: list[str]
+    days: list[GridDay]
+    unstaffed: bool
+
+
+def build_grid(timetable: Timetable) -> Grid:
+    """From a built timetable (its sessions' reviewers loaded) and one query for the team's
+    reviewers: the same number of queries whatever the number of sessions."""
+    people: dict[int, str] = {
+        m.user_id: m.user.full_name or m.user.email
+        for m in Membership.objects.filter(
+            review=timetable.review, role__in=[Role.LEAD_REVIEWER, Role.REVIEWER]
+        ).select_related("user")
+    }
+    for session in timetable.sessions:
+        for person in session.reviewers.all():
+            people.setdefault(person.pk, person.full_name or person.email)
+    order = sorted(people, key=lambda pk: (people[pk].casefold(), pk))
+    index = {pk: i for i, pk in enumerate(order)}
+    unstaffed = any(not s.reviewers.all() for s in timetable.sessions)
+    width = len(order) + (1 if unstaffed else 0)
+    days = []
+    for entry in timetable.days:
+        slots: dict[tuple[datetime.time, datetime.time], GridRow] = {}
+        for session in entry.sessions:
+            key = (session.start_time, session.end_time)
+            row = slots.get(key)
+            if row is None:
+                row = slots[key] = GridRow(key[0], key[1], [[] for _ in range(width)])
+            reviewers = list(session.reviewers.all())
+            for person in reviewers:
+                row.cells[index[person.pk]].append(session)
+            if not reviewers:
+                row.cells[-1].append(session)
+        days.append(GridDay(entry.day, sorted(slots.values(), key=lambda r: (r.start, r.end))))
+    columns = [people[pk] for pk in order] + (["No reviewer yet"] if unstaffed else [])
+    return Grid(columns, days, unstaffed)

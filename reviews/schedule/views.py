@@ -1,4 +1,5 @@
-"""The timetable: days and sessions, the day-by-day page, its PDF and calendar files."""
+"""The timetable: days and sessions, the day-by-day page and its grid, its PDF and calendar files;
+publishing it and sending its changes."""
 
 from __future__ import annotations
 
@@ -11,18 +12,27 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from core.email import Queued, deliveries_about
 from core.exports import attachment, download_name
-from core.http import bound_data, site_url
+from core.http import bound_data, site_url, whole_number
 from core.pdf import render_pdf
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import get_review_for, review_context, rights_for
 from reviews.schedule import services
 from reviews.schedule.calendar import build_calendar
 from reviews.schedule.forms import ReviewDayForm, SessionForm
-from reviews.schedule.models import CalendarFeed, ReviewDay, Session, SessionQuerySet
-from reviews.schedule.timetable import build_timetable, warnings_for
+from reviews.schedule.models import (
+    CalendarFeed,
+    ReviewDay,
+    Session,
+    SessionQuerySet,
+    TimetablePublication,
+)
+from reviews.schedule.timetable import build_grid, build_timetable, warnings_for
 from reviews.setup.models import Membership, Review
+
+
+def _publication(review: Review) -> TimetablePublication | None:
+    return TimetablePublication.objects.filter(review=review).select_related("published_by").first()
 
 
 @require_safe
@@ -37,8 +47,57 @@ def timetable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             review,
             timetable=build_timetable(review),
             show_warnings=rights["schedule"],
+            publication=_publication(review),
+            pending=services.pending_changes(review) if rights["schedule"] else None,
         ),
     )
+
+
+@require_safe
+def timetable_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The same timetable as a grid: a row per time, a column per reviewer."""
+    review = get_review_for(request.user, pk, "view")
+    built = build_timetable(review)
+    return render(
+        request,
+        "reviews/timetable_grid.html",
+        review_context(request, review, grid=build_grid(built), publication=_publication(review)),
+    )
+
+
+@require_POST
+def timetable_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    try:
+        queued = services.publish_timetable(
+            review=review, user=request.user, site_url=site_url(request)
+        )
+    except services.AlreadyPublished:
+        messages.info(request, "The timetable was already published.")
+    else:
+        messages.success(
+            request,
+            "The timetable is published. Each person's email with their own sessions is "
+            f"{queued.summary}.",
+        )
+    return redirect("reviews:timetable", pk=review.pk)
+
+
+@require_POST
+def timetable_send_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "schedule")
+    if not services.is_published(review):
+        messages.error(request, "Publish the timetable first: nobody has been sent it yet.")
+        return redirect("reviews:timetable", pk=review.pk)
+    queued = services.send_changes(review=review, site_url=site_url(request))
+    if queued:
+        messages.success(
+            request,
+            f"The changes are sent: one email to each person they concern, {queued.summary}.",
+        )
+    else:
+        messages.info(request, "There were no changes to send.")
+    return redirect("reviews:timetable", pk=review.pk)
 
 
 @require_safe
@@ -116,7 +175,11 @@ def day_delete(request: AuthenticatedHttpRequest, pk: int, day: int) -> HttpResp
 
 
 def _session_page(
-    request: AuthenticatedHttpRequest, review: Review, form: SessionForm, session: Session | None
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    form: SessionForm,
+    session: Session | None,
+    copied: Session | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -126,17 +189,25 @@ def _session_page(
             review,
             form=form,
             session=session,
+            copied=copied,
+            published=services.is_published(review),
             warnings=warnings_for(session) if session else [],
         ),
     )
 
 
+def _told(review: Review) -> str:
+    """What a change means for the people it concerns, said when it is saved."""
+    if not services.is_published(review):
+        return " The timetable is not published yet: nobody has been emailed."
+    pending = services.pending_changes(review)
+    if not pending:
+        return ""
+    return f" {pending.summary}: send them from the timetable when you have finished."
+
+
 def _saved(request: AuthenticatedHttpRequest, session: Session, verb: str) -> HttpResponse:
-    emails = deliveries_about(session, since=session.updated_at)
-    told = (
-        f" The email to the people it concerns is {Queued.describe(len(emails))}." if emails else ""
-    )
-    messages.success(request, f"{verb} “{session.title}”.{told}")
+    messages.success(request, f"{verb} “{session.title}”.{_told(session.review)}")
     for warning in warnings_for(session):
         messages.warning(request, f"Check “{session.title}”: {warning}.")
     return redirect("reviews:timetable", pk=session.review_id)
@@ -145,14 +216,29 @@ def _saved(request: AuthenticatedHttpRequest, session: Session, verb: str) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "schedule")
-    initial = {}
+    initial: dict[str, object] = {}
     if day := request.GET.get("day"):
         initial["day"] = day
+    copied = _copied(review, request.GET.get("copy", ""))
+    if copied is not None:
+        initial.update(services.copy_initial(copied))
     form = SessionForm(bound_data(request), review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session = services.save_session(form=form, review=review, site_url=site_url(request))
+        session = services.save_session(form=form, review=review)
         return _saved(request, session, "Added")
-    return _session_page(request, review, form, None)
+    return _session_page(request, review, form, None, copied)
+
+
+def _copied(review: Review, value: str) -> Session | None:
+    """The session of this review to copy (``?copy=``), or None."""
+    wanted = whole_number(value)
+    if wanted is None:
+        return None
+    return (
+        Session.objects.filter(review=review, pk=wanted)
+        .prefetch_related("reviewers", "host_people", "kloes")
+        .first()
+    )
 
 
 def _session(review: Review, session: int) -> Session:
@@ -170,7 +256,7 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int, session: int) -> Ht
     form = SessionForm(bound_data(request), instance=found, review=review)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_session(form=form, review=review, site_url=site_url(request))
+            saved = services.save_session(form=form, review=review)
         except StaleEdit:
             form = rebind_conflict(SessionForm, form.data, _session(review, session), review=review)
         else:
@@ -183,11 +269,8 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int, session: int) -> 
     review = get_review_for(request.user, pk, "schedule")
     found = _session(review, session)
     if request.method == "POST":
-        queued = services.cancel_session(session=found, site_url=site_url(request))
-        messages.success(
-            request,
-            f"Cancelled “{found.title}”. The email to the people attending is {queued.summary}.",
-        )
+        services.cancel_session(session=found)
+        messages.success(request, f"Cancelled “{found.title}”.{_told(review)}")
         return redirect("reviews:timetable", pk=review.pk)
     return render(
         request,
@@ -237,6 +320,7 @@ def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
     reviews = Membership.objects.filter(user=user).values("review")
     sessions = (
         Session.objects.filter(review__in=reviews)
+        .published()
         .for_person(user)
         .select_related("day", "review")
         .prefetch_related("reviewers", "host_people")
@@ -257,6 +341,6 @@ def calendar_review_feed(request: HttpRequest, token: str, pk: int) -> HttpRespo
     if review is None:
         raise Http404("No review found")
     return _calendar_response(
-        build_calendar(_review_sessions(review), name=review.title),
+        build_calendar(_review_sessions(review).published(), name=review.title),
         download_name(review, "timetable", "ics"),
     )

@@ -92,3 +92,9 @@ class JudgementForm(GovukFormMixin, VersionedFormMixin, forms.Form):
         if not text:
             raise ValidationError("Say why in a sentence")
         return text
+
+
+class VersionOnlyForm(GovukFormMixin, VersionedFormMixin, forms.Form):
+    """A confirmation (submit, reopen): only the version of the self-assessment the person saw."""
+
+    version_required = True

@@ -1,8 +1,9 @@
 """The self-assessment pages: the host lead contact's form, and the team's side-by-side view.
 
-The host lead contact completes it (``complete_self_assessment``) and sees only the host's part; the
-team (``view_team_work``) sees the side-by-side page once it is submitted; reviewers record the
-team's view (``edit_findings``). Host staff get 403.
+The host lead contact completes it (``complete_self_assessment``), checks their answers and submits
+it from that page, and sees only the host's part; the team (``view_team_work``) sees the side-by-side
+page once it is submitted; reviewers record the team's view (``edit_findings``); the coordinator
+can reopen a submitted one (``reopen_self_assessment``). Host staff get 403.
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from core.http import bound_data
+from core.http import bound_data, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.fieldwork.models import Finding
 from reviews.fieldwork.views import build_sections
 from reviews.permissions import can, get_review_for, review_context, rights_for
 from reviews.self_assessment import services as self_assessment_services
-from reviews.self_assessment.forms import HostSelfAssessmentForm, JudgementForm, TeamViewForm
+from reviews.self_assessment.forms import (
+    HostSelfAssessmentForm,
+    JudgementForm,
+    TeamViewForm,
+    VersionOnlyForm,
+)
 
 
 @require_safe
@@ -39,12 +45,15 @@ def self_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             assessment=assessment,
             rows=rows,
             team_view=rights["view_team_work"],
+            meanings=self_assessment_services.rag_meanings(review),
         ),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Rate each key line and say why; save a draft, or go on to check the answers. Submitting is
+    done from the check-your-answers page only (a POST here never submits)."""
     review = get_review_for(request.user, pk, "complete_self_assessment")
     assessment, rows = self_assessment_services.load(review)
     if assessment.is_submitted:
@@ -52,9 +61,9 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             request, "The self-assessment has been submitted: it can no longer be changed."
         )
         return redirect("reviews:self-assessment", pk=review.pk)
-    submit = request.POST.get("action") == "submit"
+    check = request.POST.get("action") == "check"
     form = HostSelfAssessmentForm(
-        bound_data(request), rows=rows, version=assessment.version, submit=submit
+        bound_data(request), rows=rows, version=assessment.version, submit=check
     )
     latest = None
     if request.method == "POST" and form.is_valid():
@@ -63,7 +72,6 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 review=review,
                 version=form.cleaned_data.get("version") or 0,
                 ratings=form.ratings(),
-                submit=submit,
                 by=request.user,
             )
         except StaleEdit:
@@ -72,10 +80,9 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 HostSelfAssessmentForm, form.data, assessment, rows=rows, version=assessment.version
             )
         else:
-            messages.success(
-                request,
-                "Self-assessment submitted to the review team." if submit else "Draft saved.",
-            )
+            if check:
+                return redirect("reviews:self-assessment-check", pk=review.pk)
+            messages.success(request, "Draft saved.")
             return redirect("reviews:self-assessment", pk=review.pk)
     return render(
         request,
@@ -84,8 +91,99 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             request,
             review,
             form=form,
+            sections=[
+                {
+                    "row": row,
+                    "rating": form[f"rating_{row.kloe.pk}"],
+                    "narrative": form[f"narrative_{row.kloe.pk}"],
+                }
+                for row in rows
+            ],
+            meanings=self_assessment_services.rag_meanings(review),
             latest=latest,
         ),
+    )
+
+
+@require_safe
+def self_assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: each key line's rating and narrative with a Change link; submit here."""
+    review = get_review_for(request.user, pk, "complete_self_assessment")
+    assessment, rows = self_assessment_services.load(review)
+    if assessment.is_submitted:
+        return redirect("reviews:self-assessment", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_assessment_check.html",
+        review_context(
+            request,
+            review,
+            assessment=assessment,
+            rows=rows,
+            unrated=self_assessment_services.unrated(rows),
+            form=VersionOnlyForm(version=assessment.version),
+        ),
+    )
+
+
+@require_POST
+def self_assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, "complete_self_assessment")
+    form = VersionOnlyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The self-assessment was not submitted. Check your answers again.")
+        return redirect("reviews:self-assessment-check", pk=review.pk)
+    try:
+        self_assessment_services.submit(
+            review=review, version=form.cleaned_data["version"], by=request.user
+        )
+    except self_assessment_services.NotReady as not_ready:
+        messages.error(request, str(not_ready))
+        return redirect("reviews:self-assessment-check", pk=review.pk)
+    except StaleEdit:
+        messages.error(
+            request,
+            "The self-assessment changed since this page showed it (in another tab or window, or "
+            "it was submitted). Check the answers below, then submit.",
+        )
+        return redirect("reviews:self-assessment-check", pk=review.pk)
+    messages.success(request, "Self-assessment submitted to the review team.")
+    return redirect("reviews:self-assessment", pk=review.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def self_assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator reopens a submitted self-assessment, after a page that asks them to confirm."""
+    review = get_review_for(request.user, pk, "reopen_self_assessment")
+    assessment, _ = self_assessment_services.load(review)
+    if not assessment.is_submitted:
+        messages.info(request, "The self-assessment is not submitted: there is nothing to reopen.")
+        return redirect("reviews:self-assessment", pk=review.pk)
+    form = VersionOnlyForm(request.POST or None, version=assessment.version)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise StaleEdit
+            self_assessment_services.reopen(
+                review=review,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                site_url=site_url(request),
+            )
+        except StaleEdit:
+            messages.error(
+                request, "The self-assessment changed since this page showed it. Check it again."
+            )
+            return redirect("reviews:self-assessment-reopen", pk=review.pk)
+        messages.success(
+            request,
+            "The self-assessment is open again. The host lead contact has been told by email.",
+        )
+        return redirect("reviews:self-assessment", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_assessment_reopen.html",
+        review_context(request, review, assessment=assessment, form=form),
     )
 
 

@@ -15,6 +15,8 @@ from core.forms import END_AFTER_START, GovukDateField, GovukFormMixin, check_da
 from core.versioning import VersionedFormMixin
 from reviews.setup.models import (
     COORDINATOR_STATUSES,
+    INTERNAL_AUDIT_ROLES,
+    PEER_REVIEW_ROLES,
     Framework,
     Invitation,
     Kloe,
@@ -114,6 +116,14 @@ class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
             self.fields["status"] = forms.ChoiceField(
                 label="Status", choices=Review.Status.choices, initial=self.instance.status
             )
+            self.fields["status_reason"] = forms.CharField(
+                label="If you move the review back to an earlier stage, say why",
+                help_text="Kept in the review's audit trail, with your name.",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
+            )
 
     def clean_host(self) -> Organisation:
         host = self.cleaned_data["host"]
@@ -155,6 +165,18 @@ class ReviewForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
         if data.get("kind") == Review.Kind.OTHER and not data.get("kind_other"):
             self.add_error("kind_other", "Enter the kind of review")
         check_date_order(self, data, "start_date", "end_date", END_AFTER_START)
+        status = data.get("status")
+        if (
+            "status_reason" in self.fields
+            and status
+            and self.instance.is_step_back(status)
+            and not (data.get("status_reason") or "").strip()
+        ):
+            self.add_error(
+                "status_reason",
+                f"Say why the review goes back from “{self.instance.get_status_display()}” to "
+                f"“{Review.Status(status).label}”",
+            )
         return data
 
 
@@ -172,7 +194,10 @@ class FrameworkCopyForm(GovukFormMixin, forms.Form):
 class FrameworkForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Framework
-        fields = ["name", "description"]
+        fields = ["name", "description", "rag_red", "rag_amber", "rag_green"]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 2}) for f in ("rag_red", "rag_amber", "rag_green")
+        }
         error_messages = {"name": {"required": "Enter a name for the framework"}}
 
 
@@ -285,6 +310,7 @@ class InvitationForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.review = review
         self.conflict = False
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(review)
         self.fields["council"].help_text = (
             "As the letter and the team page name it, for example Barnsley Council. Left empty, "
             "the council of their account, if they have one. A label only: it gives no access to "
@@ -345,10 +371,26 @@ class InvitationForm(GovukFormMixin, forms.Form):
         return data
 
 
+def role_choices(review: Review | None) -> list[tuple[str, str]]:
+    """The roles people can have on this review: a peer review's, or an authority's own audit's."""
+    roles = (
+        INTERNAL_AUDIT_ROLES
+        if review is not None and review.is_internal_audit
+        else PEER_REVIEW_ROLES
+    )
+    return [(role.value, role.label) for role in roles]
+
+
 class RoleForm(GovukFormMixin, forms.Form):
     role = forms.ChoiceField(
-        label="New role", choices=Role.choices, error_messages={"required": "Choose a role"}
+        label="New role",
+        choices=role_choices(None),
+        error_messages={"required": "Choose a role"},
     )
+
+    def __init__(self, *args: Any, review: Review | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(review)
 
 
 class ShownAsForm(GovukFormMixin, forms.Form):
@@ -402,4 +444,216 @@ class AcceptNewAccountForm(GovukFormMixin, forms.Form):
                 )
             except ValidationError as error:
                 self.add_error("password1", error)
+        return data
+
+
+# Several invitations at once ---------------------------------------------------------------------
+
+MAX_PASTED_PEOPLE = 50
+
+# Roles as people write them, without case, hyphens or underscores ("lead reviewer", "Host lead").
+ROLE_WORDS: dict[str, str] = {
+    **{label.casefold(): str(value) for value, label in Role.choices},
+    **{str(value).replace("_", " "): str(value) for value in Role.values},
+    "lead": Role.LEAD_REVIEWER,
+    "host lead": Role.HOST_LEAD,
+    "host contact": Role.HOST_LEAD,
+    "host lead contact": Role.HOST_LEAD,
+    "lead contact": Role.HOST_LEAD,
+    "host": Role.HOST_STAFF,
+    "staff": Role.HOST_STAFF,
+}
+ROLES_IN_WORDS = ", ".join(label.lower() for label in Role.labels)
+
+
+def role_from_words(words: str) -> str | None:
+    """``"Lead reviewer"``, ``"lead-reviewer"``, ``"reviewers"`` → the role's value; else None."""
+    key = " ".join(words.replace("-", " ").replace("_", " ").split()).casefold()
+    return ROLE_WORDS.get(key) or ROLE_WORDS.get(key.removesuffix("s"))
+
+
+class PastedPerson:
+    """One pasted line: what it says and what is wrong with it (``errors``)."""
+
+    def __init__(self, number: int, text: str) -> None:
+        self.number = number
+        self.text = text
+        self.full_name = ""
+        self.email = ""
+        self.role = ""
+        self.council = ""
+        self.job_title = ""
+        self.errors: list[str] = []
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else ""
+
+    @property
+    def described(self) -> str:
+        return ", ".join(part for part in (self.job_title, self.council) if part)
+
+
+def _cells(line: str) -> list[str]:
+    """A spreadsheet's row (tabs) or a typed line (commas, or semicolons)."""
+    for separator in ("\t", ";", ","):
+        if separator in line:
+            return [" ".join(cell.split()) for cell in line.split(separator)]
+    return [" ".join(line.split())]
+
+
+def parse_people(text: str) -> list[PastedPerson]:
+    """Each non-blank line: name, email, role, then optionally council and job title.
+
+    Checks each line on its own (the members and pending invitations are checked by the form)."""
+    email_field = forms.EmailField(max_length=254)
+    people: list[PastedPerson] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        person = PastedPerson(number, line.strip())
+        people.append(person)
+        cells = _cells(line)
+        if len(cells) > 5:
+            person.errors.append(
+                "has more than 5 parts: give the name, email, role, council and job title, "
+                "separated by commas (a name or job title cannot contain a comma)"
+            )
+            continue
+        name, email, role, council, job_title = (cells + [""] * 5)[:5]
+        person.full_name, person.council, person.job_title = name, council, job_title
+        if not email:
+            person.errors.append(
+                "has no email address: give the name, then the email, then the role"
+            )
+        else:
+            try:
+                person.email = email_field.clean(email).lower()
+            except ValidationError:
+                person.errors.append(
+                    f"“{email[:60]}” is not an email address, like name@example.gov.uk"
+                )
+        if not role:
+            person.errors.append(f"has no role: write one of {ROLES_IN_WORDS}")
+        else:
+            found = role_from_words(role)
+            if found is None:
+                person.errors.append(f"“{role[:60]}” is not a role: write one of {ROLES_IN_WORDS}")
+            else:
+                person.role = found
+        if len(name) > 150:
+            person.errors.append("has a name longer than 150 characters")
+        if len(council) > 200 or len(job_title) > 200:
+            person.errors.append("has a council or job title longer than 200 characters")
+        if person.email:
+            if person.email in seen:
+                person.errors.append(
+                    f"repeats {person.email}, already on line {seen[person.email]}"
+                )
+            else:
+                seen[person.email] = number
+    return people
+
+
+class BulkInvitationForm(GovukFormMixin, forms.Form):
+    """Several people pasted at once, one a line. Valid only when every line is, unless
+    ``valid_only`` says to invite the valid lines and leave the others in the box."""
+
+    people = forms.CharField(
+        label="People to invite, one a line",
+        help_text="On each line: name, email address, role, then (if you want) council and job "
+        "title as shown on the review, separated by commas or pasted from a spreadsheet. Roles: "
+        f"{ROLES_IN_WORDS}. For example: Sam Patel, sam.patel@example.gov.uk, reviewer, Barnsley "
+        "Council, Head of Service",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        error_messages={"required": "Paste or type at least one person"},
+    )
+    valid_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.pasted: list[PastedPerson] = []
+
+    @property
+    def valid_people(self) -> list[PastedPerson]:
+        return [person for person in self.pasted if not person.errors]
+
+    @property
+    def invalid_people(self) -> list[PastedPerson]:
+        return [person for person in self.pasted if person.errors]
+
+    def clean_people(self) -> str:
+        text: str = self.cleaned_data["people"]
+        self.pasted = parse_people(text)
+        if not self.pasted:
+            raise ValidationError("Paste or type at least one person")
+        if len(self.pasted) > MAX_PASTED_PEOPLE:
+            raise ValidationError(
+                f"Invite at most {MAX_PASTED_PEOPLE} people at once: you gave {len(self.pasted)}"
+            )
+        self._check_against_the_review()
+        return text
+
+    def _check_against_the_review(self) -> None:
+        emails = [person.email for person in self.pasted if person.email]
+        members = {
+            m.user.email.lower(): m
+            for m in Membership.objects.filter(review=self.review, user__email__in=emails)
+            .select_related("user")
+            .only("role", "user__email")
+        }
+        invited = {
+            e.lower()
+            for e in Invitation.objects.pending()
+            .filter(review=self.review, email__in=emails)
+            .values_list("email", flat=True)
+        }
+        accounts = {
+            u.email.lower(): u
+            for u in User.objects.select_related("organisation").filter(email__in=emails)
+        }
+        for person in self.pasted:
+            if not person.email:
+                continue
+            member = members.get(person.email)
+            if member is not None:
+                person.errors.append(
+                    f"{person.email} is already on this review as {member.get_role_display().lower()}"
+                )
+                continue
+            if person.email in invited:
+                person.errors.append(
+                    f"an invitation to {person.email} has already been sent: resend it from the "
+                    "list of invitations"
+                )
+                continue
+            account = accounts.get(person.email)
+            if account is not None:  # prefilled from their account, as one invitation is
+                if not person.council and account.organisation is not None:
+                    person.council = account.organisation.name
+                if not person.job_title:
+                    person.job_title = account.job_title
+                if not person.full_name:
+                    person.full_name = account.full_name
+            if person.role in (Role.REVIEWER, Role.LEAD_REVIEWER) and works_for_host(
+                self.review, council=person.council, person=account
+            ):
+                person.errors.append(
+                    f"{person.email} is shown as working for {self.review.host.name}, the "
+                    "authority being reviewed: invite them on their own (Invite someone) to "
+                    "confirm the conflict of interest, or change their role or council"
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "people" not in self.errors and self.pasted:
+            broken = self.invalid_people
+            if broken and not (data.get("valid_only") and self.valid_people):
+                self.add_error(
+                    "people",
+                    [f"Line {person.number}: {'; '.join(person.errors)}" for person in broken],
+                )
         return data

@@ -34,12 +34,38 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Reviewer"
     HOST_LEAD = "host_lead", "Host lead contact"
     HOST_STAFF = "host_staff", "Host staff"
+    # An authority's own audit (issue 23): its quality assurance staff run it; partner auditors
+    # (police, health, education) see only the cases assigned to them; peers from another council
+    # see only the sample of completed audits chosen for them to moderate.
+    QA_AUDITOR = "qa_auditor", "Quality assurance auditor"
+    PARTNER_AUDITOR = "partner_auditor", "Partner auditor"
+    MODERATING_PEER = "moderating_peer", "Moderating peer"
 
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.LEAD_REVIEWER, Role.REVIEWER})
 
 
 HOST_ROLES = frozenset({Role.HOST_LEAD, Role.HOST_STAFF})
+
+
+# The roles of a peer review, and those of an authority's own audit (the forms offer only these).
+PEER_REVIEW_ROLES = (
+    Role.COORDINATOR,
+    Role.LEAD_REVIEWER,
+    Role.REVIEWER,
+    Role.HOST_LEAD,
+    Role.HOST_STAFF,
+)
+INTERNAL_AUDIT_ROLES = (Role.QA_AUDITOR, Role.PARTNER_AUDITOR, Role.MODERATING_PEER)
+
+
+class Agency(models.TextChoices):
+    """The partner agency a partner auditor of a multi-agency audit comes from."""
+
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    OTHER = "other", "Other agency"
 
 
 class ReviewQuerySet(models.QuerySet["Review"]):
@@ -51,6 +77,13 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 
     def current(self) -> ReviewQuerySet:
         return self.exclude(status=Review.Status.ISSUED)
+
+    def peer_reviews(self) -> ReviewQuerySet:
+        return self.filter(purpose=Review.Purpose.PEER_REVIEW)
+
+    def internal_audits(self) -> ReviewQuerySet:
+        """An authority's own audits (its audit programme), hosted and led by the authority."""
+        return self.filter(purpose=Review.Purpose.INTERNAL_AUDIT)
 
     def finished(self) -> ReviewQuerySet:
         return self.filter(status=Review.Status.ISSUED)
@@ -80,6 +113,16 @@ class Review(Versioned):
         ON_SITE = "on_site", "On site"
         VIRTUAL = "virtual", "Virtual"
         HYBRID = "hybrid", "Hybrid"
+
+    class Purpose(models.TextChoices):
+        PEER_REVIEW = "peer_review", "Peer review"
+        INTERNAL_AUDIT = "internal_audit", "The authority's own audit"
+
+    class AuditKind(models.TextChoices):
+        CASE_FILE = "case_file", "Case file audit"
+        LIVE = "live", "Live audit, with the social worker"
+        MULTI_AGENCY = "multi_agency", "Multi-agency audit"
+        THEMATIC = "thematic", "Thematic audit"
 
     host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hosted_reviews")
     lead_organisation = models.ForeignKey(
@@ -127,6 +170,19 @@ class Review(Versioned):
         help_text="The review this one follows up: its recommendations and the host's progress.",
     )
 
+    # An authority's own audit (issue 23): hosted and led by the authority, run by its quality
+    # assurance staff on the same audit engine, outside any peer review (no letter, no
+    # self-assessment). ``audit_kind`` and ``audit_theme`` say which audit; blank for peer reviews.
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, default=Purpose.PEER_REVIEW, db_index=True
+    )
+    audit_kind = models.CharField(
+        "kind of audit", max_length=20, choices=AuditKind.choices, blank=True
+    )
+    audit_theme = models.CharField(
+        "theme", max_length=200, blank=True, help_text="For a thematic audit, e.g. exploitation."
+    )
+
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
@@ -138,9 +194,19 @@ class Review(Versioned):
                 | Q(end_date__gte=models.F("start_date")),
                 name="review_ends_after_it_starts",
             ),
+            # A peer review is led by another authority; an authority's own audit by itself.
             models.CheckConstraint(
-                condition=~Q(host=models.F("lead_organisation")),
+                condition=~Q(host=models.F("lead_organisation")) | Q(purpose="internal_audit"),
                 name="review_host_is_not_lead",
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose="internal_audit")
+                | (Q(host=models.F("lead_organisation")) & ~Q(audit_kind="")),
+                name="internal_audit_is_the_authoritys_own",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="internal_audit") | Q(audit_kind=""),
+                name="peer_review_has_no_audit_kind",
             ),
         ]
 
@@ -155,6 +221,18 @@ class Review(Versioned):
         if self.kind == self.Kind.OTHER and self.kind_other:
             return self.kind_other
         return self.get_kind_display()
+
+    @property
+    def is_internal_audit(self) -> bool:
+        return self.purpose == self.Purpose.INTERNAL_AUDIT
+
+    @property
+    def audit_kind_label(self) -> str:
+        """'Thematic audit: exploitation', 'Live audit, with the social worker'."""
+        label = self.get_audit_kind_display()
+        if self.audit_kind == self.AuditKind.THEMATIC and self.audit_theme:
+            return f"{label}: {self.audit_theme}"
+        return label
 
     @property
     def is_finished(self) -> bool:
@@ -211,6 +289,14 @@ class Review(Versioned):
             return True
         return self.status in COORDINATOR_STATUSES and new in COORDINATOR_STATUSES
 
+    def is_step_back(self, new: str) -> bool:
+        """Would ``new`` move the review back to an earlier stage? (The coordinator gives a reason,
+        kept in the trail.)"""
+        order = list(self.Status)
+        return new in self.Status.values and order.index(self.Status(new)) < order.index(
+            self.Status(self.status)
+        )
+
     @property
     def host_is_settled(self) -> bool:
         """The host authority can no longer be changed (except by an administrator, in the admin
@@ -223,6 +309,9 @@ class Review(Versioned):
 
     def next_step_for(self, role: str | None) -> str:
         """The next thing a person in this role should do, in plain words."""
+        if self.is_internal_audit:
+            # No letter, no self-assessment: an audit's steps are its own.
+            return INTERNAL_AUDIT_NEXT_STEPS.get(role or "", "")
         return NEXT_STEPS.get((self.status, role), NEXT_STEPS.get((self.status, None), ""))
 
 
@@ -235,6 +324,22 @@ COORDINATOR_STATUSES = frozenset(
         Review.Status.DRAFTING,
     }
 )
+
+
+# What ends each stage, in words (the review overview lists the stages with them). The first four
+# the coordinator moves on by hand; the last two follow events.
+STAGE_ENDS: dict[str, str] = {
+    Review.Status.SCOPING: "Ends when the coordinator has agreed the request with the host, invited "
+    "the team and moves the review to preparation",
+    Review.Status.PREPARATION: "Ends when the coordinator moves the review to fieldwork, usually on "
+    "the first review day",
+    Review.Status.FIELDWORK: "Ends when the coordinator moves the review to drafting the letter, "
+    "after the last review day",
+    Review.Status.DRAFTING: "Ends when the lead reviewer shares the draft letter with the host",
+    Review.Status.ACCURACY_CHECK: "Ends when the lead reviewer issues the letter, after answering "
+    "the host's comments",
+    Review.Status.ISSUED: "The last stage: the host plans its response to the recommendations",
+}
 
 
 # The next thing to do, by status and role. (status, None) is the fallback for that status.
@@ -275,6 +380,14 @@ NEXT_STEPS: dict[tuple[str, str | None], str] = {
 }
 
 
+# An authority's own audit has no letter: the next step depends only on the role.
+INTERNAL_AUDIT_NEXT_STEPS: dict[str, str] = {
+    Role.QA_AUDITOR: "Build the case list, draw the sample and audit the cases",
+    Role.PARTNER_AUDITOR: "Audit the cases assigned to you",
+    Role.MODERATING_PEER: "Moderate the audits chosen for you",
+}
+
+
 class Membership(Versioned):
     """One person's role on one review.
 
@@ -291,6 +404,12 @@ class Membership(Versioned):
         "council shown", max_length=200, blank=True, help_text="As the letter names it."
     )
     job_title = models.CharField("job title shown", max_length=200, blank=True)
+    agency = models.CharField(
+        max_length=20,
+        choices=Agency.choices,
+        blank=True,
+        help_text="A partner auditor's agency (police, health, education).",
+    )
 
     class Meta:
         ordering = ["review", "role", "user__full_name"]
@@ -328,6 +447,20 @@ class Membership(Versioned):
 
 
 # Key lines of enquiry ---------------------------------------------------------------------------
+
+
+# What red, amber and green mean when a host rates a key line of enquiry in its self-assessment:
+# the framework's own words (editable with its key lines), these unless someone changes them.
+DEFAULT_RAG_RED = (
+    "Practice often falls short: significant weaknesses that leave children at risk or without "
+    "the help they need, not yet addressed."
+)
+DEFAULT_RAG_AMBER = (
+    "Practice is mostly sound but inconsistent: some weaknesses, known and being worked on."
+)
+DEFAULT_RAG_GREEN = (
+    "Practice is consistently good: strengths are embedded and evidenced, with few weaknesses."
+)
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -368,6 +501,26 @@ class Framework(Versioned):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
+    # Empty means the standard wording (DEFAULT_RAG_*), so a form that leaves one out keeps working.
+    rag_red = models.TextField(
+        "what red means",
+        default=DEFAULT_RAG_RED,
+        blank=True,
+        help_text="Shown to the host beside each key line when they rate it in the self-assessment. "
+        "Leave empty for the standard wording.",
+    )
+    rag_amber = models.TextField(
+        "what amber means",
+        default=DEFAULT_RAG_AMBER,
+        blank=True,
+        help_text="Leave empty for the standard wording.",
+    )
+    rag_green = models.TextField(
+        "what green means",
+        default=DEFAULT_RAG_GREEN,
+        blank=True,
+        help_text="Leave empty for the standard wording.",
+    )
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -402,6 +555,15 @@ class Framework(Versioned):
             and self.organisation_id == user.organisation_id
         )
 
+    @property
+    def rag_meanings(self) -> dict[str, str]:
+        """What each rating means on this framework, by rating value (red, amber, green)."""
+        return {
+            "red": self.rag_red.strip() or DEFAULT_RAG_RED,
+            "amber": self.rag_amber.strip() or DEFAULT_RAG_AMBER,
+            "green": self.rag_green.strip() or DEFAULT_RAG_GREEN,
+        }
+
     def numbered_kloes(self) -> list[Kloe]:
         """The KLOEs in order, each with ``number`` set: "1", "2" or, within groups, "1.1", "1.2"."""
         kloes = list(self.kloes.all())
@@ -427,6 +589,9 @@ class Framework(Versioned):
             organisation=organisation,
             review=review,
             copied_from=self,
+            rag_red=self.rag_red,
+            rag_amber=self.rag_amber,
+            rag_green=self.rag_green,
         )
 
 
@@ -520,6 +685,7 @@ class Invitation(Timestamped):
     # never membership of that organisation (which would grant rights over its library).
     council = models.CharField("council shown", max_length=200, blank=True)
     job_title = models.CharField("job title shown", max_length=200, blank=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -26,10 +26,12 @@ from trail.models import Event
 from trail.services import record, trail_value
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django import forms
     from django.http import HttpRequest
 
-    from reviews.setup.forms import ReviewForm
+    from reviews.setup.forms import PastedPerson, ReviewForm
 
 
 def create_review(*, form: forms.ModelForm, user: User) -> Review:
@@ -69,22 +71,39 @@ def update_review(*, form: ReviewForm, user: User, request: HttpRequest | None =
             )
         if before.status != saved.status:
             record_status_change(
-                review=saved, old=before.status, new=saved.status, user=user, request=request
+                review=saved,
+                old=before.status,
+                new=saved.status,
+                user=user,
+                request=request,
+                reason=(form.cleaned_data.get("status_reason") or "").strip()
+                if before.is_step_back(saved.status)
+                else "",
             )
     return saved
 
 
 def record_status_change(
-    *, review: Review, old: str, new: str, user: User | None, request: HttpRequest | None = None
+    *,
+    review: Review,
+    old: str,
+    new: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+    reason: str = "",
 ) -> None:
-    """One trail record for a change of a review's status: who, from, to. The caller holds the
-    transaction of the change itself (the coordinator's edit, sharing the draft, issuing)."""
+    """One trail record for a change of a review's status: who, from, to, and why when the
+    coordinator moved it back to an earlier stage. The caller holds the transaction of the change
+    itself (the coordinator's edit, sharing the draft, issuing)."""
+    detail = {"change": "status", "from": old, "to": new}
+    if reason:
+        detail["reason"] = reason
     record(
         action=Event.Action.REVIEW_CHANGED,
         request=request,
         actor=user,
         obj=review,
-        detail={"change": "status", "from": old, "to": new},
+        detail=detail,
     )
 
 
@@ -161,6 +180,37 @@ def invite(
             f"An invitation to {email} has already been sent: resend it from the list of invitations"
         ) from None
     return invitation
+
+
+def invite_many(
+    *, review: Review, people: Sequence[PastedPerson], invited_by: User, site_url: str
+) -> tuple[list[Invitation], Queued]:
+    """Invite several people at once (the pasted lines of ``BulkInvitationForm``): all of them or,
+    if any cannot be invited (someone invited them a moment ago), none. Each gets the one
+    invitation email, through the outbox."""
+    invitations: list[Invitation] = []
+    queued = Queued()
+    try:
+        with transaction.atomic():
+            for person in people:
+                invitation = Invitation(
+                    review=review,
+                    email=person.email.lower(),
+                    role=person.role,
+                    full_name=person.full_name,
+                    council=person.council,
+                    job_title=person.job_title,
+                    invited_by=invited_by,
+                )
+                token = invitation.new_token()
+                invitation.save()
+                queued += _send_invitation(invitation=invitation, token=token, site_url=site_url)
+                invitations.append(invitation)
+    except IntegrityError:
+        raise ValidationError(
+            "Someone has just invited one of these people: check the list again"
+        ) from None
+    return invitations, queued
 
 
 def resend_invitation(*, invitation: Invitation, site_url: str) -> Queued:
@@ -299,6 +349,7 @@ def accept_invitation(
                 role=invitation.role,
                 council=labels.get("council", invitation.council),
                 job_title=labels.get("job_title", invitation.job_title),
+                agency=invitation.agency,
             )
             # Recorded as the person's own doing: they accepted the invitation.
             record_team_change(membership, change="added", by=user)

@@ -24,6 +24,7 @@ from reviews.permissions import get_review_for, review_context
 from reviews.setup import services
 from reviews.setup.forms import (
     AcceptNewAccountForm,
+    BulkInvitationForm,
     InvitationForm,
     MemberShownAsForm,
     RoleForm,
@@ -91,6 +92,79 @@ def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
 
 
+LEFT_OVER = "reviews:invitation-bulk:left-over"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_bulk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Several people pasted at once, one a line. Three steps: check the lines (each wrong line
+    named, the text kept in the box), confirm the list, send. Nothing is sent before the last step,
+    and then either every line or, when asked in so many words, the valid ones."""
+    review = get_review_for(request.user, pk, "manage_team")
+    data = bound_data(request)  # on a GET: the text kept through a session timeout, if any
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    left_over = request.session.pop(LEFT_OVER, None) if request.method != "POST" else None
+    if request.method == "POST" and step != "change":
+        form = BulkInvitationForm(data, review=review)
+    else:  # back to the box (or restored): the text, not checked yet
+        text = left_over or (data.get("people", "") if data is not None else "")
+        form = BulkInvitationForm(initial={"people": text}, review=review)
+    if request.method == "POST" and step != "change" and form.is_valid():
+        people = form.valid_people
+        if step == "send":
+            try:
+                invitations, queued = services.invite_many(
+                    review=review,
+                    people=people,
+                    invited_by=request.user,
+                    site_url=site_url(request),
+                )
+            except ValidationError as refused:
+                form.add_error("people", refused)
+            else:
+                messages.success(
+                    request,
+                    f"{len(invitations)} invitation{'s' if len(invitations) != 1 else ''} sent: "
+                    f"their emails are {queued.summary}. The list of invitations shows when each "
+                    "is sent.",
+                )
+                skipped = form.invalid_people
+                if skipped:
+                    request.session[LEFT_OVER] = "\n".join(person.text for person in skipped)
+                    messages.warning(
+                        request,
+                        f"{len(skipped)} line{'s were' if len(skipped) != 1 else ' was'} not "
+                        "sent: correct them below.",
+                    )
+                    return redirect("reviews:invitation-bulk", pk=review.pk)
+                return redirect("reviews:team", pk=review.pk)
+        else:
+            return render(
+                request,
+                "reviews/invitation_bulk_confirm.html",
+                review_context(
+                    request,
+                    review,
+                    form=form,
+                    people=people,
+                    skipped=form.invalid_people,
+                    text=form.cleaned_data["people"],
+                    valid_only=bool(form.cleaned_data.get("valid_only")),
+                ),
+            )
+    return render(
+        request,
+        "reviews/invitation_bulk.html",
+        review_context(
+            request,
+            review,
+            form=form,
+            valid_count=len(form.valid_people) if form.is_bound else 0,
+            broken=form.invalid_people if form.is_bound else [],
+        ),
+    )
+
+
 def _invitation(request: AuthenticatedHttpRequest, pk: int, invitation: int) -> Invitation:
     review = get_review_for(request.user, pk, "manage_team")
     return get_object_or_404(
@@ -135,7 +209,7 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership: int) -> 
     member = get_object_or_404(
         Membership.objects.select_related("user"), review=review, pk=membership
     )
-    form = RoleForm(bound_data(request), initial={"role": member.role})
+    form = RoleForm(bound_data(request), initial={"role": member.role}, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_role(

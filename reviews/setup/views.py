@@ -9,25 +9,27 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import StepUpForm
 from accounts.http import AuthenticatedHttpRequest
-from core import attention
+from core import attention, readiness
 from core.exports import download_name
 from core.http import bound_data, paginate, site_url
 from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
     get_review_for,
     may_coordinate,
+    programme_authorities_for,
     regions_granted,
     require_coordinator,
     review_context,
 )
 from reviews.setup import services
 from reviews.setup.forms import ReviewForm
-from reviews.setup.models import Membership, Review, Role
+from reviews.setup.models import STAGE_ENDS, Membership, Review, Role
 from reviews.setup.services import reset_member_second_factor
 from trail.forms import TrailFilterForm
 from trail.models import Event
@@ -54,6 +56,7 @@ def your_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
             "role",
             "review__title",
             "review__status",
+            "review__purpose",
             "review__start_date",
             "review__end_date",
             "review__host__name",
@@ -94,6 +97,10 @@ def your_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
             "attention": attention.for_person(request.user, timezone.localdate()),
             # The regional view: coordinators, and people given a regional role.
             "may_see_regional": coordinates or bool(regions_granted(request.user)),
+            # An authority's own audit programme (issue 23): its quality assurance staff, coordinators.
+            "programme_authorities": programme_authorities_for(
+                request.user, coordinates=coordinates
+            ),
         },
     )
 
@@ -105,31 +112,79 @@ def _entry(request: AuthenticatedHttpRequest, membership: Membership) -> dict[st
         "review": review,
         "role": membership.get_role_display(),
         "next_step": review.next_step_for(membership.role),
+        "url": _entry_url(review, membership.role),
     }
+
+
+def _entry_url(review: Review, role: str) -> str:
+    """Where a review's card leads: a partner auditor to their cases, a moderating peer to the
+    audits chosen for them (they see nothing else of an authority's own audit, issue 23)."""
+    if role == Role.PARTNER_AUDITOR:
+        return reverse("audits:your-cases", kwargs={"pk": review.pk})
+    if role == Role.MODERATING_PEER:
+        return reverse("audits:agreement", kwargs={"pk": review.pk})
+    return review.get_absolute_url()
 
 
 @require_safe
 def review_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "view")
+    if review.is_internal_audit:
+        # An authority's own audit has no letter flow: its home is its case audits (issue 23).
+        return redirect("audits:home", pk=review.pk)
     memberships = review.memberships.select_related("user__organisation").order_by(
         "role", "user__full_name"
     )
     team = [m for m in memberships if m.is_team]
     host_people = [m for m in memberships if not m.is_team]
     role = review.role_of(request.user)
-    return render(
+    context = review_context(
         request,
-        "reviews/review_overview.html",
-        review_context(
-            request,
-            review,
-            team=sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
-            host_people=host_people,
-            your_role=Role(role).label if role else "",
-            next_step=review.next_step_for(role),
-            status_steps=_status_steps(review),
-        ),
+        review,
+        team=sorted(team, key=lambda m: _TEAM_ORDER.index(m.role)),
+        host_people=host_people,
+        your_role=Role(role).label if role else "",
+        next_step=review.next_step_for(role),
+        status_steps=_status_steps(review),
     )
+    rights = context["review_rights"]
+    # How ready the review is: each app's figures, those this person may see (core.readiness).
+    context["readiness"] = readiness.for_review(
+        review, timezone.localdate(), lambda right: rights[right]
+    )
+    context["last_stage_change"] = _last_stage_change(review)
+    return render(request, "reviews/review_overview.html", context)
+
+
+SHARED_CHANGE = "letter shared for factual accuracy check"  # reports.services.share's record
+
+
+def _last_stage_change(review: Review) -> dict[str, object] | None:
+    """The trail's latest change of stage (one query): when, who, from and to, and why when the
+    coordinator moved the review back."""
+    event = (
+        Event.objects.filter(
+            review_id=review.pk,
+            action=Event.Action.REVIEW_CHANGED,
+            # Issuing and the coordinator's edits record "status"; sharing the draft its own words.
+            detail__change__in=["status", SHARED_CHANGE],
+        )
+        .only("at", "actor_email", "detail")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    labels = dict(Review.Status.choices)
+    old, new = event.detail.get("from", ""), event.detail.get("to", "")
+    return {
+        "at": event.at,
+        "by": event.actor_email,
+        "from": labels.get(old, old),
+        "to": labels.get(new, new),
+        "reason": event.detail.get("reason", ""),
+        "back": bool(event.detail.get("reason")),
+    }
 
 
 _TEAM_ORDER = [Role.LEAD_REVIEWER, Role.REVIEWER, Role.COORDINATOR]
@@ -139,7 +194,12 @@ def _status_steps(review: Review) -> list[dict[str, object]]:
     statuses = list(review.Status)
     here = statuses.index(review.Status(review.status))
     return [
-        {"label": status.label, "done": i < here, "current": i == here}
+        {
+            "label": status.label,
+            "ends": STAGE_ENDS[status],
+            "done": i < here,
+            "current": i == here,
+        }
         for i, status in enumerate(statuses)
     ]
 

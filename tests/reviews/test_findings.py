@@ -53,13 +53,13 @@ def test_a_reviewer_adds_a_finding_that_the_whole_team_sees(world, kloes) -> Non
 def test_adding_a_finding_in_place_updates_the_count_of_findings(world, kloes) -> None:
     client = world.client("reviewer")
     _add(client, world.review)
-    assert "1 finding so far." in _page(client, world.review)
+    assert "0 of 1 finding agreed." in _page(client, world.review)
     body = client.post(
         reverse("reviews:finding-create", args=[world.review.pk]),
         _data(text="Consent is recorded."),
         headers={"HX-Request": "true"},
     ).content.decode()
-    assert "2 findings so far." in body
+    assert "0 of 2 findings agreed." in body
 
 
 def test_bold_and_bullets_are_shown_and_html_never_is(world, kloes) -> None:
@@ -212,7 +212,21 @@ def test_merging_two_findings_keeps_both_texts_and_evidence(world, kloes) -> Non
     gone = Finding.objects.create(review=world.review, kind="area", text="Consent not recorded.")
     gone.evidence_notes.add(note)
     url = reverse("reviews:finding-merge", args=[world.review.pk, gone.pk])
-    response = world.client("reviewer").post(url, {"other": str(keep.pk)})
+    client = world.client("reviewer")
+    # Choosing the other finding saves nothing: it offers both findings' words to check.
+    check = client.post(url, {"other": str(keep.pk)})
+    assert check.status_code == 200
+    assert "Consent unclear.\n\nConsent not recorded.</textarea>" in check.content.decode()
+    assert Finding.objects.filter(pk=gone.pk).exists()
+    response = client.post(
+        url,
+        {
+            "other": str(keep.pk),
+            "text": "Consent unclear.\n\nConsent not recorded.",
+            "version": str(gone.version),
+            "other_version": str(keep.version),
+        },
+    )
     assert response.status_code == 302
     keep.refresh_from_db()
     assert keep.text == "Consent unclear.\n\nConsent not recorded."

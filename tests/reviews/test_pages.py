@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core.attention import PROVIDERS
+from core.banners import PROVIDERS as BANNERS
 from reviews.setup.models import Review, Role
 from tests.factories import MembershipFactory, ReviewFactory
 
@@ -82,9 +83,11 @@ def test_your_reviews_query_count_does_not_grow_with_reviews(
         MembershipFactory(review=ReviewFactory(), user=reviewer, role=Role.REVIEWER)
     large = count_queries()
     assert small == large
-    # Whether they may set up reviews, how many reviews are finished, and one query for each kind of
-    # thing "Needs your attention" lists (core.attention: one per app's provider).
-    assert large <= 8 + len(PROVIDERS)
+    # Whether they may set up reviews, how many reviews are finished, whether they have their
+    # authority's quality assurance role (its audit programme, issue 23), and one query for each kind of
+    # thing "Needs your attention" lists (core.attention: one per app's provider), and one for each
+    # kind of banner every page shows (core.banners: the safeguarding alerts to acknowledge).
+    assert large <= 9 + len(PROVIDERS) + len(BANNERS)
 
 
 def test_finished_reviews_are_listed_ten_to_a_page_most_recent_first(
@@ -108,13 +111,13 @@ def test_finished_reviews_are_listed_ten_to_a_page_most_recent_first(
             MembershipFactory(review=review, user=host_lead, role=Role.HOST_LEAD)
 
     add_finished(3, 1990)
-    with django_assert_max_num_queries(8 + len(PROVIDERS)):
+    with django_assert_max_num_queries(9 + len(PROVIDERS) + len(BANNERS)):
         few = client.get(url).content.decode()
     assert "Pages of finished reviews" not in few  # three fit on one page
     assert few.index("Finished review 1992") < few.index("Finished review 1990")
 
     add_finished(22, 1993)  # 25 finished reviews, 1990 to 2014
-    with django_assert_max_num_queries(8 + len(PROVIDERS)):
+    with django_assert_max_num_queries(9 + len(PROVIDERS) + len(BANNERS)):
         first = client.get(url).content.decode()
     assert world.review.title in first  # the current review is always listed
     assert "1 to 10 of 25, the most recent first." in first

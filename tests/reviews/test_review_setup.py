@@ -135,6 +135,10 @@ def test_editing_a_review_saves_the_details_and_refuses_a_stale_version(world) -
         world, title="Renamed review", status=Review.Status.PREPARATION, version=str(review.version)
     )
     del data["framework"]
+    # Back from fieldwork to preparation: a reason is needed (issue 21).
+    page = client.post(reverse("reviews:review-edit", args=[review.pk]), data).content.decode()
+    assert "Say why the review goes back from" in page and "Renamed review" in page
+    data["status_reason"] = "The host needs another week."
     assert client.post(reverse("reviews:review-edit", args=[review.pk]), data).status_code == 302
     review.refresh_from_db()
     assert (

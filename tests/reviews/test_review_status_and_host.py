@@ -9,6 +9,7 @@ from django.urls import reverse
 from reviews.fieldwork.models import Finding
 from reviews.setup.models import COORDINATOR_STATUSES, Membership, Review, Role
 from tests.factories import UserFactory
+from tests.issuing import issue_letter
 from trail.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +73,24 @@ def test_every_status_transition_through_the_edit_form(world) -> None:
             response = _edit(world, review, status=new)
             review.refresh_from_db()
             allowed = old in COORDINATOR_STATUSES and new in COORDINATOR_STATUSES
+            back = allowed and list(Review.Status).index(new) < list(Review.Status).index(old)
+            if back:
+                # Back to an earlier stage: only with a reason, kept in the trail.
+                assert response.status_code == 200, (old, new)
+                assert "Say why the review goes back from" in response.content.decode()
+                assert review.status == old
+                assert not _status_records(review, mark).exists()
+                response = _edit(world, review, status=new, status_reason="Dates moved.")
+                review.refresh_from_db()
             if allowed:
                 assert response.status_code == 302, (old, new)
                 assert review.status == new
                 event = _status_records(review, mark).get()
                 assert event.actor == coordinator and event.actor_email == coordinator.email
-                assert event.detail == {"change": "status", "from": old, "to": new}
+                expected = {"change": "status", "from": old, "to": new}
+                if back:
+                    expected["reason"] = "Dates moved."
+                assert event.detail == expected
             else:
                 assert response.status_code == 200, (old, new)
                 page = response.content.decode()
@@ -121,7 +134,7 @@ def test_sharing_and_issuing_still_move_the_status_and_record_it(world) -> None:
     assert shared.actor == lead_reviewer
     assert (shared.detail["from"], shared.detail["to"]) == ("drafting", "accuracy_check")
 
-    assert lead.post(reverse("reports:issue", kwargs={"pk": review.pk})).status_code == 302
+    assert issue_letter(lead, review).status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.ISSUED
     issued = _status_records(review).get()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import icalendar
+from django.apps import apps
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.schedule.models import CalendarFeed, ReviewDay, Session
+from reviews.schedule.models import CalendarFeed, ReviewDay, Session, TimetablePublication
 from reviews.setup.models import Framework, Membership, Role
 from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 
@@ -112,32 +114,26 @@ def test_a_session_must_be_on_one_of_the_reviews_days(world) -> None:
     assert "Enter the link as a full web address, starting https://" in page
 
 
-def test_people_attending_are_emailed_when_a_session_is_added_moved_and_cancelled(world) -> None:
+def test_nothing_is_emailed_before_the_timetable_is_published(world) -> None:
     client = world.client("coordinator")
     day = _day(world.review, dt.date(2026, 11, 17))
-    client.post(reverse("reviews:session-create", args=[world.review.pk]), _form(world, day))
+    response = client.post(
+        reverse("reviews:session-create", args=[world.review.pk]), _form(world, day), follow=True
+    )
+    assert (
+        "The timetable is not published yet: nobody has been emailed" in response.content.decode()
+    )
     session = Session.objects.get()
-    assert sorted(m.to[0] for m in mail.outbox) == ["host_lead@example.org", "reviewer@example.org"]
-    assert mail.outbox[0].subject.startswith("New session: Focus group with MASH social workers")
-    assert "10:00 to 11:30" in mail.outbox[0].body
-    mail.outbox.clear()
-
     data = _form(world, day, start_time="14:00", end_time="15:00", version=str(session.version))
     client.post(reverse("reviews:session-edit", args=[world.review.pk, session.pk]), data)
     session.refresh_from_db()
     assert session.start_time == dt.time(14) and session.sequence == 1
-    assert (
-        all(m.subject.startswith("Session changed") for m in mail.outbox) and len(mail.outbox) == 2
-    )
-    assert "14:00 to 15:00" in mail.outbox[0].body
-    mail.outbox.clear()
-
     client.post(reverse("reviews:session-cancel", args=[world.review.pk, session.pk]))
     session.refresh_from_db()
     assert session.is_cancelled and session.sequence == 2
-    assert len(mail.outbox) == 2 and all(
-        m.subject.startswith("Session cancelled") for m in mail.outbox
-    )
+    assert mail.outbox == []
+    page = client.get(reverse("reviews:timetable", args=[world.review.pk])).content.decode()
+    assert "Draft: not published." in page and "Publish the timetable" in page
 
 
 def test_a_stale_session_edit_is_refused(world) -> None:
@@ -369,8 +365,17 @@ def test_a_persons_feed_covers_all_their_reviews_through_a_secret_resettable_add
     page = signed_in.get(reverse("reviews:calendar")).content.decode()
     assert feed.token in page
 
-    # The calendar app is not signed in: the address is the key.
-    content = client.get(reverse("reviews:calendar-person-feed", args=[feed.token])).content
+    # The calendar app is not signed in: the address is the key. A timetable still in draft stays
+    # out of the calendar; once published, its sessions are in.
+    person_feed = reverse("reviews:calendar-person-feed", args=[feed.token])
+    assert not list(_parse(client.get(person_feed).content).walk("VEVENT"))
+    TimetablePublication.objects.create(review=other)
+    content = client.get(person_feed).content
+    assert [str(e["summary"]).split(" (")[0] for e in _parse(content).walk("VEVENT")] == [
+        "Elsewhere"
+    ]
+    TimetablePublication.objects.create(review=world.review)
+    content = client.get(person_feed).content
     titles = sorted(str(e["summary"]).split(" (")[0] for e in _parse(content).walk("VEVENT"))
     assert titles == ["Elsewhere", "Mine"]
     one_review = client.get(
@@ -452,16 +457,24 @@ def test_a_day_is_removed_only_when_it_has_no_sessions(world) -> None:
     )
 
 
-def test_a_mail_server_that_is_down_does_not_undo_or_hide_a_saved_session(world, settings) -> None:
+def test_a_mail_server_that_is_down_does_not_undo_or_hide_the_publishing(world, settings) -> None:
     from core.models import Email
+    from reviews.schedule.models import TimetablePublication
 
     settings.EMAIL_BACKEND = "tests.core.mail_backends.RefusingBackend"
-    day = _day(world.review, dt.date(2026, 11, 17))
+    _session(
+        world.review,
+        dt.date(2026, 11, 17),
+        (9, 0),
+        (10, 0),
+        reviewers=[world.people["reviewer"]],
+        host_people=[world.people["host_lead"]],
+    )
     response = world.client("coordinator").post(
-        reverse("reviews:session-create", args=[world.review.pk]), _form(world, day), follow=True
+        reverse("reviews:timetable-publish", args=[world.review.pk]), follow=True
     )
     assert response.redirect_chain
-    assert Session.objects.filter(title="Focus group with MASH social workers").exists()
+    assert TimetablePublication.objects.filter(review=world.review).exists()
     emails = Email.objects.all()
     assert emails and all(e.state == Email.State.QUEUED and e.attempts == 1 for e in emails)
     assert f"is queued for {len(emails)} " in response.content.decode()
@@ -542,3 +555,15 @@ def test_a_long_place_and_title_wrap_and_keep_every_column_on_the_page(world, tm
     ).stdout
     assert max(len(line) for line in layout.splitlines()) <= 105
     assert sum("%" in line for line in layout.splitlines()) >= 5
+
+
+def test_timetables_made_before_publishing_existed_count_as_published(world) -> None:
+    """They were emailed as they were saved: their sessions stay in people's calendars."""
+    _session(world.review, dt.date(2026, 11, 17), (9, 0), (10, 0))
+    _session(world.review, dt.date(2026, 11, 18), (9, 0), (10, 0))
+    migration = importlib.import_module("reviews.migrations.0015_publish_existing_timetables")
+    migration.publish_existing(apps, None)
+    migration.publish_existing(apps, None)
+    assert TimetablePublication.objects.filter(review=world.review).count() == 1
+    # A review with no sessions yet is still drafting: not published.
+    assert not TimetablePublication.objects.filter(review=world.other_review).exists()

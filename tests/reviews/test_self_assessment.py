@@ -19,11 +19,23 @@ def kloes(world):
 
 
 def _host_post(client, review, kloes, action, **ratings):
-    data = {"action": action, "version": ratings.pop("version", "")}
+    """Save a draft (``draft``), or (``submit``) continue to check the answers and submit them
+    from the check-your-answers page, as the host lead contact does."""
+    data = {
+        "action": "check" if action == "submit" else action,
+        "version": ratings.pop("version", ""),
+    }
     for i, kloe in enumerate(kloes):
         data[f"rating_{kloe.pk}"] = ratings.get(f"r{i}", "")
         data[f"narrative_{kloe.pk}"] = ratings.get(f"n{i}", "")
-    return client.post(reverse("reviews:self-assessment-edit", args=[review.pk]), data)
+    response = client.post(reverse("reviews:self-assessment-edit", args=[review.pk]), data)
+    if action != "submit" or response.status_code != 302:
+        return response
+    assert response["Location"] == reverse("reviews:self-assessment-check", args=[review.pk])
+    version = SelfAssessment.objects.get(review=review).version
+    return client.post(
+        reverse("reviews:self-assessment-submit", args=[review.pk]), {"version": version}
+    )
 
 
 def test_the_host_saves_a_draft_then_submits_and_it_becomes_read_only(world, kloes) -> None:

@@ -10,7 +10,14 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from audits.attention import register_providers
+        from audits.readiness import register_providers as register_readiness
         from audits.retention import register_purgers
 
         register_purgers()
         register_providers()
+        register_readiness()
+
+        from audits.services.alerts import escalate_overdue_alerts
+        from core.reminders import register_job
+
+        register_job("escalated alerts", lambda now: escalate_overdue_alerts(now=now))

@@ -5,6 +5,8 @@ from typing import Any, Protocol, cast
 from django import forms
 
 from audits.models import (
+    DEFAULT_REFERENCE_PATTERN,
+    DEFAULT_REFERENCE_RULE,
     Answer,
     AuditPlan,
     AuditTool,
@@ -15,18 +17,25 @@ from audits.models import (
     SampleDraw,
     compile_reference_pattern,
 )
+from audits.services.case_list import NOT_ASSIGNED, SpreadsheetError, xlsx_to_csv
+from audits.services.case_list import SORTS as CASE_SORTS
+from audits.services.case_list import STATES as CASE_STATES
 from audits.services.personal_details import personal_details_in
+from audits.services.search import Kind as SearchKind
+from audits.services.search import Status as SearchStatus
 from core.forms import GovukFormMixin
 from core.versioning import VersionedFormMixin
+from reviews.schedule.models import Session
+from reviews.setup.models import Review
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class CaseListForm(GovukFormMixin, forms.Form):
     upload = forms.FileField(
-        label="Upload a CSV file",
+        label="Upload a CSV or Excel file",
         required=False,
-        help_text="A spreadsheet saved as CSV, at most 2 MB.",
+        help_text="A spreadsheet saved as CSV or as an Excel workbook (.xlsx), at most 2 MB.",
     )
     text = forms.CharField(
         label="Or paste the case list",
@@ -37,23 +46,70 @@ class CaseListForm(GovukFormMixin, forms.Form):
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
+        if not upload:
+            return upload
+        name = upload.name.lower()
+        if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file must be smaller than 2 MB")
-        if upload and not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("The selected file must be a CSV")
+        if name.endswith((".xlsm", ".xltm", ".xlsb")):
+            raise forms.ValidationError(
+                "The file holds macros, which are not accepted: save it as an Excel workbook "
+                "(.xlsx) without macros, or as CSV"
+            )
+        if name.endswith(".xls"):
+            raise forms.ValidationError(
+                "The file is in the old Excel format (.xls): save it as an Excel workbook (.xlsx) "
+                "or as CSV"
+            )
+        if not name.endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(
+                "The selected file must be a CSV or an Excel workbook (.xlsx)"
+            )
         return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         upload, text = data.get("upload"), (data.get("text") or "").strip()
         if upload:
-            try:
-                data["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.add_error("upload", "The file must be a CSV saved as UTF-8")
+            content = upload.read(MAX_UPLOAD_BYTES + 1)
+            if upload.name.lower().endswith(".xlsx"):
+                try:
+                    data["text"] = xlsx_to_csv(content)
+                except SpreadsheetError as error:
+                    self.add_error("upload", str(error))
+            else:
+                try:
+                    data["text"] = content.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    self.add_error("upload", "The file must be a CSV saved as UTF-8")
         elif not text and not self.errors:
-            self.add_error("text", "Upload a CSV file or paste the case list")
+            self.add_error("text", "Upload a CSV or Excel file, or paste the case list")
         return data
+
+
+class CaseFilterForm(GovukFormMixin, forms.Form):
+    """The case list's filters (a GET form: nothing changes)."""
+
+    case_type = forms.ChoiceField(label="Type", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    auditor = forms.ChoiceField(label="Auditor", required=False)
+    state = forms.ChoiceField(label="State", required=False)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, teams: list[str], auditors: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options: dict[str, list[tuple[str, str]]] = {
+            "case_type": list(CaseType.choices),
+            "team": [(t, t) for t in teams],
+            "auditor": [(NOT_ASSIGNED, "Not assigned")]
+            + [(str(u.pk), u.full_name or u.email) for u in auditors],
+            "state": list(CASE_STATES.items()),
+        }
+        for name, choices in options.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", "All"), *choices]
+        cast(forms.ChoiceField, self.fields["sort"]).choices = [
+            (f"{d}{key}", key) for key in CASE_SORTS for d in ("", "-")
+        ]
 
 
 class ToolChoiceForm(GovukFormMixin, forms.Form):
@@ -70,23 +126,106 @@ class ToolChoiceForm(GovukFormMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["tool"]).queryset = tools
 
 
+# The case reference rules most councils' systems need, in words; a regular expression of one's own
+# is the advanced choice ("custom").
+REFERENCE_PRESETS: dict[str, tuple[str, str, str]] = {
+    # key: (the choice in words, the pattern, the rule as people are told it)
+    "letters_digits": (
+        "Letters, digits, - and / (at most 30 characters), like NM/2026-0042",
+        DEFAULT_REFERENCE_PATTERN,
+        DEFAULT_REFERENCE_RULE,
+    ),
+    "digits": (
+        "Digits only (at most 20), like 1002345",
+        r"^[0-9]{1,20}$",
+        "digits only, at most 20",
+    ),
+    "letters_then_digits": (
+        "Up to 6 letters then digits, like NM1002345",
+        r"^[A-Za-z]{1,6}[0-9]{1,14}$",
+        "up to 6 letters then digits, like NM1002345",
+    ),
+    "letters_dash_digits": (
+        "Up to 6 letters, a dash, then digits, like CR-10234",
+        r"^[A-Za-z]{1,6}-[0-9]{1,14}$",
+        "up to 6 letters, a dash, then digits, like CR-10234",
+    ),
+}
+CUSTOM_RULE = "custom"
+
+
 class ReferenceRuleForm(GovukFormMixin, forms.ModelForm):
+    preset = forms.ChoiceField(
+        label="What case references look like",
+        widget=forms.RadioSelect,
+        choices=[(key, words) for key, (words, _p, _r) in REFERENCE_PRESETS.items()]
+        + [(CUSTOM_RULE, "Another rule: give it as a regular expression (advanced)")],
+        required=False,  # a form of before (a pattern and its words only) is "Another rule"
+    )
+
     class Meta:
         model = AuditPlan
         fields = ["reference_pattern", "reference_rule"]
-        labels = {"reference_pattern": "Reference pattern (a regular expression)"}
+        labels = {
+            "reference_pattern": "Your own rule, as a regular expression",
+            "reference_rule": "Your own rule in words",
+        }
+        help_texts = {
+            "reference_pattern": "Used only with “Another rule”. Every reference must match it in "
+            "full, for example ^[A-Z]{2}[0-9]{6}$ (two capital letters, then six digits).",
+            "reference_rule": "Shown to people when a reference does not follow the rule, for "
+            "example “two capital letters, then six digits”.",
+        }
 
-    def clean_reference_pattern(self) -> str:
-        pattern = self.cleaned_data["reference_pattern"].strip()
-        try:
-            matcher = compile_reference_pattern(pattern)
-        except ReferencePatternError as error:
-            raise forms.ValidationError(str(error)) from error
-        if matcher.fullmatch("A B") or matcher.fullmatch("Jane Smith"):
-            raise forms.ValidationError(
-                "The pattern must not allow spaces: references must never hold a name"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("reference_pattern", "reference_rule"):
+            self.fields[name].required = False
+        pattern = self.instance.reference_pattern if self.instance else ""
+        self.fields["preset"].initial = next(
+            (key for key, (_w, p, _r) in REFERENCE_PRESETS.items() if p == pattern),
+            CUSTOM_RULE if pattern else "letters_digits",
+        )
+
+    @property
+    def custom_chosen(self) -> bool:
+        return self["preset"].value() == CUSTOM_RULE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        preset = data.get("preset") or ""
+        if not preset and "preset" not in self.errors:
+            if (data.get("reference_pattern") or "").strip():
+                preset = CUSTOM_RULE
+            else:
+                self.add_error("preset", "Choose what case references look like")
+        if preset in REFERENCE_PRESETS:
+            _words, data["reference_pattern"], data["reference_rule"] = REFERENCE_PRESETS[preset]
+            self.instance.reference_pattern = data["reference_pattern"]
+            self.instance.reference_rule = data["reference_rule"]
+            return data
+        if preset != CUSTOM_RULE:
+            return data
+        pattern = (data.get("reference_pattern") or "").strip()
+        data["reference_pattern"] = pattern
+        if not pattern:
+            self.add_error("reference_pattern", "Enter your own rule as a regular expression")
+        else:
+            try:
+                matcher = compile_reference_pattern(pattern)
+            except ReferencePatternError as error:
+                self.add_error("reference_pattern", str(error))
+            else:
+                if matcher.fullmatch("A B") or matcher.fullmatch("Jane Smith"):
+                    self.add_error(
+                        "reference_pattern",
+                        "The pattern must not allow spaces: references must never hold a name",
+                    )
+        if not (data.get("reference_rule") or "").strip():
+            self.add_error(
+                "reference_rule", "Say your own rule in words, for the people who import cases"
             )
-        return pattern
+        return data
 
 
 class SampleDrawForm(GovukFormMixin, forms.Form):
@@ -104,11 +243,18 @@ class SampleDrawForm(GovukFormMixin, forms.Form):
         label="Reserve cases", min_value=0, max_value=100, required=False, initial=0
     )
     seed = forms.IntegerField(
-        label="Seed (optional)",
+        label="Draw number (optional)",
         min_value=1,
         max_value=10**12,
         required=False,
-        help_text="Leave empty for a new random seed. Enter a past draw's seed to repeat it.",
+        help_text="Every draw has a number, kept with it: the same number on the same case list "
+        "draws the same cases, so anyone can check a draw. Leave empty for a new number; enter a "
+        "past draw's number to repeat it.",
+        error_messages={
+            "invalid": "Enter the draw number as a whole number, like 914377",
+            "min_value": "Enter a draw number of 1 or more",
+            "max_value": "Enter a draw number of at most 12 digits",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -307,3 +453,36 @@ class CriterionForm(GovukFormMixin, forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError(f"Criterion {number} already exists in this tool")
         return number
+
+
+class SearchForm(GovukFormMixin, forms.Form):
+    """The search within a review (a GET form: nothing changes). Filters narrow the words' results."""
+
+    q = forms.CharField(label="Words to search for", required=False, max_length=200)
+    kloe = forms.TypedChoiceField(label="Key line of enquiry", required=False, coerce=int)
+    session = forms.TypedChoiceField(label="Session", required=False, coerce=int)
+    author = forms.TypedChoiceField(label="Written by", required=False, coerce=int)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: dict[str, list[tuple[Any, str]]] = {
+            "kloe": [(k.pk, f"{k.number} {k.heading}".strip()) for k in review.numbered_kloes()],
+            "session": [
+                (s.pk, f"{s.day.date:%a %-d %b} {s.start_time:%H:%M} {s.title}")
+                for s in Session.objects.filter(review=review)
+                .select_related("day")
+                .order_by("day__date", "start_time", "pk")
+            ],
+            "author": [
+                (m.user_id, m.user.full_name or m.user.email)
+                for m in review.memberships.filter(
+                    role__in=["lead_reviewer", "reviewer"]
+                ).select_related("user")
+            ],
+            "kind": list(SearchKind.choices),
+            "status": list(SearchStatus.choices),
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", "All"), *options]

@@ -47,8 +47,8 @@ def compile_reference_pattern(pattern: str) -> Any:
             detail = detail.decode("utf-8", "replace")
         raise ReferencePatternError(
             "The pattern cannot be used. It must be a regular expression without back-references "
-            "(like \\1) or look-arounds (like (?=...) or (?<!...))"
-            + (f"; the problem is: {detail}" if detail else "")
+            "(like \\1, which repeats an earlier part) or look-arounds (like (?=...) or (?<!...), "
+            "which look ahead or behind)" + (f"; the problem is: {detail}" if detail else "")
         ) from error
 
 
@@ -330,6 +330,20 @@ class CaseAuditQuerySet(models.QuerySet["CaseAudit"]):
     def for_review(self, review: Review) -> CaseAuditQuerySet:
         return self.filter(case__review=review)
 
+    def with_gaps(self) -> CaseAuditQuerySet:
+        """Audits with at least one criterion not answered (neither an answer nor "not applicable")."""
+        return self.filter(
+            models.Exists(CriterionAnswer.objects.filter(audit=models.OuterRef("pk"), answer=""))
+        )
+
+    def complete(self) -> CaseAuditQuerySet:
+        """The audits every figure counts (analysis, the letter's annex, regional learning, the
+        exports' summary): marked complete with every criterion answered. A "complete" audit with a
+        gap (saved before completion was checked) is left out, so no figure ever rests on it."""
+        return self.filter(status=CaseAudit.Status.COMPLETE).exclude(
+            models.Exists(CriterionAnswer.objects.filter(audit=models.OuterRef("pk"), answer=""))
+        )
+
 
 class CaseAudit(Versioned):
     class Status(models.TextChoices):
@@ -372,6 +386,27 @@ class CaseAudit(Versioned):
     def __str__(self) -> str:
         return f"Audit of {self.case}"
 
+    @property
+    def is_complete(self) -> bool:
+        return self.status == CaseAudit.Status.COMPLETE
+
+    def unanswered(self) -> list[CriterionAnswer]:
+        """The criteria not answered yet (in order): completion waits for these. One query."""
+        return list(self.answers.filter(answer="").select_related("criterion"))
+
+    def answered_count(self) -> tuple[int, int]:
+        """(answered, total) criteria: "7 of 10 answered". One query."""
+        counts = self.answers.aggregate(
+            total=Count("pk"), answered=Count("pk", filter=~Q(answer=""))
+        )
+        return counts["answered"], counts["total"]
+
+
+class CriterionAnswerQuerySet(models.QuerySet["CriterionAnswer"]):
+    def counted(self) -> CriterionAnswerQuerySet:
+        """Answers of the audits the figures count (``CaseAuditQuerySet.complete``)."""
+        return self.filter(audit__in=CaseAudit.objects.complete())
+
 
 class CriterionAnswer(Versioned):
     """One criterion's answer and comment on one case audit. Saved on its own, with its own version."""
@@ -383,6 +418,8 @@ class CriterionAnswer(Versioned):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = CriterionAnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["criterion__number"]
@@ -463,6 +500,13 @@ class SafeguardingAlert(models.Model):
     )
     concern = models.TextField(help_text="What you saw and why the child may be at risk.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When it was escalated to the coordinator and the lead reviewer, not acknowledged by everyone
+    # in time (settings.SAFEGUARDING_ESCALATE_AFTER_HOURS): once per alert.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # The escalation emails (core.email), deleted with the alert: no case reference left in a subject.
+    emails = GenericRelation(
+        "core.Email", content_type_field="about_type", object_id_field="about_id"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -512,3 +556,59 @@ class AnnexFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Annex figures for {self.review}"
+
+
+# An authority's own audit programme (issue 23) ---------------------------------------------------
+
+
+class PeerSampleCase(models.Model):
+    """A completed audit of an authority's own audit chosen for peers from another council to
+    moderate ("audit the audits"). Moderating peers see these cases and nothing else."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="peer_sample")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="peer_sample")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case__reference"]
+
+    def __str__(self) -> str:
+        return f"{self.case} in the peer moderation sample"
+
+
+class LiveAuditRecord(Versioned):
+    """A live audit's record, made with the case's social worker present: who they are (a member of
+    staff: name and role, never a child's), their reflection and the learning agreed. The worker
+    confirms it through a link emailed to them (only the SHA-256 of its secret is kept); once
+    confirmed the record is locked."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="live_record")
+    worker_name = models.CharField("social worker's name", max_length=150)
+    worker_role = models.CharField("social worker's role", max_length=150, blank=True)
+    worker_email = models.EmailField("social worker's email address", blank=True)
+    reflection = models.TextField("the social worker's reflection", blank=True)
+    learning_agreed = models.TextField("the learning agreed", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    worker_comment = models.TextField("the social worker's comment", blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(worker_name=""), name="live_record_names_the_worker"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Live audit record of {self.case}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

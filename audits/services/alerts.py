@@ -1,10 +1,12 @@
 """Safeguarding alerts: record one, address it, queue an email to each person it goes to,
-acknowledge it."""
+acknowledge it; escalate one nobody acknowledged in time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,8 @@ def default_alert_recipients(review: Review) -> list[User]:
 
     return list(
         User.objects.filter(
-            memberships__review=review, memberships__role__in=[Role.HOST_LEAD, Role.LEAD_REVIEWER]
+            memberships__review=review,
+            memberships__role__in=[Role.HOST_LEAD, Role.LEAD_REVIEWER, Role.QA_AUDITOR],
         ).order_by("full_name")
     )
 
@@ -81,3 +84,67 @@ def acknowledge_alert(*, alert: SafeguardingAlert, user: User) -> None:
     AlertRecipient.objects.filter(alert=alert, user=user, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )
+
+
+def escalation_people(review: Review) -> list[User]:
+    """Whom an alert nobody acknowledged in time goes to: the review's coordinator and lead reviewer."""
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__review=review,
+            memberships__role__in=[Role.COORDINATOR, Role.LEAD_REVIEWER],
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def escalate_overdue_alerts(*, now: dt.datetime | None = None, site: str | None = None) -> int:
+    """Escalate each alert not acknowledged by every recipient within
+    ``SAFEGUARDING_ESCALATE_AFTER_HOURS`` of being raised: an email to the review's coordinator
+    and lead reviewer (through the outbox), and an urgent item on their "Needs your attention".
+    Once per alert: ``escalated_at`` is claimed with one conditional UPDATE in the transaction that
+    queues the emails, so two runs (or two workers) never both send it. Returns how many."""
+    now = now or timezone.now()
+    site = settings.SITE_URL if site is None else site
+    cutoff = now - dt.timedelta(hours=settings.SAFEGUARDING_ESCALATE_AFTER_HOURS)
+    due = (
+        SafeguardingAlert.objects.filter(
+            escalated_at__isnull=True,
+            created_at__lte=cutoff,
+            recipients__acknowledged_at__isnull=True,
+        )
+        .select_related("case", "review__host")
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+    escalated = 0
+    for alert in due:
+        with transaction.atomic():
+            if not SafeguardingAlert.objects.filter(pk=alert.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue  # another run has it
+            waiting = [
+                r.user.full_name or r.user.email
+                for r in alert.recipients.filter(acknowledged_at__isnull=True).select_related(
+                    "user"
+                )
+            ]
+            send_email(
+                template="audits/email/alert_escalated",
+                context={
+                    "alert": alert,
+                    "case": alert.case,
+                    "review": alert.review,
+                    "waiting": waiting,
+                    "hours": settings.SAFEGUARDING_ESCALATE_AFTER_HOURS,
+                    "url": site + alert.get_absolute_url(),
+                },
+                to=[p.email for p in escalation_people(alert.review)],
+                about=alert,
+            )
+            escalated += 1
+    return escalated

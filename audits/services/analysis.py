@@ -4,6 +4,8 @@ annex figures; the chart's bars.
 Only completed case audits count: an audit still in progress may have half its criteria answered,
 and its answers would move the percentages under the reader's feet (and disagree with "the N case
 files audited"). The number of audits in progress is shown beside the figures, never in them.
+"Completed" is one definition for every figure (this page, the letter's annex, the exports, regional
+learning): ``CaseAudit.objects.complete()`` and its answers, ``CriterionAnswer.objects.counted()``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from audits.models import (
     CaseType,
     Criterion,
     CriterionAnswer,
+    CriterionCommentary,
     ModeratedAnswer,
     answer_counts,
 )
@@ -62,7 +65,8 @@ class CriterionRow:
     by_type: dict[str, Counts]
     commentary: str
     type_cells: list[Counts | None] = field(default_factory=list)
-    form: CommentaryForm | None = None  # the analysis page's: the commentary being edited
+    form: CommentaryForm | None = None  # the analysis page's: this criterion's commentary form
+    conflict: CriterionCommentary | None = None  # the commentary someone else saved meanwhile
 
 
 @dataclass
@@ -73,6 +77,7 @@ class Summary:
     audits: dict[str, int]
     agreement: dict[str, int]
     moderation: dict[str, int]
+    complete: int = 0  # the audits the figures rest on (``CaseAudit.objects.complete()``)
 
     @property
     def audits_started(self) -> int:
@@ -81,7 +86,7 @@ class Summary:
     @property
     def audits_complete(self) -> int:
         """The audits the figures rest on."""
-        return self.audits.get(CaseAudit.Status.COMPLETE, 0)
+        return self.complete
 
     @property
     def audits_in_progress(self) -> int:
@@ -99,7 +104,12 @@ class Summary:
 
 def completed_answers() -> QuerySet[CriterionAnswer]:
     """Criterion answers of completed case audits: the only ones any figure counts."""
-    return CriterionAnswer.objects.filter(audit__status=CaseAudit.Status.COMPLETE)
+    return CriterionAnswer.objects.counted()
+
+
+def complete_audits(review: Review) -> QuerySet[CaseAudit]:
+    """The review's completed case audits: the cases behind every figure of the review."""
+    return CaseAudit.objects.for_review(review).complete()
 
 
 def summarise(review: Review) -> Summary:
@@ -130,11 +140,7 @@ def summarise(review: Review) -> Summary:
         .order_by()
     )
     agreement = dict(
-        CaseAudit.objects.for_review(review)
-        .filter(status=CaseAudit.Status.COMPLETE)
-        .values_list("decision_agreement")
-        .annotate(n=Count("pk"))
-        .order_by()
+        complete_audits(review).values_list("decision_agreement").annotate(n=Count("pk")).order_by()
     )
     moderation = ModeratedAnswer.objects.filter(moderation__audit__case__review=review).aggregate(
         checked=Count("pk"), agreed=Count("pk", filter=Q(agrees=True))
@@ -160,6 +166,7 @@ def summarise(review: Review) -> Summary:
         audits=audits,
         agreement=agreement,
         moderation=moderation,
+        complete=sum(agreement.values()),
     )
 
 
@@ -193,8 +200,7 @@ def annex_figures(review: Review) -> dict[str, Any]:
     by_type: dict[str, int] = defaultdict(int)
     agreement: dict[str, int] = defaultdict(int)
     for case_type, decision, n in (
-        CaseAudit.objects.for_review(review)
-        .filter(status=CaseAudit.Status.COMPLETE)
+        complete_audits(review)
         .values_list("case__case_type", "decision_agreement")
         .annotate(n=Count("pk"))
         .order_by()

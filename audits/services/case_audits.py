@@ -22,6 +22,28 @@ class NoTool(Exception):
     """The review has no audit tool yet."""
 
 
+class IncompleteAudit(Exception):
+    """An audit cannot be complete while a criterion has no answer (neither an answer nor "not
+    applicable"). ``unanswered``: those criteria's answers, in order; ``audit``: the audit as it
+    now stands (its other details saved, its status as it was), when the refusal came from saving
+    the details."""
+
+    def __init__(
+        self, unanswered: list[CriterionAnswer], *, audit: CaseAudit | None = None
+    ) -> None:
+        numbers = ", ".join(str(a.criterion.number) for a in unanswered)
+        super().__init__(
+            "Answer every criterion, or choose “Not applicable”, before marking the audit "
+            f"complete. Not answered: {numbers}."
+        )
+        self.unanswered = unanswered
+        self.audit = audit
+
+
+class AnswerNeededOnCompleteAudit(Exception):
+    """A criterion of a complete audit cannot go back to having no answer."""
+
+
 @transaction.atomic
 def start_audit(*, case: Case, user: User) -> CaseAudit:
     """Open the audit of a case with a blank answer for every criterion that applies to its type."""
@@ -84,14 +106,35 @@ def _record_change(obj: Any, *, values: dict[str, Any], user: User) -> None:
 def save_answer(
     *, answer_id: int, version: int, answer: str, comment: str, user: User
 ) -> CriterionAnswer:
-    """Save one criterion if nobody else has saved it since ``version`` (else ``StaleEdit``)."""
-    return _versioned_update(
-        CriterionAnswer,
-        pk=answer_id,
-        version=version,
-        user=user,
-        values={"answer": answer, "comment": comment},
-    )
+    """Save one criterion if nobody else has saved it since ``version`` (else ``StaleEdit``).
+
+    A complete audit keeps every criterion answered: taking an answer away from one raises
+    ``AnswerNeededOnCompleteAudit`` (mark the audit in progress first). The audit's row is locked
+    for the check, as ``save_audit_details`` locks it, so that an answer cleared and the audit
+    marked complete at the same moment cannot both go through."""
+    with transaction.atomic():
+        if not answer:
+            audit_id = CriterionAnswer.objects.filter(pk=answer_id).values_list(
+                "audit_id", flat=True
+            )
+            statuses = list(
+                CaseAudit.objects.select_for_update()
+                .filter(pk__in=audit_id)
+                .order_by()
+                .values_list("status", flat=True)
+            )
+            if CaseAudit.Status.COMPLETE in statuses:
+                raise AnswerNeededOnCompleteAudit(
+                    "This audit is complete, so every criterion needs an answer. Choose one (or "
+                    "“Not applicable”), or mark the audit in progress first."
+                )
+        return _versioned_update(
+            CriterionAnswer,
+            pk=answer_id,
+            version=version,
+            user=user,
+            values={"answer": answer, "comment": comment},
+        )
 
 
 def save_audit_details(
@@ -104,19 +147,34 @@ def save_audit_details(
     overall_grade: str,
     status: str,
 ) -> CaseAudit:
-    """Save the decision agreement, grade and status with the same version check."""
-    return _versioned_update(
-        CaseAudit,
-        pk=audit_id,
-        version=version,
-        user=user,
-        values={
-            "decision_agreement": decision_agreement,
-            "decision_reason": decision_reason,
-            "overall_grade": overall_grade,
-            "status": status,
-        },
-    )
+    """Save the decision agreement, grade and status with the same version check.
+
+    The audit is marked complete only when every criterion has an answer (or "not applicable"):
+    otherwise the other details are saved, the status stays as it was, and ``IncompleteAudit``
+    (with the audit as saved and the criteria still to answer) is raised. Every way of saving the
+    status (the whole page, the details as they change, a crafted request) comes through here."""
+    values: dict[str, Any] = {
+        "decision_agreement": decision_agreement,
+        "decision_reason": decision_reason,
+        "overall_grade": overall_grade,
+        "status": status,
+    }
+    unanswered: list[CriterionAnswer] = []
+    with transaction.atomic():
+        if status == CaseAudit.Status.COMPLETE:
+            # Locked, so that no answer is cleared between this check and the write.
+            list(CaseAudit.objects.select_for_update().filter(pk=audit_id).order_by().values("pk"))
+            unanswered = list(
+                CriterionAnswer.objects.filter(audit_id=audit_id, answer="").select_related(
+                    "criterion"
+                )
+            )
+            if unanswered:
+                values["status"] = CaseAudit.Status.IN_PROGRESS
+        saved = _versioned_update(CaseAudit, pk=audit_id, version=version, user=user, values=values)
+    if unanswered:
+        raise IncompleteAudit(unanswered, audit=saved)
+    return saved
 
 
 def share_audit(*, audit: CaseAudit, user: User, shared: bool) -> None:

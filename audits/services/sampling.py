@@ -104,7 +104,12 @@ def auditors_of(review: Review) -> list[User]:
     return list(
         User.objects.filter(
             memberships__review=review,
-            memberships__role__in=[Role.LEAD_REVIEWER, Role.REVIEWER],
+            memberships__role__in=[
+                Role.LEAD_REVIEWER,
+                Role.REVIEWER,
+                Role.QA_AUDITOR,
+                Role.PARTNER_AUDITOR,
+            ],
         ).order_by("full_name")
     )
 

@@ -17,6 +17,8 @@ from audits.forms import AuditDetailsForm, CriterionAnswerForm
 from audits.models import AuditTool, Case, CaseAudit, CriterionAnswer, Moderation
 from audits.permissions import get_case_audit_for_reading, get_case_for
 from audits.services.case_audits import (
+    AnswerNeededOnCompleteAudit,
+    IncompleteAudit,
     NoTool,
     save_answer,
     save_audit_details,
@@ -72,6 +74,7 @@ def _render_case(
     conflicts: dict[int, CriterionAnswer] | None = None,
     details_form: AuditDetailsForm | None = None,
     details_conflict: CaseAudit | None = None,
+    incomplete: list[CriterionAnswer] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     rights = rights_for(request.user, review)
@@ -79,6 +82,7 @@ def _render_case(
     tool = review_tool(review)
     editable = bool(audit and rights["audit_cases"] and not review.is_finished)
     rows: list[dict[str, Any]] = []
+    missing = {a.pk for a in incomplete or []}
     if audit and tool:
         forms, conflicts = forms or {}, conflicts or {}
         for answer in audit.answers.select_related("criterion", "updated_by"):
@@ -87,9 +91,11 @@ def _render_case(
                     "answer": answer,
                     "form": forms.get(answer.pk) or _answer_form(answer, tool),
                     "conflict": conflicts.get(answer.pk),
+                    "missing": answer.pk in missing,
                 }
             )
         details_form = details_form or _details_form(audit, tool)
+    unanswered = [row["answer"] for row in rows if not row["answer"].answer]
     moderation = (
         Moderation.objects.filter(audit=audit).select_related("moderator").first()
         if audit
@@ -109,10 +115,14 @@ def _render_case(
             details_form=details_form,
             details_conflict=details_conflict,
             moderation=moderation,
+            progress={"answered": len(rows) - len(unanswered), "total": len(rows)},
+            unanswered=unanswered,
+            incomplete=incomplete or [],
             has_errors=bool(
                 any(r["form"].errors or r["conflict"] for r in rows)
                 or (details_form and details_form.errors)
                 or details_conflict
+                or incomplete
             ),
             can_moderate=bool(
                 audit
@@ -133,6 +143,16 @@ def case_audit_start(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -
     except NoTool as error:
         messages.error(request, str(error))
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
+
+
+def _progress(audit_id: int) -> dict[str, Any]:
+    """ "7 of 10 answered" and the criteria not answered yet, for the page's progress line. One query."""
+    answers = list(CriterionAnswer.objects.filter(audit_id=audit_id).select_related("criterion"))
+    unanswered = [a for a in answers if not a.answer]
+    return {
+        "progress": {"answered": len(answers) - len(unanswered), "total": len(answers)},
+        "unanswered": unanswered,
+    }
 
 
 def _get_tool(review: Review) -> AuditTool:
@@ -168,6 +188,9 @@ def _save_answer_form(
             comment=data["comment"],
             user=request.user,
         )
+    except AnswerNeededOnCompleteAudit as refused:
+        form.add_error("answer", str(refused))
+        return answer, None
     except StaleEdit as stale:
         rebound = rebind_conflict(
             CriterionAnswerForm,
@@ -182,13 +205,14 @@ def _save_answer_form(
 
 def _save_details_form(
     request: AuthenticatedHttpRequest, audit: CaseAudit, tool: AuditTool, form: AuditDetailsForm
-) -> tuple[CaseAudit, AuditDetailsForm | None]:
+) -> tuple[CaseAudit, AuditDetailsForm | None, list[CriterionAnswer]]:
     """Save a valid details form (decision, grade, status) if it changes anything: the audit as it
-    now stands, and the form bound again to show both versions on a conflict (None otherwise)."""
+    now stands; the form bound again to show both versions on a conflict, or the refusal to mark
+    the audit complete (None otherwise); and the criteria still to answer when it was refused."""
     data = form.cleaned_data
     fields = ("decision_agreement", "decision_reason", "overall_grade", "status")
     if all(data[f] == getattr(audit, f) for f in fields):
-        return audit, None
+        return audit, None, []
     try:
         saved = save_audit_details(
             audit_id=audit.pk,
@@ -200,8 +224,19 @@ def _save_details_form(
         rebound = rebind_conflict(
             AuditDetailsForm, form.data, stale.current, prefix="audit", grades=tool.grades
         )
-        return stale.current, rebound
-    return saved, None
+        return stale.current, rebound, []
+    except IncompleteAudit as refused:
+        # The decision and grade are saved; the form shows them at the new version, the status as
+        # it stands (so the next save of the decision is not refused again), and why.
+        current = refused.audit or audit
+        shown = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+        shown[form.add_prefix("version")] = str(current.version)
+        shown[form.add_prefix("status")] = current.status
+        again = AuditDetailsForm(shown, prefix="audit", grades=tool.grades)
+        again.is_valid()
+        again.add_error("status", str(refused))
+        return current, again, refused.unanswered
+    return saved, None, []
 
 
 @post_or_restored
@@ -231,12 +266,18 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
             if rebound is not None:
                 conflicts[answer.pk] = current
                 forms[answer.pk] = rebound
+            elif form.errors:  # an answer taken away from a complete audit
+                forms[answer.pk] = form
         details_form = _details_form(audit, tool, bound_data(request))
         details_conflict = None
+        incomplete: list[CriterionAnswer] = []
         details_shown: AuditDetailsForm | None = details_form  # shown again, unless saved
         if details_form.is_valid():
-            current_audit, details_shown = _save_details_form(request, audit, tool, details_form)
-            details_conflict = current_audit if details_shown is not None else None
+            current_audit, details_shown, incomplete = _save_details_form(
+                request, audit, tool, details_form
+            )
+            if details_shown is not None and not incomplete:
+                details_conflict = current_audit
     if forms or conflicts or details_shown is not None:
         for form in forms.values():
             form.is_valid()
@@ -248,6 +289,7 @@ def case_audit_save(request: AuthenticatedHttpRequest, pk: int, case_pk: int) ->
             conflicts=conflicts,
             details_form=details_shown,
             details_conflict=details_conflict,
+            incomplete=incomplete,
         )
     messages.success(request, f"The audit of case {case.reference} is saved.")
     return redirect("audits:case-audit", pk=review.pk, case_pk=case.pk)
@@ -275,10 +317,12 @@ def _save_details_in_place(
     a warning or both versions."""
     form = _details_form(audit, tool, bound_data(request))
     conflict = None
+    incomplete: list[CriterionAnswer] = []
     if form.is_valid():
-        audit, rebound = _save_details_form(request, audit, tool, form)
+        audit, rebound, incomplete = _save_details_form(request, audit, tool, form)
         if rebound is not None:
-            conflict, form = audit, rebound
+            form = rebound
+            conflict = None if incomplete else audit
     if not form.errors and conflict is None:
         return render(
             request,
@@ -295,6 +339,7 @@ def _save_details_in_place(
             "editable": True,
             "details_form": form,
             "details_conflict": conflict,
+            "incomplete": incomplete,
         },
     )
     response["HX-Reswap"] = "outerHTML"
@@ -321,12 +366,14 @@ def criterion_answer_save(
         answer, rebound = _save_answer_form(request, answer, tool, form)
         if rebound is not None:
             conflict, form = answer, rebound
-        else:
+        elif not form.errors:
             form = _answer_form(answer, tool)
     if is_htmx(request):
         if not form.errors and conflict is None:
             return render(
-                request, "audits/partials/criterion_saved.html", {"answer": answer, "form": form}
+                request,
+                "audits/partials/criterion_saved.html",
+                {"answer": answer, "form": form, **_progress(answer.audit_id), "review": review},
             )
         response = render(
             request,

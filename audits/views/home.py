@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -16,13 +16,19 @@ from audits.services.sampling import auditors_of
 from audits.services.tools import review_tool
 from audits.views._shared import _alerts_for
 from core.links import PkUrls
-from reviews.permissions import get_review_for, review_context, rights_for
+from reviews.permissions import get_review_for_case, is_case_scoped, review_context, rights_for
+from reviews.setup.models import Role
 
 
 @require_safe
 def audits_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Progress across the sample for the team; shared audits and alerts for the host."""
-    review = get_review_for(request.user, pk, "view")
+    review = get_review_for_case(request.user, pk, "view")
+    if is_case_scoped(request.user, review):
+        # A partner auditor's or moderating peer's home on an authority's own audit (issue 23).
+        if review.role_of(request.user) == Role.PARTNER_AUDITOR:
+            return redirect("audits:your-cases", pk=review.pk)
+        return redirect("audits:agreement", pk=review.pk)
     rights = rights_for(request.user, review)
     context = review_context(request, review, tool=review_tool(review))
     if rights["view_team_work"]:

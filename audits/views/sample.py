@@ -16,7 +16,8 @@ from audits.models import AuditPlan, AuditTool, Case, CaseAudit, SampleDraw, Sam
 from audits.services import tools as tool_services
 from audits.services.sampling import SampleLocked, assign_cases, draw_sample, set_sample_status
 from audits.views._shared import GET_POST
-from core.http import bound_data
+from audits.views.case_list import back_to_list
+from core.http import bound_data, whole_number
 from reviews.permissions import get_review_for, review_context
 from reviews.setup.models import Review
 
@@ -100,7 +101,7 @@ def sample_draw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("audits:home", pk=review.pk)
         messages.success(
             request,
-            f"{len(draw.drawn)} cases drawn ({len(draw.reserved)} reserves) with seed {draw.seed}.",
+            f"{len(draw.drawn)} cases drawn ({len(draw.reserved)} reserves) with draw number {draw.seed}.",
         )
         return redirect("audits:home", pk=review.pk)
     return render(
@@ -126,15 +127,16 @@ def sample_pick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "reserve": SampleStatus.RESERVE,
         "remove": SampleStatus.NOT_SAMPLED,
     }
-    ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()]
+    ids = [n for v in request.POST.getlist("cases") if (n := whole_number(v)) is not None]
+    back = back_to_list(review, request.POST.get("back", ""))  # the list as filtered and sorted
     if action not in statuses or not ids:
         messages.error(request, "Select at least one case, then choose what to do with them.")
-        return redirect("audits:case-list", pk=review.pk)
+        return redirect(back)
     changed = set_sample_status(
         review=review, case_ids=ids, status=statuses[action], user=request.user
     )
     messages.success(request, f"{changed} case{'s' if changed != 1 else ''} updated.")
-    return redirect("audits:case-list", pk=review.pk)
+    return redirect(back)
 
 
 @require_POST
@@ -142,8 +144,9 @@ def sample_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for(request.user, pk, "manage_sample")
     assignments: dict[int, int | None] = {}
     for key, value in request.POST.dict().items():  # each name's last value
-        if key.startswith("assign-") and key[7:].isdigit():
-            assignments[int(key[7:])] = int(value) if value.isdigit() else None
+        case = whole_number(key.removeprefix("assign-")) if key.startswith("assign-") else None
+        if case is not None:
+            assignments[case] = whole_number(value)
     changed = assign_cases(review=review, assignments=assignments, user=request.user)
     messages.success(request, f"{changed} assignment{'s' if changed != 1 else ''} changed.")
     return redirect("audits:home", pk=review.pk)

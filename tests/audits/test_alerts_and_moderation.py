@@ -57,7 +57,8 @@ def test_host_staff_see_only_the_alerts_addressed_to_them(world) -> None:
     assert staff.get(first.get_absolute_url()).status_code == 404
     assert staff.get(second.get_absolute_url()).status_code == 200
     listing = staff.get(reverse("audits:alerts", args=[world.review.pk])).content.decode()
-    assert re.findall(r"/audits/alerts/(\d+)/", listing) == [str(second.pk)]
+    # (the banner on every page links to the same alert until host staff acknowledge it)
+    assert set(re.findall(r"/audits/alerts/(\d+)/", listing)) == {str(second.pk)}
     assert "hoststaff" not in listing
     assert (
         staff.post(

@@ -5,16 +5,13 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits.models import CaseAudit
-from tests.audits.factories import started_audit
+from tests.audits.factories import completed_audit
 
 
 def test_the_case_by_criterion_matrix_exports_as_csv_and_excel(world) -> None:
-    audit = started_audit(world.review, world.people["reviewer"], reference="=CMD-1")
-    first = audit.answers.get(criterion__number=1)
-    first.answer = "partly"
-    first.save()
-    CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
+    completed_audit(
+        world.review, world.people["reviewer"], answers={1: "partly"}, reference="=CMD-1"
+    )
     client = world.client("coordinator")
     csv_response = client.get(reverse("audits:export", args=[world.review.pk, "matrix", "csv"]))
     assert csv_response["Content-Disposition"].startswith("attachment;")

@@ -10,5 +10,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from reports.attention import register_providers
+        from reports.readiness import register_providers as register_readiness
 
         register_providers()
+        register_readiness()

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from core import readiness
 from core.forms import GovukDateField, GovukFormMixin
 from core.uploads import UploadRefused, inspect_image
 from core.versioning import VersionedFormMixin
@@ -14,6 +18,8 @@ from reports.compose import Section
 from reports.models import LetterTemplate, TemplateSection
 from reviews.fieldwork.forms import TOO_LONG
 from reviews.fieldwork.models import TEXT_LIMIT
+
+RELOAD = "The page was out of date: check the list again and confirm"
 
 MARKUP_HELP = (
     "Leave a blank line between paragraphs. Start a line with “- ” for a bullet, “1. ” for a "
@@ -362,6 +368,30 @@ class LetterDateForm(GovukFormMixin, VersionedFormMixin, forms.Form):
     )
 
 
+class ShareForm(GovukFormMixin, forms.Form):
+    """Sharing the draft for the factual accuracy check: the date the host is asked to reply by."""
+
+    reply_by = GovukDateField(
+        label="Reply by",
+        required=False,
+        help_text="The date the host lead contact is asked to send any factual corrections by, "
+        "for example 18 12 2026. Leave it empty for the default.",
+    )
+
+    def __init__(self, *args: Any, today: dt.date, default: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.default = default
+
+    def clean_reply_by(self) -> dt.date:
+        value = self.cleaned_data.get("reply_by") or self.default
+        if value <= self.today:
+            raise ValidationError("The reply-by date must be in the future", code="past")
+        if value > self.today + dt.timedelta(days=366):
+            raise ValidationError("The reply-by date must be within a year", code="far")
+        return value
+
+
 class TemplateChoiceForm(GovukFormMixin, forms.Form):
     template = forms.ModelChoiceField(
         label="Letter template",
@@ -381,7 +411,53 @@ class TemplateChoiceForm(GovukFormMixin, forms.Form):
 
 
 class IssueForm(forms.Form):
-    """The issue button's form: the number of the latest version the page showed (0: none), so that a
-    second press, a second lead reviewer or a retry issues nothing twice (``services.issue``)."""
+    """The "Before you issue" page's form.
 
-    based_on = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    ``based_on``: the number of the latest version the page showed (0: none), so that a second press,
+    a second lead reviewer or a retry issues nothing twice (``services.issue``). ``confirmed``: the
+    warnings the lead reviewer confirms, one checkbox each; every warning there is now must be
+    confirmed. A blocker (``core.readiness``) refuses the form whatever is sent."""
+
+    based_on = forms.IntegerField(
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        error_messages={"invalid": RELOAD, "min_value": RELOAD, "max_value": RELOAD},
+    )
+    confirmed = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": RELOAD},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        blockers: Sequence[readiness.Check] = (),
+        warnings: Sequence[readiness.Check] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.blockers = list(blockers)
+        self.warnings = list(warnings)
+        cast(forms.MultipleChoiceField, self.fields["confirmed"]).choices = [
+            (c.key, c.text) for c in self.warnings
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.blockers:
+            raise forms.ValidationError(
+                "The letter cannot be issued yet: " + "; ".join(c.text for c in self.blockers),
+                code="blocked",
+            )
+        if "confirmed" in data:
+            missing = [c for c in self.warnings if c.key not in data["confirmed"]]
+            if missing:
+                self.add_error(
+                    "confirmed",
+                    "Confirm each warning to issue the letter: "
+                    + "; ".join(c.text for c in missing),
+                )
+        return data

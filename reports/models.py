@@ -21,6 +21,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation
 from core.models import Versioned
@@ -39,8 +40,15 @@ def text_hash(text: str) -> str:
 
 class LetterTemplateQuerySet(models.QuerySet["LetterTemplate"]):
     def library(self) -> LetterTemplateQuerySet:
-        """Templates a letter can start from: not any letter's own copy."""
-        return self.filter(letter__isnull=True)
+        """Templates a letter can start from: not any letter's own copy, and letters only (not the
+        committee report templates, nor their copies: see ``committee_reports``)."""
+        return self.filter(letter__isnull=True, document=LetterTemplate.Document.LETTER)
+
+    def committee_reports(self) -> LetterTemplateQuerySet:
+        """The shipped committee report templates a journey report starts from (not its copies)."""
+        return self.filter(
+            document=LetterTemplate.Document.COMMITTEE_REPORT, is_shipped=True, copied_from=None
+        )
 
     def usable_by(self, user: User) -> LetterTemplateQuerySet:
         """The shipped templates, and the templates of this person's organisation."""
@@ -88,8 +96,18 @@ class LetterTemplate(Versioned):
         )
         NONE = "", "No continuation marker"
 
+    class Document(models.TextChoices):
+        LETTER = "letter", "A feedback letter"
+        COMMITTEE_REPORT = "committee_report", "A report to a council committee"
+
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    document = models.CharField(
+        max_length=20,
+        choices=Document.choices,
+        default=Document.LETTER,
+        help_text="What it is the structure of: a review's letter, or an authority's report.",
+    )
     is_shipped = models.BooleanField(default=False, help_text="Ships with the product; read-only.")
     key = models.SlugField(
         max_length=60, blank=True, help_text="A shipped template's name in code (its loader)."
@@ -304,9 +322,15 @@ class Letter(Versioned):
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The date the host is asked to reply by with factual corrections (set when shared).
+    reply_by = models.DateField("reply by", null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Letter for {self.review}"
+
+    @property
+    def reply_overdue(self) -> bool:
+        return self.reply_by is not None and self.reply_by < timezone.localdate()
 
     def get_absolute_url(self) -> str:
         return reverse("reports:letter", kwargs={"pk": self.review_id})

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -193,13 +194,41 @@ def _host_lead_emails(review: Review) -> list[str]:
     )
 
 
-def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
-    """Share the draft with the host for the factual accuracy check, and tell the host lead contact."""
+class AlreadyIssuedReview(Exception):
+    """The review's letter is issued: its stage stays "Letter issued" (a later change is issued as a
+    new version, not shared again for a factual accuracy check)."""
+
+
+def working_days_after(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days (Monday to Friday) after ``start``. Bank holidays are not
+    known: the lead reviewer changes the date when one falls in the way."""
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def default_reply_by(today: dt.date) -> dt.date:
+    """The factual accuracy check's reply-by date unless the lead reviewer chooses another."""
+    return working_days_after(today, settings.ACCURACY_CHECK_WORKING_DAYS)
+
+
+def share(
+    *, review: Review, user: User, request: HttpRequest, reply_by: dt.date | None = None
+) -> Letter:
+    """Share the draft with the host for the factual accuracy check, asking for any corrections by
+    ``reply_by`` (by default ``ACCURACY_CHECK_WORKING_DAYS`` working days), and tell the host lead
+    contact."""
     with transaction.atomic():
         letter = letter_for_update(review)
+        if Review.objects.filter(pk=review.pk, status=Review.Status.ISSUED).exists():
+            raise AlreadyIssuedReview
         letter.shared_at = timezone.now()
         letter.shared_by = user
-        letter.save(update_fields=["shared_at", "shared_by", "updated_at"])
+        letter.reply_by = reply_by or default_reply_by(timezone.localdate())
+        letter.save(update_fields=["shared_at", "shared_by", "reply_by", "updated_at"])
         Review.objects.filter(pk=review.pk).update(
             status=Review.Status.ACCURACY_CHECK, version=F("version") + 1
         )
@@ -216,7 +245,7 @@ def share(*, review: Review, user: User, request: HttpRequest) -> Letter:
         url = request.build_absolute_uri(reverse("reports:comments", kwargs={"pk": review.pk}))
         send_email(  # queued in the change's transaction, sent after commit (core.email)
             template="reports/email/shared",
-            context={"review": review, "url": url, "by": user},
+            context={"review": review, "url": url, "by": user, "reply_by": letter.reply_by},
             to=_host_lead_emails(review),
             about=letter,
         )

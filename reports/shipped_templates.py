@@ -142,3 +142,55 @@ def install(letter_template: Any, template_section: Any, templates: list[dict[st
             ]
         )
     return len(templates)
+
+
+# The committee report on an authority's improvement journey (seed 003), as data. Its generated
+# blocks (``journey-...``) read the authority's history, audits and priorities; they are written by
+# ``improvement.journey_blocks`` (the layer above), which a journey report is composed with.
+
+OPTIONS_TEXT = (
+    "This report is for discussion and comment; there are no options put forward for "
+    "consideration. The support of the Committee is sought in the ongoing improvement journey "
+    "for children's social care in {host}."
+)
+RECOMMENDATION_TEXT = (
+    "The Committee is asked to note the progress in improvement over the period of this report "
+    "and to continue to support children's social care in {host} on its improving trajectory.\n\n"
+    "Reason: in order to be updated on the development and progress of the improvement journey "
+    "for children's social care in {host}."
+)
+
+COMMITTEE_TEMPLATES: list[dict[str, Any]] = [
+    {
+        "key": "committee-report",
+        "name": "Committee report: the improvement journey",
+        "description": (
+            "A report to a council committee on the authority's improvement journey, in the order "
+            "of the model report: summary with the improvement priorities, background with each "
+            "external review in date order, the audit activity and what it found, consultation "
+            "(the improvement board), options, analysis, risks and implications, recommendation, "
+            "contact details and abbreviations."
+        ),
+        "default_for_kinds": [],
+        "settings": {
+            "document": "committee_report",
+            "numbering": "none",  # the report numbers its paragraphs, 1 to the end, as seed 003
+            "title": "{host}: improvement journey progress",
+            "salutation": "",
+            "signatory": "named",
+            "continuation": "",
+        },
+        "sections": [
+            _s("summary", "Summary", G, "journey-summary"),
+            _s("background", "Background", G, "journey-background"),
+            _s("audits", "Audit activity", G, "journey-audits", subsection=True),
+            _s("consultation", "Consultation", G, "journey-board"),
+            _s("options", "Options", F, text=OPTIONS_TEXT),
+            _s("analysis", "Analysis", G, "journey-analysis"),
+            _s("risks", "Risks and Implications", G, "journey-risks"),
+            _s("recommendation", "Recommendation", F, text=RECOMMENDATION_TEXT),
+            _s("contact", "Contact Details", G, "journey-contact", numbered=False),
+            _s("abbreviations", "Abbreviations", G, "journey-abbreviations", numbered=False),
+        ],
+    },
+]

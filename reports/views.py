@@ -16,6 +16,7 @@ import mimetypes
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +31,7 @@ from accounts.forms import LetterheadForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation
 from accounts.services import update_letterhead
+from core import readiness
 from core.email import Queued, deliveries_about
 from core.http import bound_data, bound_files, post_or_restored
 from core.versioning import StaleEdit, rebind_conflict
@@ -41,6 +43,7 @@ from reports.forms import (
     ReplyForm,
     ResetForm,
     SectionForm,
+    ShareForm,
     TemplateChoiceForm,
     TemplateForm,
     TemplateSectionFormSet,
@@ -428,17 +431,47 @@ def presentation_pptx_download(request: AuthenticatedHttpRequest, pk: int) -> Ht
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Share the draft for the factual accuracy check, with the date the host is asked to reply by."""
     review = get_review_for(request.user, pk, "edit_letter")
-    letter = services.share(review=review, user=request.user, request=request)
-    emails = deliveries_about(letter, since=letter.shared_at)
-    messages.success(
+    today = timezone.localdate()
+    default = services.default_reply_by(today)
+    form = ShareForm(bound_data(request), today=today, default=default)
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.share(
+                review=review,
+                user=request.user,
+                request=request,
+                reply_by=form.cleaned_data["reply_by"],
+            )
+        except services.AlreadyIssuedReview:
+            messages.error(
+                request,
+                "The letter has been issued, so it is not shared again for a factual accuracy "
+                "check: a change is issued as a new version.",
+            )
+            return redirect(_letter_url(review.pk))
+        emails = deliveries_about(letter, since=letter.shared_at)
+        messages.success(
+            request,
+            "The draft has been shared with the host lead contact for a factual accuracy check, "
+            f"to reply by {letter.reply_by:%A %-d %B %Y}. "
+            f"The email to tell them is {Queued.describe(len(emails))}.",
+        )
+        return redirect(_letter_url(review.pk))
+    return render(
         request,
-        "The draft has been shared with the host lead contact for a factual accuracy check. "
-        f"The email to tell them is {Queued.describe(len(emails))}.",
+        "reports/share.html",
+        review_context(
+            request,
+            review,
+            form=form,
+            default=default,
+            working_days=settings.ACCURACY_CHECK_WORKING_DAYS,
+        ),
     )
-    return redirect(_letter_url(review.pk))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -532,11 +565,38 @@ def comment_reply(request: AuthenticatedHttpRequest, pk: int, comment: int) -> H
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Before you issue": what stops the letter being issued (blockers: nobody issues past them)
+    and what the lead reviewer confirms, one by one, to issue it anyway (warnings). The checks are
+    the review's readiness (``core.readiness``), made again when the form is sent."""
     review = get_review_for(request.user, pk, "issue_letter")
-    form = IssueForm(request.POST)
-    based_on = form.cleaned_data["based_on"] if form.is_valid() else None
+    blockers, warnings = readiness.checks_for(review, timezone.localdate())
+    latest = (
+        LetterVersion.objects.filter(letter__review=review)
+        .select_related("issued_by")
+        .order_by("-number")
+        .first()
+    )
+    form = IssueForm(
+        request.POST if request.method == "POST" else None,
+        blockers=blockers,
+        warnings=warnings,
+        initial={"based_on": latest.number if latest else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        return _issue(request, review, form.cleaned_data["based_on"])
+    return render(
+        request,
+        "reports/issue.html",
+        review_context(
+            request, review, form=form, blockers=blockers, warnings=warnings, latest=latest
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _issue(request: AuthenticatedHttpRequest, review: Review, based_on: int | None) -> HttpResponse:
     versions_url = reverse("reports:versions", kwargs={"pk": review.pk})
     try:
         version = services.issue(

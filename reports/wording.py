@@ -47,8 +47,14 @@ def duration(half_days: int) -> str:
     return counted(whole, "day")
 
 
+# Names that keep their capital inside a sentence ("the Ofsted inspection").
+PROPER_NAMES = ("Ofsted",)
+
+
 def lower_first(text: str) -> str:
-    """'Referral' -> 'referral', but 'S47 enquiry' and 'MASH' stay as they are."""
+    """'Referral' -> 'referral', but 'S47 enquiry', 'MASH' and 'Ofsted inspection' stay as they are."""
+    if text.split(" ", 1)[0] in PROPER_NAMES:
+        return text
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text

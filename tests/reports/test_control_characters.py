@@ -11,12 +11,13 @@ from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from audits.models import Case, CaseAudit, CriterionCommentary
+from audits.models import Case, CriterionCommentary
 from audits.services.tools import review_tool
 from core.xmltext import xml_safe
 from reports.models import LetterVersion
 from reviews.fieldwork.models import Finding
-from tests.audits.factories import started_audit
+from tests.audits.factories import completed_audit
+from tests.issuing import issue_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ COMMENTARY = "Views of\x0b non-verbal children\x1f need capturing"
 @pytest.fixture
 def hostile(world):
     review = world.review
-    audit = started_audit(review, world.people["reviewer"])
-    CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
+    audit = completed_audit(review, world.people["reviewer"], rest="met")
     Case.objects.filter(pk=audit.case_id).update(reference=REFERENCE)
     criterion = review_tool(review).criteria.get(number=5)
     CriterionCommentary.objects.create(criterion=criterion, text=COMMENTARY)
@@ -57,9 +57,7 @@ def test_the_word_letter_opens_with_a_control_character_in_the_commentary(world,
 
 
 def test_the_letter_is_issued_with_a_control_character_in_the_commentary(world, hostile) -> None:
-    response = world.client("lead_reviewer").post(
-        reverse("reports:issue", kwargs={"pk": hostile.pk})
-    )
+    response = issue_letter(world.client("lead_reviewer"), hostile)
     assert response.status_code == 302
     version = LetterVersion.objects.get()
     assert "Views of non-verbal children need capturing" in _word_text(version.docx.read())

@@ -16,3 +16,12 @@ def test_the_limits_of_a_short_review_read_right_without_days_or_cases(world) ->
     text = catalogue.limits(data, False)
     assert " on on " not in text
     assert "What we say here rests on a limited number of conversations, so" in text
+
+
+def test_a_kind_named_after_ofsted_keeps_its_capital_inside_a_sentence() -> None:
+    from improvement.models import ExternalReview
+    from reports.wording import lower_first
+
+    assert lower_first(ExternalReview.Kind.OFSTED_INSPECTION.label) == "Ofsted inspection (ILACS)"
+    assert lower_first(ExternalReview.Kind.JTAI.label).startswith("joint targeted area")
+    assert lower_first("Referral") == "referral" and lower_first("MASH") == "MASH"

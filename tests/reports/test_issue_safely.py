@@ -21,6 +21,7 @@ from reviews.fieldwork.models import Finding
 from reviews.setup.models import Membership, Role
 from tests.concurrency import with_sqlite_retry
 from tests.conftest import build_world
+from tests.issuing import issue_letter
 from trail.models import Event
 
 
@@ -42,8 +43,8 @@ def test_a_second_press_of_issue_makes_no_second_version(world) -> None:
     review = world.review
     lead = world.client("lead_reviewer")
     form = {"based_on": "0"}  # the letter's page showed no version yet
-    assert lead.post(_url("issue", review), form).status_code == 302
-    again = lead.post(_url("issue", review), form, follow=True)
+    assert issue_letter(lead, review, **form).status_code == 302
+    again = issue_letter(lead, review, follow=True, **form)
     assert LetterVersion.objects.filter(letter__review=review).count() == 1
     assert "Nothing new was issued: version 1 was issued" in _messages(again)
     assert (
@@ -55,15 +56,15 @@ def test_a_second_press_of_issue_makes_no_second_version(world) -> None:
 def test_issuing_a_letter_that_has_not_changed_makes_no_new_version(world) -> None:
     review = world.review
     lead = world.client("lead_reviewer")
-    assert lead.post(_url("issue", review), {"based_on": "0"}).status_code == 302
-    same = lead.post(_url("issue", review), {"based_on": "1"}, follow=True)
+    assert issue_letter(lead, review, based_on="0").status_code == 302
+    same = issue_letter(lead, review, follow=True, based_on="1")
     assert "the letter has not changed since version 1" in _messages(same)
     assert LetterVersion.objects.filter(letter__review=review).count() == 1
     # A changed letter is issued as version 2.
     Finding.objects.create(
         review=review, kind="strength", text="Clear thresholds.", status="agreed"
     )
-    assert lead.post(_url("issue", review), {"based_on": "1"}).status_code == 302
+    assert issue_letter(lead, review, based_on="1").status_code == 302
     assert sorted(LetterVersion.objects.values_list("number", flat=True)) == [1, 2]
 
 
@@ -115,7 +116,7 @@ def test_an_issue_that_fails_halfway_leaves_no_row_and_no_file(world, monkeypatc
     lead = world.client("lead_reviewer")
     lead.raise_request_exception = True
     with pytest.raises(RuntimeError):
-        lead.post(_url("issue", world.review), {"based_on": "0"})
+        issue_letter(lead, world.review, based_on="0")
     assert not LetterVersion.objects.exists()
     assert _letter_files() == []
 
@@ -123,7 +124,7 @@ def test_an_issue_that_fails_halfway_leaves_no_row_and_no_file(world, monkeypatc
 @pytest.mark.django_db
 def test_a_stored_file_that_is_not_as_issued_is_refused_recorded_and_shown(world) -> None:
     review = world.review
-    assert world.client("lead_reviewer").post(_url("issue", review)).status_code == 302
+    assert issue_letter(world.client("lead_reviewer"), review).status_code == 302
     version = LetterVersion.objects.get()
     path = Path(settings.MEDIA_ROOT) / version.pdf.name
     path.write_bytes(path.read_bytes()[:1000])  # truncated
@@ -147,7 +148,7 @@ def test_a_stored_file_that_is_not_as_issued_is_refused_recorded_and_shown(world
 @pytest.mark.django_db
 def test_a_missing_file_is_refused_and_recorded(world) -> None:
     review = world.review
-    world.client("lead_reviewer").post(_url("issue", review))
+    issue_letter(world.client("lead_reviewer"), review)
     version = LetterVersion.objects.get()
     (Path(settings.MEDIA_ROOT) / version.docx.name).unlink()
     response = world.client("host_staff").get(
@@ -161,7 +162,7 @@ def test_a_missing_file_is_refused_and_recorded(world) -> None:
 def test_the_letter_files_command_lists_and_removes_unreferenced_files_and_verifies(
     world,
 ) -> None:
-    world.client("lead_reviewer").post(_url("issue", world.review))
+    issue_letter(world.client("lead_reviewer"), world.review)
     orphan = Path(settings.MEDIA_ROOT) / "letters" / "review-99" / "v1" / "feedback-letter-v1.pdf"
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"%PDF left by a failed issue")

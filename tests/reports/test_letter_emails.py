@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core.email import send_due
 from reviews.fieldwork.models import Finding
+from tests.issuing import issue_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_share_and_issue_say_queued_for_whom_and_show_the_delivery_state(world, 
     assert ">Sent</strong>" in lead.get(_url("letter", review)).content.decode()
 
     settings.EMAIL_BACKEND = "tests.core.mail_backends.UnknownAddressBackend"
-    page = lead.post(_url("issue", review), follow=True).content.decode()
+    page = issue_letter(lead, review, follow=True).content.decode()
     assert "The email to tell the host lead contact is queued for 1 person." in page
     assert "Failed</strong> after 1 try: the mail server refused the address (550" in page
     assert (

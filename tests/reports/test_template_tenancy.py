@@ -139,8 +139,11 @@ def test_a_lead_reviewer_from_another_organisation_chooses_only_shipped_and_the_
 
     page = html.unescape(client.get(url).content.decode())
     assert "Eastvale letter" in page
-    for shipped in LetterTemplate.objects.filter(is_shipped=True):
+    for shipped in LetterTemplate.objects.library().filter(is_shipped=True):
         assert shipped.name in page
+    # A committee report template (an authority's journey report, issue 23) is not a letter's.
+    assert LetterTemplate.objects.committee_reports().exists()
+    assert "Committee report: the improvement journey" not in page
     assert "Westbridge letter" not in page  # their own organisation's: not this review's
 
     forged = client.post(url, {"template": westbridge.pk})

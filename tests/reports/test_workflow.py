@@ -23,6 +23,7 @@ from reports.models import (
 from reports.render import compose_letter
 from reviews.fieldwork.models import Finding
 from reviews.setup.models import Framework, Kloe, Review
+from tests.issuing import issue_letter
 from trail.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_share_comment_reply_issue_download_and_a_second_version(world, settings
     assert comment.status == Comment.Status.ACCEPTED  # the first answer stands
 
     mail.outbox.clear()
-    assert lead.post(_url("issue", review)).status_code == 302
+    assert issue_letter(lead, review).status_code == 302
     v1 = LetterVersion.objects.get(number=1)
     pdf_bytes = v1.pdf.read()
     assert hashlib.sha256(pdf_bytes).hexdigest() == v1.pdf_sha256
@@ -180,7 +181,7 @@ def test_share_comment_reply_issue_download_and_a_second_version(world, settings
     lead.post(
         _url("section-edit", review, key="next-steps"), {"text": "Changed later.", "version": "0"}
     )
-    lead.post(_url("issue", review))
+    issue_letter(lead, review)
     v2 = LetterVersion.objects.get(number=2)
     v1.refresh_from_db()
     v1.pdf.open("rb")

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from reports.models import LetterTemplate, TemplateSection
-from reports.shipped_templates import TEMPLATES, install
+from reports.shipped_templates import COMMITTEE_TEMPLATES, TEMPLATES, install
 
 
 class Command(BaseCommand):
@@ -20,5 +20,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            count = install(LetterTemplate, TemplateSection, TEMPLATES)
+            count = install(LetterTemplate, TemplateSection, TEMPLATES + COMMITTEE_TEMPLATES)
         self.stdout.write(self.style.SUCCESS(f"{count} shipped letter templates are up to date."))

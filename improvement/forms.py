@@ -37,6 +37,19 @@ class FindingChoiceField(forms.ModelChoiceField):
         return f"{label}: {obj.text[:120]}"
 
 
+def owner_field() -> forms.CharField:
+    """Who owns an action of the plan or an improvement priority: a name or a role."""
+    return forms.CharField(
+        label="Owner",
+        help_text="A name or a role, for example 'Head of Service, Front Door'.",
+        max_length=200,
+        error_messages={
+            "required": "Enter the owner: a name or a role",
+            "max_length": "Keep the owner under 200 characters",
+        },
+    )
+
+
 class ActionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
     finding = FindingChoiceField(
         label="Recommendation or area for consideration",
@@ -50,15 +63,7 @@ class ActionForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what will be done", "max_length": TOO_LONG},
     )
-    owner = forms.CharField(
-        label="Owner",
-        help_text="A name or a role, for example 'Head of Service, Front Door'.",
-        max_length=200,
-        error_messages={
-            "required": "Enter the owner: a name or a role",
-            "max_length": "Keep the owner under 200 characters",
-        },
-    )
+    owner = owner_field()
     due_date = DateField(label="Due date", help_text="For example, 31 3 2027")
     measure = forms.CharField(
         label="Measure of success",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
-from audits.models import answer_counts
+from audits.models import CaseAudit, answer_counts
 from audits.services.analysis import Counts, completed_answers, percent_bars
 from core.exports import Sheet
 from reviews.fieldwork.models import Finding, Theme
@@ -85,6 +85,7 @@ class ToolBlock:
     name: str
     criteria: list[CriterionRow]
     reviews: set[int] = field(default_factory=set)
+    cases: int = 0  # completed case audits behind the block's figures
 
 
 @dataclass
@@ -228,6 +229,19 @@ def _criteria(ids: Any) -> list[ToolBlock]:
         row.counts.partly += item["partly"]
         row.counts.not_met += item["not_met"]
         row.counts.not_applicable += item["not_applicable"]
+    for item in (
+        CaseAudit.objects.complete()
+        .filter(case__review__in=ids)
+        .values("case__review__audit_tool__copied_from_id", "case__review__audit_tool__id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        key = (
+            item["case__review__audit_tool__copied_from_id"]
+            or f"own-{item['case__review__audit_tool__id']}"
+        )
+        if key in tools:
+            tools[key].cases += item["n"]
     for block in tools.values():
         block.criteria.sort(key=lambda r: r.number)
     return sorted(tools.values(), key=lambda b: (-len(b.reviews), b.name))
@@ -282,13 +296,14 @@ HEADERS = [
     "Not met",
     "Not applicable",
     "% met",
+    "Cases",
 ]
 
 
 def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
     """The figures of the page as rows (one list per table), authorities labelled as on the page."""
     reviews = [
-        ["Reviews", r.authority, r.year, 1, "", "", "", "", "", "", ""] for r in view.reviews
+        ["Reviews", r.authority, r.year, 1, "", "", "", "", "", "", "", ""] for r in view.reviews
     ]
     out: dict[str, list[list[Any]]] = {"Reviews": reviews}
     for name, rows in (("Themes", view.themes), ("Key lines of enquiry", view.kloes)):
@@ -297,12 +312,12 @@ def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
             for year, tally in zip(view.years, row.cells, strict=True):
                 if tally.total:
                     lines.append(
-                        [name, row.label, year, "", tally.strengths, tally.areas] + [""] * 5
+                        [name, row.label, year, "", tally.strengths, tally.areas] + [""] * 6
                     )
             total = row.all_years
             lines.append(
                 [name, row.label, "All years", len(row.reviews), total.strengths, total.areas]
-                + [""] * 5
+                + [""] * 6
             )
         out[name] = lines
     criteria = []
@@ -322,6 +337,7 @@ def tables(view: RegionalView) -> dict[str, list[list[Any]]]:
                     c.not_met,
                     c.not_applicable,
                     "" if c.percent_met is None else c.percent_met,
+                    c.applies,
                 ]
             )
     out["Case audits"] = criteria

@@ -348,7 +348,9 @@ def recommendation_statuses(
 def authority_timeline(organisation: Organisation, user: User) -> list[TimelineEntry]:
     """The authority's reviews in this product and the external reviews recorded, newest first."""
     on = today()
-    reviews = list(Review.objects.filter(host=organisation).select_related("lead_organisation"))
+    reviews = list(
+        Review.objects.peer_reviews().filter(host=organisation).select_related("lead_organisation")
+    )
     mine = set(
         Membership.objects.filter(user=user, review__host=organisation).values_list(
             "review_id", flat=True

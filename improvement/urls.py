@@ -1,5 +1,6 @@
 from django.urls import path
 
+from improvement import journey_views as journey
 from improvement import views
 
 app_name = "improvement"
@@ -25,6 +26,46 @@ urlpatterns = [
         A + "history/<int:external>/letter/",
         views.external_review_letter,
         name="external-review-letter",
+    ),
+    # The authority's improvement journey: trends, priorities and board meetings, journey reports.
+    path(A + "trends/", journey.trends_view, name="trends"),
+    path(A + "priorities/", journey.priorities_view, name="priorities"),
+    path(A + "priorities/new/", journey.priority_create, name="priority-create"),
+    path(A + "priorities/<int:priority>/", journey.priority_edit, name="priority-edit"),
+    path(A + "priorities/<int:priority>/delete/", journey.priority_delete, name="priority-delete"),
+    path(A + "board-meetings/new/", journey.board_meeting_create, name="board-meeting-create"),
+    path(A + "journey-reports/", journey.journey_reports, name="journey-reports"),
+    path(A + "journey-reports/new/", journey.journey_report_create, name="journey-report-create"),
+    path(A + "journey-reports/<int:report>/", journey.journey_report, name="journey-report"),
+    path(
+        A + "journey-reports/<int:report>/details/",
+        journey.journey_report_edit,
+        name="journey-report-edit",
+    ),
+    path(
+        A + "journey-reports/<int:report>/sections/<slug:key>/",
+        journey.journey_section_edit,
+        name="journey-section-edit",
+    ),
+    path(
+        A + "journey-reports/<int:report>/sections/<slug:key>/reset/",
+        journey.journey_section_reset,
+        name="journey-section-reset",
+    ),
+    path(
+        A + "journey-reports/<int:report>/draft.<str:fmt>",
+        journey.journey_report_draft,
+        name="journey-report-draft",
+    ),
+    path(
+        A + "journey-reports/<int:report>/issue/",
+        journey.journey_report_issue,
+        name="journey-report-issue",
+    ),
+    path(
+        A + "journey-reports/<int:report>/versions/<int:number>.<str:fmt>",
+        journey.journey_report_version,
+        name="journey-report-version",
     ),
     # Regional learning and the shared list of themes.
     path("regional/", views.regional_view, name="regional"),

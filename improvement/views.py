@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest
 from core.exports import attachment, csv_response, download_name, xlsx_response
-from core.http import bound_data, bound_files, post_or_restored
+from core.http import bound_data, bound_files, post_or_restored, whole_number
 from core.versioning import StaleEdit, rebind_conflict, save_versioned
 from improvement import exports, regional, services
 from improvement.forms import (
@@ -72,8 +72,8 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(_plan_url(review))
     findings = services.plan_findings(review)
     initial = {}
-    if request.GET.get("finding", "").isdigit():
-        initial["finding"] = request.GET["finding"]
+    if (finding := whole_number(request.GET.get("finding"))) is not None:
+        initial["finding"] = finding
     form = ActionForm(bound_data(request), findings=findings, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.create_action(
@@ -170,9 +170,10 @@ def action_delete(request: AuthenticatedHttpRequest, pk: int, action: int) -> Ht
     item = _action(review, action)
     version = request.POST.get("version", "")
     try:
-        if not version.isdigit():
+        seen = whole_number(version)
+        if seen is None:
             raise StaleEdit
-        services.delete_action(action=item, version=int(version), request=request)
+        services.delete_action(action=item, version=seen, request=request)
     except StaleEdit:
         messages.info(
             request, "This action was changed since you opened it, so it was not deleted."

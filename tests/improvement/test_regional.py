@@ -17,7 +17,7 @@ from accounts.models import Organisation, Region, RegionalAccess
 from audits.models import Answer, CaseAudit, CriterionAnswer
 from reviews.fieldwork.models import Finding, Theme
 from reviews.setup.models import Framework, Kloe, Membership, Review, Role
-from tests.audits.factories import started_audit
+from tests.audits.factories import completed_audit, started_audit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,18 +123,24 @@ def test_case_audit_percent_met_across_reviews_with_the_same_tool(world) -> None
     reviews = add_reviews(world, 2)
     auditor = UserFactory()
     for review, answer in zip(reviews, (Answer.MET, Answer.NOT_MET), strict=True):
-        audit = started_audit(review, auditor)
-        CriterionAnswer.objects.filter(audit=audit, criterion__number=1).update(answer=answer)
-        CaseAudit.objects.filter(pk=audit.pk).update(status=CaseAudit.Status.COMPLETE)
+        completed_audit(review, auditor, answers={1: answer})
     # An audit still in progress is not counted, as on the review's own analysis page.
     unfinished = started_audit(reviews[0], auditor)
     CriterionAnswer.objects.filter(audit=unfinished, criterion__number=1).update(answer=Answer.MET)
-    view = world.client("coordinator").get(URL).context["view"]
+    # Nor one marked complete with a criterion unanswered (issue 21: saved before the rule).
+    gappy = started_audit(reviews[1], auditor)
+    CriterionAnswer.objects.filter(audit=gappy, criterion__number=1).update(answer=Answer.MET)
+    CaseAudit.objects.filter(pk=gappy.pk).update(status=CaseAudit.Status.COMPLETE)
+    response = world.client("coordinator").get(URL)
+    view = response.context["view"]
     assert len(view.tools) == 1
     block = view.tools[0]
     first = block.criteria[0]
     assert len(block.reviews) == 2 and first.number == 1
     assert (first.counts.met, first.counts.not_met, first.counts.percent_met) == (1, 1, 50)
+    assert block.cases == 2
+    page = response.content.decode()
+    assert "2 reviews, based on" in page and ">2 cases<" in page
 
 
 def test_csv_and_excel_exports_keep_authorities_lettered(world) -> None:

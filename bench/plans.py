@@ -8,6 +8,12 @@ of those queries reads more rows. This asks PostgreSQL for the plan of every que
 than ``--min-rows`` rows: a query that reads every review day or every review there has ever been
 gets slower with every review. Joins that read the whole of a small table (a few hundred people) are
 the planner's cheaper choice and are not listed. Exits 1 when it finds one.
+
+The pages include the search within a review (``search``, words found in every evidence note,
+finding and case audit comment of the review): its full-text match is on the expression the GIN
+indexes of ``audits.0004_h5_search_indexes`` hold, and the indexes each of its queries used are
+printed, so that one can see which path PostgreSQL took (a review's own rows by ``review_id``, or
+the words' GIN index when they are rarer).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 from bench.run import _bench_review_id, _env, _pages, _parser, _setup_django, _sign_in  # noqa: E402
 
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
+INDEX_USED = re.compile(r"Index (?:Only )?Scan (?:using|on) (\w+)")
+SHOW_INDEXES = {"search"}
 
 
 def main() -> None:
@@ -62,12 +70,14 @@ def main() -> None:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200, name
         scans = []
+        indexes: set[str] = set()
         with connection.cursor() as cursor:
             for query in queries.captured_queries:
                 if not query["sql"].lstrip().upper().startswith("SELECT"):
                     continue
                 cursor.execute("EXPLAIN ANALYZE " + query["sql"])
                 plan = "\n".join(row[0] for row in cursor.fetchall())
+                indexes.update(INDEX_USED.findall(plan))
                 for table in SEQ_SCAN.findall(plan):
                     cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
                     rows = int(cursor.fetchone()[0])
@@ -79,6 +89,8 @@ def main() -> None:
         )
         for scan in scans:
             print(f"    {scan}")
+        if name in SHOW_INDEXES:
+            print(f"    indexes used: {', '.join(sorted(indexes))}")
         found += len(scans)
     sys.exit(1 if found else 0)
 

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from reviews.documents.models import DocumentRequest
+from reviews.documents.models import DocumentPack, DocumentRequest, default_pack
 from reviews.fieldwork.models import EvidenceNote, Finding
-from reviews.schedule.models import ReviewDay, Session
+from reviews.schedule.models import ReviewDay, Session, SessionChange, TimetablePublication
 from reviews.self_assessment.models import SelfAssessment, SelfAssessmentEntry
 from reviews.setup.models import Framework, Membership, Review, Role
 
@@ -291,6 +291,26 @@ def _fieldwork_setup(review: Review, people: dict[str, User]) -> None:
         DocumentRequest.objects.get_or_create(
             review=review, kind=document, defaults={"notes": notes}
         )
+    # The lead authority's own document pack (issue 22): the shipped list and one of its own; the
+    # improvement plan was asked for, then withdrawn (the host's is being rewritten).
+    DocumentPack.objects.get_or_create(
+        organisation=review.lead_organisation,
+        defaults={
+            "items": [{"title": i.title, "notes": i.notes} for i in default_pack()]
+            + [
+                {
+                    "title": "Early help strategy",
+                    "notes": "The partnership's early help strategy and its step-down protocol.",
+                }
+            ]
+        },
+    )
+    DocumentRequest.objects.filter(
+        review=review, kind=DocumentRequest.Kind.IMPROVEMENT_PLAN, withdrawn_at__isnull=True
+    ).update(
+        withdrawn_at=timezone.now(),
+        withdrawn_by=people["coordinator@eastvale.example"],
+    )
     assert review.start_date is not None
     days = {
         n: ReviewDay.objects.get_or_create(
@@ -316,6 +336,17 @@ def _fieldwork_setup(review: Review, people: dict[str, User]) -> None:
         session.host_people.set([people[e] for e in hosts])
         session.kloes.set([kloes[p] for p in positions if p in kloes])
     review.days.exclude(pk__in=[d.pk for d in days.values()]).delete()
+    # Published (the demo emails nobody), with one change the coordinator has not sent yet.
+    TimetablePublication.objects.get_or_create(
+        review=review, defaults={"published_by": people["coordinator@eastvale.example"]}
+    )
+    if not SessionChange.objects.filter(review=review, sent_at__isnull=True).exists():
+        last = Session.objects.filter(review=review).order_by("day__date", "start_time").last()
+        if last is not None:
+            SessionChange.objects.bulk_create(
+                SessionChange(review=review, session=last, person=p, kind=SessionChange.Kind.MOVED)
+                for p in last.reviewers.all()
+            )
 
 
 def _person(email: str, name: str, job: str, org: Organisation | None) -> User:

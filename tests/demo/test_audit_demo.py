@@ -9,7 +9,7 @@ from reviews.setup.models import Review
 def test_the_demo_gives_the_fieldwork_review_a_case_list_a_sample_and_audits(db) -> None:
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
-    review = Review.objects.get(status=Review.Status.FIELDWORK)
+    review = Review.objects.peer_reviews().get(status=Review.Status.FIELDWORK)
     assert Case.objects.filter(review=review).count() == 36
     sampled = Case.objects.filter(review=review).sampled()
     assert sampled.count() == 12

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import Organisation, User
 from reviews.schedule.models import Session
-from reviews.setup.models import Framework, Membership, Review, Role
+from reviews.setup.models import PEER_REVIEW_ROLES, Framework, Membership, Review
 
 
 def _counts() -> tuple[int, ...]:
@@ -21,13 +21,18 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     call_command("load_demo", stdout=out)
     first = _counts()
     call_command("load_demo", stdout=StringIO())
-    # Three reviews: in fieldwork, finished, and Northmoor's previous review (the improvement demo).
-    assert _counts() == first == (3, 9, 3, 15)
+    # Three reviews: in fieldwork, finished, and Northmoor's previous review (the improvement demo);
+    # and Northmoor's three own audits, with its quality assurance lead and a police partner auditor
+    # (the audit programme demo, issue 23); and its improvement journey: two more peer reviews and
+    # three more of its own audits behind the trends and the journey report.
+    assert _counts() == first == (3, 11, 11, 20)
 
-    fieldwork = Review.objects.get(status=Review.Status.FIELDWORK)
+    fieldwork = Review.objects.peer_reviews().get(status=Review.Status.FIELDWORK)
     roles = set(fieldwork.memberships.values_list("role", flat=True))
-    assert roles == set(Role)
-    assert Review.objects.filter(status=Review.Status.ISSUED).count() == 2
+    assert roles == set(PEER_REVIEW_ROLES)
+    # Finished: the demo's finished review, Northmoor's previous one and the two peer reviews of its
+    # journey (recorded as history, before the service: they have no letter in it).
+    assert Review.objects.filter(status=Review.Status.ISSUED).count() == 4
     # Each finished review's letter is issued once (version 1, stored), however often the demo loads.
     from reports.models import LetterVersion
 
@@ -51,7 +56,8 @@ def test_demo_loads_a_realistic_review_and_is_idempotent(db) -> None:
     past = fieldwork.previous_review
     assert past.letter_is_issued and past.actions.count() == 3
     assert past.findings.filter(themes__isnull=False).distinct().count() == 5
-    assert past.host.external_reviews.count() == 1
+    # One external review from the demo, and the 2023 JTAI that the journey demo adds.
+    assert past.host.external_reviews.count() == 2
 
     printed = out.getvalue()
     for role in ("Coordinator", "Lead reviewer", "Reviewer", "Host lead contact", "Host staff"):

@@ -232,10 +232,14 @@ def _data_from_migrations(request: pytest.FixtureRequest) -> None:
         install_default_tools(AuditTool, Criterion)
 
     from reports.models import LetterTemplate, TemplateSection
-    from reports.shipped_templates import TEMPLATES, install
+    from reports.shipped_templates import COMMITTEE_TEMPLATES, TEMPLATES, install
 
-    if not LetterTemplate.objects.filter(is_shipped=True).exists():
-        install(LetterTemplate, TemplateSection, TEMPLATES)
+    # The letter templates and the committee report template (its own data migration): each
+    # brought back if a flush took it.
+    shipped = set(LetterTemplate.objects.filter(is_shipped=True).values_list("key", flat=True))
+    for templates in (TEMPLATES, COMMITTEE_TEMPLATES):
+        if not {spec["key"] for spec in templates} <= shipped:
+            install(LetterTemplate, TemplateSection, templates)
 
 
 @pytest.fixture

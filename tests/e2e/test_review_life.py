@@ -167,7 +167,7 @@ def coordinator_sets_up_the_review(page: Page) -> Review:
     review = Review.objects.get(title=TITLE)
     assert review.role_of(review.memberships.get().user) == Role.COORDINATOR
 
-    page.get_by_role("link", name="Key lines of enquiry").click()
+    page.get_by_role("link", name="Key lines of enquiry", exact=True).click()
     expect(page.get_by_text("The quality of assessments")).to_be_visible()
     check_accessibility(page, "the review's key lines of enquiry")
     return review
@@ -303,6 +303,11 @@ def coordinator_schedules_the_timetable(page: Page, world: World, review: Review
     assert review.sessions.count() == 4
     check_accessibility(page, "timetable, two days, a clash warning")
     screenshot(page, "timetable")
+    # Nobody is emailed about a draft; publishing sends each person their own sessions, once.
+    assert not [m for m in mail.outbox if "Timetable for" in m.subject]
+    page.get_by_role("button", name="Publish the timetable").click()
+    expect(page.get_by_text("The timetable is published")).to_be_visible()
+    assert len([m for m in mail.outbox if "Timetable for" in m.subject]) == 2  # two reviewers
 
     # The calendar file: one event per session, at London times.
     with page.expect_download() as download_info:
@@ -324,7 +329,7 @@ def coordinator_schedules_the_timetable(page: Page, world: World, review: Review
 
 
 def coordinator_requests_documents(page: Page) -> None:
-    page.get_by_role("link", name="Documents").click()
+    page.get_by_role("link", name="Documents", exact=True).click()
     check_accessibility(page, "documents, none requested")
     page.get_by_role("link", name="Request a document").click()
     check_accessibility(page, "request a document")
@@ -353,7 +358,7 @@ def host_lead_completes_the_self_assessment(page: Page, review: Review) -> None:
     page.locator("textarea").first.fill(
         "Thresholds are understood by partners; consent is recorded."
     )
-    page.get_by_role("button", name="Submit to the review team").click()
+    page.get_by_role("button", name="Continue to check your answers").click()
     _error_summary(page, "Choose a rating for 1 Effectiveness of thresholds")
     expect(page.locator("textarea").first).to_have_value(
         "Thresholds are understood by partners; consent is recorded."
@@ -362,6 +367,8 @@ def host_lead_completes_the_self_assessment(page: Page, review: Review) -> None:
     ratings = ["green", "amber", "amber", "green", "red"]
     for index, rating in enumerate(ratings):
         page.locator(f"input[type=radio][value={rating}]").nth(index).check()
+    page.get_by_role("button", name="Continue to check your answers").click()  # issue 21
+    check_accessibility(page, "self-assessment, check your answers")
     page.get_by_role("button", name="Submit to the review team").click()
     expect(page.get_by_text("Self-assessment submitted to the review team.")).to_be_visible()
     check_accessibility(page, "self-assessment, submitted")
@@ -370,7 +377,7 @@ def host_lead_completes_the_self_assessment(page: Page, review: Review) -> None:
 
 
 def host_lead_uploads_a_document(page: Page) -> None:
-    page.get_by_role("link", name="Documents").click()
+    page.get_by_role("link", name="Documents", exact=True).click()
     page.get_by_role("link", name="Upload a file for Performance data pack").click()
     check_accessibility(page, "upload a document")
     page.get_by_label("Choose a file").set_input_files(
@@ -412,7 +419,7 @@ def host_lead_adds_the_case_list(page: Page) -> None:
 
 
 def coordinator_reads_the_pre_reading_and_starts_fieldwork(page: Page, review: Review) -> None:
-    page.get_by_role("link", name="Documents").click()
+    page.get_by_role("link", name="Documents", exact=True).click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Northmoor data pack Q2.pdf").click()
     assert download.value.suggested_filename == "Northmoor data pack Q2.pdf"
@@ -426,6 +433,30 @@ def coordinator_reads_the_pre_reading_and_starts_fieldwork(page: Page, review: R
     _error_summary(page)
     check_accessibility(page, "review details, with errors")
     page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_label("Status").select_option(label="Fieldwork")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("Review details saved.")).to_be_visible()
+    review.refresh_from_db()
+    assert review.status == Review.Status.FIELDWORK
+    # Back a stage (issue 21): only with a reason, which the overview and the trail show.
+    page.get_by_role("link", name="Review details").click()
+    page.get_by_label("Status").select_option(label="Preparation")
+    page.get_by_role("button", name="Save the details").click()
+    _error_summary(page, "Say why the review goes back from “Fieldwork” to “Preparation”")
+    check_accessibility(page, "review details, back a stage, with errors")
+    page.get_by_label("If you move the review back to an earlier stage, say why").fill(
+        "The host asked for a week more to finish the case list."
+    )
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("Review details saved.")).to_be_visible()
+    expect(page.locator(".app-last-stage-change")).to_contain_text(
+        "Reason: The host asked for a week more to finish the case list."
+    )
+    expect(page.locator(".app-stages [aria-current=step]")).to_contain_text(
+        "Ends when the coordinator moves the review to fieldwork"
+    )
+    check_accessibility(page, "review overview, stages, moved back")
+    page.get_by_role("link", name="Review details").click()
     page.get_by_label("Status").select_option(label="Fieldwork")
     page.get_by_role("button", name="Save the details").click()
     expect(page.get_by_text("Review details saved.")).to_be_visible()
@@ -449,9 +480,11 @@ def coordinator_draws_and_shares_out_the_sample(page: Page, world: World) -> Non
     _error_summary(page, "Enter how many cases to draw")
     check_accessibility(page, "draw the sample, with errors")
     page.get_by_label("Number of cases (at random)").fill("4")
-    page.get_by_label("Seed (optional)").fill("2026")
+    page.get_by_label("Draw number (optional)").fill("2026")
     page.get_by_role("button", name="Draw the sample").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("with seed 2026")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "with draw number 2026"
+    )
 
     page.get_by_role("link", name="Case audits").first.click()
     first, second = world.people["reviewer"], world.people["reviewer_elsewhere"]
@@ -478,14 +511,14 @@ def reviewer_adds_a_note(page: Page, review: Review, *, kloe: str, text: str, fi
     page.get_by_role("link", name="Evidence notes").click()
     if first:
         check_accessibility(page, "evidence notes, empty")
-    page.get_by_text("Add an evidence note", exact=True).click()
+    # The add form is open, first on the page.
     if first:
-        page.get_by_role("button", name="Add the note").click()
+        page.get_by_role("button", name="Save the note").click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         check_accessibility(page, "add an evidence note, with errors")
     page.get_by_label(kloe).check()
     page.get_by_label("What you saw or heard").fill(text)
-    page.get_by_role("button", name="Add the note").click()
+    page.get_by_role("button", name="Save the note").click()
     expect(page.get_by_text(text)).to_be_visible()
     if first:
         check_accessibility(page, "evidence notes, one note")
@@ -631,7 +664,7 @@ def second_reviewer_works(page: Page, review: Review) -> None:
         text="Urgently review management oversight of contacts waiting over 24 hours.",
         first=False,
     )
-    expect(page.locator(".app-findings-count")).to_have_text("3 findings so far.")
+    expect(page.locator(".app-findings-count")).to_have_text("0 of 3 findings agreed.")
     screenshot(page, "findings")
     reviewer_audits_a_case(page, "NM-5103", not_met={5, 7}, comment="Strengths noted.", first=False)
     reviewer_audits_a_case(
@@ -649,12 +682,24 @@ def lead_reviewer_agrees_the_findings(page: Page, review: Review) -> None:
     page.get_by_role("link", name=TITLE).click()
     check_accessibility(page, "review overview, lead reviewer")
     screenshot(page, "review-overview")
-    page.get_by_role("link", name="Findings").first.click()
+    # How ready the review is: each figure links to its work (issue 21).
+    findings_row = page.locator("#readiness-findings")
+    expect(findings_row).to_contain_text("Findings agreed")
+    expect(findings_row).to_contain_text("0 of 3")
+    expect(page.locator("#readiness-case-audits")).to_contain_text("4 of 4 assigned")
+    expect(page.locator("#readiness-self-assessment")).to_contain_text("Submitted on")
+    expect(page.locator(".app-stages [aria-current=step]")).to_contain_text("Fieldwork")
+    findings_row.get_by_role("link", name="Go to the findings").click()
     check_accessibility(page, "findings, three")
     for finding in Finding.objects.filter(review=review):
         page.locator(f"#finding-{finding.pk}").get_by_role("button", name="Agree").click()
     expect(page.locator(".app-finding").filter(has_text="Agreed")).to_have_count(3)
     check_accessibility(page, "findings, agreed")
+    page.get_by_role("link", name=TITLE).first.click()
+    expect(page.locator("#readiness-findings")).to_contain_text("3 of 3")
+    expect(page.locator("#readiness-findings")).to_contain_text("Done")
+    check_accessibility(page, "review overview, readiness, findings agreed")
+    page.get_by_role("link", name="Findings").first.click()
     strength = Finding.objects.get(review=review, kind="strength")
     page.locator(f"#finding-{strength.pk}").get_by_role("link", name="History").click()
     check_accessibility(page, "history of a finding")
@@ -816,7 +861,10 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     page.get_by_role(
         "button", name="Share the draft with the host for a factual accuracy check"
     ).click()
+    check_accessibility(page, "letter: share for the factual accuracy check")
+    page.get_by_role("button", name="Share the draft with the host").click()
     expect(page.get_by_text("Shared with the host for a factual accuracy check")).to_be_visible()
+    expect(page.locator("#reply-by")).to_contain_text("to reply by")
 
     host = cast.page_of("host_lead")
     host.goto(page.url.split("#")[0])
@@ -830,7 +878,18 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     host.get_by_role("button", name="Send the comment").click()
     expect(host.get_by_text("Your comment has been sent")).to_be_visible()
 
-    page.goto(f"{page.url.split('/reviews/')[0]}/reviews/{review.pk}/letter/comments/")
+    # The host's comment stops the letter: the overview says so, and so does "Before you issue".
+    page.goto(f"{page.url.split('/reviews/')[0]}/reviews/{review.pk}/")
+    expect(page.locator("#readiness-comments")).to_contain_text("Stops the letter")
+    check_accessibility(page, "review overview, readiness, a comment to answer")
+    page.get_by_role("link", name="Check what stands in the way of issuing the letter").click()
+    expect(page.get_by_role("heading", name="Before you issue the letter")).to_be_visible()
+    expect(page.locator(".app-issue-blockers")).to_contain_text(
+        "1 of the host's comments on the draft is not answered"
+    )
+    expect(page.get_by_role("button", name="Issue the letter")).to_have_count(0)
+    check_accessibility(page, "before you issue, a blocker")
+    page.locator(".app-issue-blockers").get_by_role("link").first.click()
     check_accessibility(page, "letter: comments, as the lead reviewer")
     page.get_by_label("Accept: the letter will be corrected").check()
     page.get_by_label("Your reply to the host").fill("Agreed: changed to 20 working days.")
@@ -839,6 +898,16 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
         "Please tell Priya Shah of any factual inaccuracy within 20 working days."
     )
     page.get_by_role("button", name="Save the section").click()
+    page.get_by_role("button", name="Issue the letter").click()
+    expect(page.get_by_role("heading", name="Before you issue the letter")).to_be_visible()
+    check_accessibility(page, "before you issue, warnings")
+    warnings = page.locator("input[name=confirmed]")
+    assert warnings.count() > 0
+    page.get_by_role("button", name="Issue the letter").click()
+    _error_summary(page, "Confirm each warning to issue the letter")
+    check_accessibility(page, "before you issue, with errors")
+    for box in warnings.all():
+        box.check()
     page.get_by_role("button", name="Issue the letter").click()
     expect(page.get_by_role("heading", name="Issued letters")).to_be_visible()
     check_accessibility(page, "letter: issued versions, as the lead reviewer")
@@ -857,6 +926,9 @@ def letter_steps(page: Page, *, cast: Cast, review: Review) -> None:
     page.get_by_role("link", name=next_steps).click()
     page.get_by_label("Text of the section").fill("Updated after the improvement board met.")
     page.get_by_role("button", name="Save the section").click()
+    page.get_by_role("button", name="Issue version 2").click()
+    for box in page.locator("input[name=confirmed]").all():
+        box.check()
     page.get_by_role("button", name="Issue version 2").click()
     expect(page.get_by_text("Version 2 of the letter has been issued")).to_be_visible()
     with LetterVersion.objects.get(letter__review=review, number=1).pdf.open("rb") as handle:

@@ -103,11 +103,11 @@ def test_htmx_acts_only_for_elements_the_service_rendered_for_this_person(
     base = live_server.url
     review = world.review
     sign_in(page, base, "reviewer@example.org", TEST_PASSWORD)
-    page.goto(f"{base}{reverse('reviews:notes', args=[review.pk])}")
+    page.goto(f"{base}{reverse('reviews:findings', args=[review.pk])}")
     sent: list[str] = []
     page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
 
-    target = reverse("reviews:note-create", args=[review.pk])
+    target = reverse("reviews:finding-create", args=[review.pk])
     attackers_key = htmx_key(world.people["coordinator"])
     page.evaluate(
         """([target, key]) => {
@@ -122,9 +122,9 @@ def test_htmx_acts_only_for_elements_the_service_rendered_for_this_person(
         }""",
         [target, attackers_key],
     )
-    # The page's own control: opening "Add an evidence note" loads the form with htmx.
+    # The page's own control: opening "Add a finding" loads the form with htmx.
     with page.expect_response(lambda response: target in response.url):
-        page.locator("#note-add summary").click()
-    expect(page.locator("#note-add form")).to_be_visible()
+        page.locator("#finding-add summary").click()
+    expect(page.locator("#finding-add form")).to_be_visible()
     injected = [line for line in sent if "injected=" in line]
     assert not injected, f"htmx sent requests for injected markup: {injected}"

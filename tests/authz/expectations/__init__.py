@@ -7,6 +7,7 @@ from tests.authz.expectations import (
     config,
     findings,
     improvement,
+    programme,
     reports,
     reviews,
     reviews_setup,
@@ -21,6 +22,7 @@ for _module in (
     reviews,
     reviews_setup,
     audits,
+    programme,
     reports,
     improvement,
 ):

@@ -115,11 +115,22 @@ def post_only(allowed, ok):
 
 EXPECTATIONS = {
     "audits:home": Expect(get=page(ON_REVIEW), post=POST_ONLY, kwargs=_review, scoped=True),
+    # A reviewer's day: their sessions and cases (the review team; host roles 403).
+    "audits:today": Expect(get=page(TEAM), post=POST_ONLY, kwargs=_review, scoped=True),
     "audits:settings": Expect(get=page(MANAGERS), post=page(MANAGERS), kwargs=_review, scoped=True),
     "audits:choose-tool": Expect(**post_only(MANAGERS, OK), kwargs=_review),
     "audits:case-list": Expect(get=page(CASE_LIST), post=POST_ONLY, kwargs=_review, scoped=True),
     "audits:case-list-import": Expect(
         get=page(UPLOADERS), post=page(UPLOADERS), kwargs=_review, scoped=True
+    ),
+    "audits:case-list-template": Expect(
+        get=page(UPLOADERS), post=POST_ONLY, kwargs=_review, scoped=True
+    ),
+    # Removing cases is the list's owners' (before the draw); assigning and balancing the sample's.
+    "audits:case-list-remove": Expect(**post_only(UPLOADERS, REDIRECT), kwargs=_review),
+    "audits:case-list-assign": Expect(**post_only(MANAGERS, REDIRECT), kwargs=_review),
+    "audits:case-list-balance": Expect(
+        get=page(MANAGERS), post=page(MANAGERS, REDIRECT), kwargs=_review, scoped=True
     ),
     "audits:sample-draw": Expect(
         get=page(MANAGERS), post=page(MANAGERS), kwargs=_review, scoped=True
@@ -150,6 +161,11 @@ EXPECTATIONS = {
     ),
     "audits:analysis": Expect(get=page(TEAM), post=POST_ONLY, kwargs=_review, scoped=True),
     "audits:commentary-save": Expect(**post_only(AUDITORS, REDIRECT), kwargs=_criterion),
+    # Every criterion's commentary in one form (without JavaScript); nothing sent, nothing to save.
+    "audits:commentary-save-all": Expect(**post_only(AUDITORS, REDIRECT), kwargs=_review),
+    # The search within a review finds the team's notes, draft findings and case audit comments:
+    # the team only (host roles 403, as on the notes and findings pages).
+    "audits:search": Expect(get=page(TEAM), post=POST_ONLY, kwargs=_review, scoped=True),
     "audits:export": Expect(get=page(TEAM), post=POST_ONLY, kwargs=_export, scoped=True),
     "audits:tools": Expect(get=_coordinator_only(OK), post=POST_ONLY),
     "audits:tool": Expect(get=_coordinator_only(OK), post=POST_ONLY, kwargs=_tool),

@@ -69,6 +69,8 @@ EXPECTATIONS = {
     ),
     "reviews:finding-merge": Expect(get=WRITERS, post=WRITERS, kwargs=_finding, scoped=True),
     "reviews:finding-history": Expect(get=LEAD, post=POST_ONLY, kwargs=_finding, scoped=True),
+    # "Agree all": a confirmation page, then one POST (back to the findings, saying what was agreed).
+    "reviews:finding-agree-all": Expect(get=LEAD, post=LEAD_ACTION, kwargs=_review, scoped=True),
 }
 
 
@@ -79,6 +81,19 @@ def _review_with_kloe(world, review):
 
 def _kloe_kwargs(world, review):
     return {"pk": review.pk, "kloe": _kloe(review).pk}
+
+
+def _submitted_self_assessment(world, review):
+    from django.utils import timezone
+
+    from reviews.self_assessment.models import SelfAssessment
+
+    _kloe(review)
+    SelfAssessment.objects.update_or_create(
+        review=review,
+        defaults={"status": SelfAssessment.Status.SUBMITTED, "submitted_at": timezone.now()},
+    )
+    return {"pk": review.pk}
 
 
 HOST_LEAD_AND_TEAM = review_page(allowed=(*TEAM, "host_lead"))
@@ -100,6 +115,25 @@ EXPECTATIONS |= {
     ),
     "reviews:self-assessment-team": Expect(
         get=WRITERS, post=WRITERS, kwargs=_kloe_kwargs, scoped=True
+    ),
+    # Check your answers (a page), and submit from it (POST only; without a version nothing is
+    # submitted and the host lead is sent back to check).
+    "reviews:self-assessment-check": Expect(
+        get=HOST_LEAD, post=POST_ONLY, kwargs=_review_with_kloe, scoped=True
+    ),
+    "reviews:self-assessment-submit": Expect(
+        get=POST_ONLY,
+        post=review_page(allowed=("host_lead",), ok=REDIRECT),
+        kwargs=_review_with_kloe,
+        scoped=True,
+    ),
+    # The coordinator reopens a submitted one after a confirmation page; a POST without the
+    # version reopens nothing (sent back to the confirmation).
+    "reviews:self-assessment-reopen": Expect(
+        get=review_page(allowed=("coordinator",)),
+        post=review_page(allowed=("coordinator",), ok=REDIRECT),
+        kwargs=_submitted_self_assessment,
+        scoped=True,
     ),
     "reviews:self-assessment-judgement": Expect(
         get=WRITERS, post=WRITERS, kwargs=_review, scoped=True

@@ -10,11 +10,20 @@ The regional view and the themes are for coordinators (and people with a regiona
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from improvement.models import Action, ExternalReview
+from improvement.journey_services import create_report
+from improvement.models import (
+    Action,
+    ExternalReview,
+    ImprovementPriority,
+    JourneyReport,
+    JourneyReportVersion,
+)
 from reviews.fieldwork.models import Finding, Theme
 from reviews.setup.models import Review
 from tests.authz.expect import (
@@ -102,6 +111,62 @@ def _letter(world, review):
     return {"pk": review.host_id, "external": external.pk}
 
 
+def _priority(world, review):
+    issue(review)
+    taken = set(
+        ImprovementPriority.objects.filter(organisation=review.host).values_list(
+            "letter", flat=True
+        )
+    )
+    priority = ImprovementPriority.objects.create(
+        organisation=review.host,
+        letter=next(letter for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if letter not in taken),
+        title="Strengthen the front door",
+        owner="AD",
+        measure="Timely decisions",
+    )
+    return {"pk": review.host_id, "priority": priority.pk}
+
+
+def _with_priority(world, review):
+    _priority(world, review)
+    return {"pk": review.host_id}
+
+
+def _journey_report(world, review):
+    issue(review)
+    report = create_report(
+        organisation=review.host,
+        data={"title": "Improvement journey"},
+        user=world.user("host_lead"),
+    )
+    return {"pk": review.host_id, "report": report.pk}
+
+
+def _journey_section(world, review):
+    return {**_journey_report(world, review), "key": "options"}
+
+
+def _journey_draft(world, review):
+    return {**_journey_report(world, review), "fmt": "docx"}
+
+
+def _journey_version(world, review):
+    kwargs = _journey_report(world, review)
+    report = JourneyReport.objects.get(pk=kwargs["report"])
+    version = JourneyReportVersion(
+        report=report,
+        number=1,
+        issued_at=timezone.now(),
+        pdf_sha256=hashlib.sha256(PDF).hexdigest(),
+        docx_sha256=hashlib.sha256(b"docx").hexdigest(),
+    )
+    version.pdf.save("journey-report.pdf", ContentFile(PDF), save=False)
+    version.docx.save("journey-report.docx", ContentFile(b"docx"), save=False)
+    version.save()
+    return {**kwargs, "number": 1, "fmt": "pdf"}
+
+
 def _theme(world, review):
     return {"pk": Theme.objects.first().pk}
 
@@ -153,6 +218,77 @@ EXPECTATIONS = {
     ),
     "improvement:external-review-letter": Expect(
         get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_letter, scoped=True
+    ),
+    # The improvement journey (issue 23): read as the history is; changed by its recorders.
+    "improvement:trends": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_authority, scoped=True
+    ),
+    "improvement:priorities": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_authority, scoped=True
+    ),
+    "improvement:priority-create": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_authority,
+        scoped=True,
+    ),
+    "improvement:priority-edit": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_priority,
+        scoped=True,
+    ),
+    # Without the version the person saw, nothing is deleted (they are sent back to check).
+    "improvement:priority-delete": Expect(
+        get=POST_ONLY, post=authority_page(RECORDERS, ok=REDIRECT), kwargs=_priority, scoped=True
+    ),
+    "improvement:board-meeting-create": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_with_priority,
+        scoped=True,
+    ),
+    "improvement:journey-reports": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_authority, scoped=True
+    ),
+    "improvement:journey-report-create": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_authority,
+        scoped=True,
+    ),
+    "improvement:journey-report": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_journey_report, scoped=True
+    ),
+    "improvement:journey-report-edit": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_journey_report,
+        scoped=True,
+    ),
+    "improvement:journey-section-edit": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_journey_section,
+        scoped=True,
+    ),
+    "improvement:journey-section-reset": Expect(
+        get=POST_ONLY,
+        post=authority_page(RECORDERS, ok=REDIRECT),
+        kwargs=_journey_section,
+        scoped=True,
+    ),
+    "improvement:journey-report-draft": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_journey_draft, scoped=True
+    ),
+    "improvement:journey-report-issue": Expect(
+        get=POST_ONLY,
+        post=authority_page(RECORDERS, ok=REDIRECT),
+        kwargs=_journey_report,
+        scoped=True,
+    ),
+    "improvement:journey-report-version": Expect(
+        get=authority_page(ON_REVIEW), post=POST_ONLY, kwargs=_journey_version, scoped=True
     ),
     "improvement:regional": Expect(get=COORDINATORS, post=POST_ONLY),
     "improvement:regional-export": Expect(

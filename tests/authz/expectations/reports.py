@@ -168,7 +168,8 @@ EXPECTATIONS = {
     "reports:slides": Expect(get=LEAD, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:slide-add": Expect(get=LEAD, post=LEAD, kwargs=_review, scoped=True),
     "reports:slide-edit": Expect(get=LEAD, post=LEAD, kwargs=_slide, scoped=True),
-    "reports:share": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    # Sharing asks for the reply-by date (empty: the default), then shares (302).
+    "reports:share": Expect(get=LEAD, post=LEAD_ACTION, kwargs=_review, scoped=True),
     # While shared: the host lead contact reads and comments (an empty comment: 200 with errors);
     # host staff do not see the draft.
     "reports:comments": Expect(
@@ -184,7 +185,9 @@ EXPECTATIONS = {
         kwargs=_comment,
         scoped=True,
     ),
-    "reports:issue": Expect(get=GET_ONLY, post=LEAD_ACTION, kwargs=_review, scoped=True),
+    # "Before you issue": the lead reviewer sees the checks and issues (the world's review has
+    # nothing to confirm).
+    "reports:issue": Expect(get=LEAD, post=LEAD_ACTION, kwargs=_review, scoped=True),
     "reports:versions": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_review, scoped=True),
     "reports:version-download": Expect(get=EVERYONE, post=POST_ONLY, kwargs=_version, scoped=True),
     "reports:version-presentation": Expect(

@@ -166,6 +166,37 @@ EXPECTATIONS = {
         kwargs=_document_request,
         scoped=True,
     ),
+    # Several invitations at once (issue 22): the coordinator only; an empty POST re-shows the box.
+    "reviews:invitation-bulk": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_review, scoped=True
+    ),
+    # The lead organisation's pack, requests from it, changing and withdrawing a request: the
+    # coordinator. Removing or replacing an upload: whoever may upload (the button must be pressed:
+    # an empty POST asks again).
+    "reviews:document-pack": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_review, scoped=True
+    ),
+    "reviews:document-request-pack": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_review, scoped=True
+    ),
+    "reviews:document-request-edit": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ONLY, kwargs=_document_request, scoped=True
+    ),
+    "reviews:document-request-withdraw": Expect(
+        get=COORDINATOR_ONLY, post=COORDINATOR_ACTION, kwargs=_document_request, scoped=True
+    ),
+    "reviews:document-remove": Expect(
+        get=review_page(allowed=("coordinator", "host_lead")),
+        post=review_page(allowed=("coordinator", "host_lead")),
+        kwargs=_document,
+        scoped=True,
+    ),
+    "reviews:document-replace": Expect(
+        get=review_page(allowed=("coordinator", "host_lead")),
+        post=review_page(allowed=("coordinator", "host_lead")),
+        kwargs=_document,
+        scoped=True,
+    ),
     "reviews:document-download": Expect(
         get=review_page(allowed=ON_REVIEW), post=POST_ONLY, kwargs=_document, scoped=True
     ),
@@ -175,6 +206,16 @@ EXPECTATIONS = {
     # The timetable: everyone on the review reads it; only the coordinator changes it.
     "reviews:timetable": Expect(
         get=review_page(allowed=ON_REVIEW), post=POST_ONLY, kwargs=_review, scoped=True
+    ),
+    "reviews:timetable-grid": Expect(
+        get=review_page(allowed=ON_REVIEW), post=POST_ONLY, kwargs=_review, scoped=True
+    ),
+    # Publishing the timetable and sending its changes: the coordinator, by POST (302).
+    "reviews:timetable-publish": Expect(
+        get=POST_ONLY, post=COORDINATOR_ACTION, kwargs=_review, scoped=True
+    ),
+    "reviews:timetable-send-changes": Expect(
+        get=POST_ONLY, post=COORDINATOR_ACTION, kwargs=_review, scoped=True
     ),
     "reviews:timetable-pdf": Expect(
         get=review_page(allowed=ON_REVIEW), post=POST_ONLY, kwargs=_review, scoped=True

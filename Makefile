@@ -14,10 +14,11 @@ PORT ?= 8000
 ## email worker beside the web server (Ctrl+C stops both)
 # The demo relaxes two-factor sign-in (TWO_FACTOR_REQUIRED=false): a development setting only, shown as
 # a warning on every page and reported as an error by `check --deploy`.
-DEV_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false
+DEV_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false SITE_URL=http://$(HOST):$(PORT)
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py send_reminders --schedule
 	@echo "Serving on http://$(HOST):$(PORT)/ with the email worker beside it (Ctrl+C stops both)"
 	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
@@ -68,7 +69,7 @@ static:
 # rendering tests read PDFs with poppler's pdftotext and qpdf; letters in Chinese or Japanese need the
 # Noto CJK fonts (Latin, Greek and Cyrillic come with the bundled font).
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext qpdf:/usr/bin/qpdf \
-	fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+	fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc pandoc:/usr/bin/pandoc
 chromium:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
 	  [ -e "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \

@@ -18,7 +18,7 @@ os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page, sync_playwright
 
 from tests.conftest import AXE_SCANS
 
@@ -78,6 +78,7 @@ def watch_errors(page: Page, errors: list[str] | None = None) -> list[str]:
 
     page.on("console", on_console)
     page.on("response", on_response)
+    watch_navigation(page)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
 
@@ -104,16 +105,74 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
         page.screenshot(path=path / f"{name}.png", full_page=full_page)
 
 
+class _Navigation:
+    """What a page's main frame is doing: how many navigations it has started, and whether the
+    latest has yet to arrive (a click on a link returns before the next page has come back)."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.pending = False
+
+
+def watch_navigation(page: Page) -> _Navigation:
+    """Follow the page's navigations, once, so that a scan waits for the page a click asked for."""
+    existing = getattr(page, "_scan_navigation", None)
+    if existing is not None:
+        return existing
+    state = _Navigation()
+
+    def on_request(request) -> None:  # type: ignore[no-untyped-def]
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            state.started += 1
+            state.pending = True
+
+    def on_arrived(frame) -> None:  # type: ignore[no-untyped-def]
+        if frame == page.main_frame:
+            state.pending = False
+
+    def on_download(_download) -> None:  # type: ignore[no-untyped-def]
+        state.pending = False  # a file, not a page: no page will come
+
+    def on_failed(request) -> None:  # type: ignore[no-untyped-def]
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            state.pending = False
+
+    page.on("request", on_request)
+    page.on("framenavigated", on_arrived)
+    page.on("download", on_download)
+    page.on("requestfailed", on_failed)
+    page._scan_navigation = state  # type: ignore[attr-defined]
+    return state
+
+
+def settle(page: Page) -> None:
+    """Wait until the page a click or a form asked for has arrived and loaded."""
+    state = watch_navigation(page)
+    if state.pending:
+        page.wait_for_event("framenavigated", lambda frame: frame == page.main_frame)
+        state.pending = False
+    page.wait_for_load_state("load")
+
+
 def check_accessibility(page: Page, label: str) -> None:
-    """Scan the page as it is now with axe-core; fail with the violations if there are any."""
-    # Evaluated through the DevTools protocol: the app's CSP (rightly) refuses injected <script> tags.
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
+    """Scan the page as it is now with axe-core; fail with the violations if there are any.
+
+    The scan is of the page a click asked for: it waits for that page to arrive, and scans again
+    if a navigation began while it ran (the old page can go from under axe-core mid-scan)."""
+    state = watch_navigation(page)
+    for _attempt in range(3):
+        settle(page)
+        started = state.started
+        try:
+            result = _axe(page)
+        except Error:
+            if state.started == started:
+                raise
+            continue
+        if state.started == started:
+            break
+    else:
+        pytest.fail(f"{label} kept navigating while axe-core scanned it")
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
@@ -122,10 +181,22 @@ def check_accessibility(page: Page, label: str) -> None:
     assert not violations, f"axe-core found violations on {label}:\n" + "\n".join(violations)
 
 
+def _axe(page: Page) -> dict:
+    # Evaluated through the DevTools protocol: the app's CSP (rightly) refuses injected <script> tags.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+
+
 def check_accessibility_without_javascript(page: Page, label: str) -> None:
     """Scan a page of a context with JavaScript off. axe-core cannot run there (its promise waits on
     timers that never fire, so the scan would hang), so the page's HTML as it is now is served again,
     at the same address, to a page with JavaScript on, and scanned there."""
+    settle(page)
     html = page.content()
     assert page.context.browser is not None
     context = page.context.browser.new_context(locale="en-GB")
@@ -143,6 +214,7 @@ def check_accessibility_without_javascript(page: Page, label: str) -> None:
 
 def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     """Sign in as a person would: password, then the code from their authenticator app."""
+    watch_navigation(page)
     page.goto(f"{base_url}/account/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)

@@ -81,6 +81,56 @@ class InternalAuditForm(GovukFormMixin, forms.Form):
         return data
 
 
+class InternalAuditDetailsForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+    """An own audit's details once it has started: its kind and its criteria stay as they began
+    (its case audits rest on them); a thematic audit's theme can be put better."""
+
+    one_line_fields = ("title", "audit_theme")
+
+    start_date = _DateField(label="Start date")
+    end_date = _DateField(label="End date")
+    request = forms.CharField(
+        label="What the audit looks at (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+    class Meta:
+        model = Review
+        fields = ["title", "audit_theme", "start_date", "end_date", "request"]
+        labels = {"title": "Title", "audit_theme": "Theme"}
+        help_texts = {"audit_theme": "For example: child exploitation"}
+        error_messages = {"title": {"required": "Enter a title for the audit"}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.audit_kind != Review.AuditKind.THEMATIC:
+            del self.fields["audit_theme"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "audit_theme" in self.fields and not (data.get("audit_theme") or "").strip():
+            self.add_error("audit_theme", "Enter the theme of the thematic audit")
+        check_date_order(self, data, "start_date", "end_date", END_AFTER_START)
+        return data
+
+
+class ReopenAuditForm(GovukFormMixin, forms.Form):
+    """Why a closed audit is reopened: kept in its trail."""
+
+    reason = forms.CharField(
+        label="Why are you reopening the audit?",
+        help_text="Kept in the audit's trail, with your name.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why you are reopening the audit",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+    )
+
+
 class AuditInvitationForm(GovukFormMixin, forms.Form):
     """Invite a quality assurance colleague, a partner auditor or a moderating peer."""
 

@@ -116,6 +116,10 @@ RIGHTS: dict[str, frozenset[str]] = {
     "see_whole_review": _ALL,
     # Choose the completed audits peers from another council moderate; record a live audit.
     "choose_peer_sample": _QA,
+    # Change an own audit's details (title, theme, dates, what it looks at): until it is closed.
+    "edit_audit": _QA,
+    # Close an own audit when its work is done (its work then no longer changes), or reopen it.
+    "close_audit": _QA,
     # See the agreement between auditors and moderating peers (peers: over their sample only).
     "see_agreement": _QA | {Role.MODERATING_PEER},
     # A partner auditor: see and audit the cases assigned to them, raise an alert about one.
@@ -160,6 +164,15 @@ class LetterIssued(PermissionDenied):
     )
 
 
+class AuditClosed(LetterIssued):
+    """The same refusal on an authority's own audit, which has no letter: it is closed."""
+
+    user_message = (
+        "This audit is closed, so its details, case list, sample, case audits, moderation and "
+        "analysis can no longer change. A quality assurance auditor on it can reopen it."
+    )
+
+
 def _related_to_host(review: Review, role: str | None) -> bool:
     """The host's people always; the team once the letter is issued (``_related_reviews``)."""
     return role in HOST_ROLES or review.letter_is_issued
@@ -173,6 +186,7 @@ CONDITIONS: dict[str, Callable[[Review, str | None], bool]] = {
     "edit_findings": _before_issue,
     "agree_findings": _before_issue,
     "audit_cases": _before_issue,
+    "edit_audit": _before_issue,
     "moderate": _before_issue,
     "manage_sample": _before_issue,
     "upload_case_list": _before_issue,
@@ -287,11 +301,15 @@ def _fetch_review(user: User, pk: Any, queryset: QuerySet[Review] | None) -> Rev
 
 def _check(user: User, right: str, review: Review) -> None:
     if not can(user, right, review):
-        if review.role_of(user) in CASE_SCOPED:
+        role = review.role_of(user)
+        if CONDITIONS.get(right) is _before_issue and role in RIGHTS[right]:
+            # The person holds the right: they are told why it stops here (a partner auditor too).
+            if review.is_internal_audit:
+                raise AuditClosed(f"The audit is closed: no more changes ({right}).")
+            raise LetterIssued(f"The letter is issued: no more changes ({right}).")
+        if role in CASE_SCOPED:
             # Partner auditors and moderating peers see only their cases: the rest is not there.
             raise Http404("No review found")
-        if CONDITIONS.get(right) is _before_issue and review.role_of(user) in RIGHTS[right]:
-            raise LetterIssued(f"The letter is issued: no more changes ({right}).")
         raise PermissionDenied(f"Your role on this review does not allow this ({right}).")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,12 +24,20 @@ from audits.services.tools import choose_tool
 from core.email import Queued, send_email
 from core.versioning import update_versioned
 from reviews.setup.models import Invitation, Membership, Review, Role
-from reviews.setup.services import invite, record_team_change
+from reviews.setup.services import (
+    invite,
+    record_status_change,
+    record_team_change,
+    save_details,
+)
 from trail.models import Event
 from trail.services import record as trail_record
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
+    from audits.programme_forms import InternalAuditDetailsForm
 
 
 # Quality assurance staff -------------------------------------------------------------------------
@@ -94,6 +102,95 @@ def start_internal_audit(
     join_audit(review=review, user=user)
     choose_tool(review=review, tool=tool)
     return review
+
+
+def update_internal_audit(
+    *, form: InternalAuditDetailsForm, user: User, request: HttpRequest | None = None
+) -> Review:
+    """Save a change to an own audit's details (version-checked, ``StaleEdit`` if someone saved
+    them since), each changed field in the trail."""
+    with transaction.atomic():
+        before = Review.objects.select_for_update().get(pk=form.instance.pk)
+        return save_details(form, before=before, user=user, request=request)
+
+
+def closing_checks(review: Review, today: dt.date) -> list[str]:
+    """What is still open on the audit, in words, for the person about to close it: case audits
+    not complete, live audit records not confirmed, alerts not acknowledged (a fixed number of
+    queries). Closing does not stop alerts being acknowledged."""
+    from audits import readiness
+
+    texts = [
+        check.text
+        for figure in [
+            *readiness.case_audits(review, today, _may_all),
+            *readiness.alerts(review, today, _may_all),
+        ]
+        for check in figure.checks
+    ]
+    if review.audit_kind == Review.AuditKind.LIVE:
+        unconfirmed = Case.objects.filter(review=review, sample_status="sampled").exclude(
+            live_record__confirmed_at__isnull=False
+        )
+        count = unconfirmed.count()
+        if count:
+            texts.append(
+                f"{count} live audit {'record has' if count == 1 else 'records have'} not been "
+                "confirmed by the social worker"
+            )
+    return texts
+
+
+def _may_all(right: str) -> bool:
+    return True
+
+
+def close_internal_audit(*, review: Review, user: User, request: HttpRequest | None = None) -> bool:
+    """Close the audit: its work no longer changes (``reviews.permissions``) and the retention
+    clock starts. False if it was already closed (a second press, another tab): nothing happens."""
+    with transaction.atomic():
+        current = Review.objects.select_for_update().get(pk=review.pk)
+        if current.is_finished:
+            return False
+        Review.objects.filter(pk=review.pk).update(
+            status=Review.Status.ISSUED,
+            closed_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        record_status_change(
+            review=current,
+            old=current.status,
+            new=Review.Status.ISSUED,
+            user=user,
+            request=request,
+        )
+    return True
+
+
+def reopen_internal_audit(
+    *, review: Review, user: User, reason: str, request: HttpRequest | None = None
+) -> bool:
+    """Reopen a closed audit, with the reason in its trail. False if it was not closed."""
+    with transaction.atomic():
+        current = Review.objects.select_for_update().get(pk=review.pk)
+        if not current.is_finished:
+            return False
+        Review.objects.filter(pk=review.pk).update(
+            status=Review.Status.FIELDWORK,
+            closed_at=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        record_status_change(
+            review=current,
+            old=current.status,
+            new=Review.Status.FIELDWORK,
+            user=user,
+            request=request,
+            reason=reason.strip(),
+        )
+    return True
 
 
 def join_audit(*, review: Review, user: User) -> Membership:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -17,14 +18,17 @@ from audits.models import Case, CaseAudit
 from audits.permissions import get_internal_audit_for, get_joinable_audit_for
 from audits.programme_forms import (
     AuditInvitationForm,
+    InternalAuditDetailsForm,
     InternalAuditForm,
     PeerSampleForm,
     QualityAssuranceGrantForm,
+    ReopenAuditForm,
 )
 from audits.services import programme as services
 from audits.services.moderation import agreement
 from audits.views._shared import GET_POST
 from core.http import bound_data, site_url
+from core.versioning import StaleEdit, rebind_conflict
 from reviews.permissions import (
     get_programme_for,
     get_review_for,
@@ -32,7 +36,7 @@ from reviews.permissions import (
     may_coordinate,
     review_context,
 )
-from reviews.setup.models import Role
+from reviews.setup.models import Review, Role
 
 
 @require_safe
@@ -115,6 +119,73 @@ def programme_staff_remove(
     services.revoke_quality_assurance(role=role)
     messages.success(request, f"{role.user.full_name} no longer has the quality assurance role.")
     return redirect("audits:programme-staff", org_pk=authority.pk)
+
+
+@GET_POST
+def audit_details(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change an own audit's title, theme, dates and what it looks at (not once it is closed)."""
+    review = get_internal_audit_for(request.user, pk, "edit_audit")
+    form = InternalAuditDetailsForm(bound_data(request), instance=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_internal_audit(form=form, user=request.user, request=request)
+        except StaleEdit:
+            form = rebind_conflict(
+                InternalAuditDetailsForm, form.data, Review.objects.get(pk=review.pk)
+            )
+        else:
+            messages.success(request, "The audit’s details are saved.")
+            return redirect("audits:home", pk=review.pk)
+    return render(
+        request, "audits/programme/audit_details.html", review_context(request, review, form=form)
+    )
+
+
+@GET_POST
+def audit_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Close the audit when its work is done, after seeing what is still open on it."""
+    review = get_internal_audit_for(request.user, pk, "close_audit")
+    if request.method == "POST":
+        if services.close_internal_audit(review=review, user=request.user, request=request):
+            messages.success(
+                request,
+                f"The audit “{review.title}” is closed. Its case audits, moderation and analysis "
+                "no longer change; its figures stay in the trends.",
+            )
+        else:
+            messages.info(request, "The audit was already closed.")
+        return redirect("audits:home", pk=review.pk)
+    if review.is_finished:
+        messages.info(request, "The audit is already closed.")
+        return redirect("audits:home", pk=review.pk)
+    return render(
+        request,
+        "audits/programme/audit_close.html",
+        review_context(
+            request,
+            review,
+            still_open=services.closing_checks(review, timezone.localdate()),
+        ),
+    )
+
+
+@GET_POST
+def audit_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Reopen a closed audit, saying why (kept in its trail)."""
+    review = get_internal_audit_for(request.user, pk, "close_audit")
+    if not review.is_finished:
+        messages.info(request, "The audit is open.")
+        return redirect("audits:home", pk=review.pk)
+    form = ReopenAuditForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        if services.reopen_internal_audit(
+            review=review, user=request.user, reason=form.cleaned_data["reason"], request=request
+        ):
+            messages.success(request, f"The audit “{review.title}” is open again.")
+        return redirect("audits:home", pk=review.pk)
+    return render(
+        request, "audits/programme/audit_reopen.html", review_context(request, review, form=form)
+    )
 
 
 @GET_POST

@@ -89,8 +89,12 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.filter(status=Review.Status.ISSUED)
 
     def due_for_retention(self, *, cutoff: dt.datetime) -> ReviewQuerySet:
-        """Reviews whose letter was issued before ``cutoff`` and whose case data is still held."""
-        return self.filter(letter_issued_at__lt=cutoff, case_data_deleted_at__isnull=True)
+        """Reviews whose letter was issued, or own audits closed, before ``cutoff`` and whose case
+        data is still held."""
+        ended = models.Q(letter_issued_at__lt=cutoff) | models.Q(
+            purpose=Review.Purpose.INTERNAL_AUDIT, status=Review.Status.ISSUED, closed_at__lt=cutoff
+        )
+        return self.filter(ended, case_data_deleted_at__isnull=True)
 
 
 class Review(Versioned):
@@ -154,6 +158,11 @@ class Review(Versioned):
         null=True,
         blank=True,
         help_text="When case-level data was deleted under the retention policy.",
+    )
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="An authority's own audit: when it was closed (starts the retention clock).",
     )
     addressee_name = models.CharField(
         "letter addressee", max_length=120, blank=True, help_text="Usually the host's director."
@@ -236,7 +245,13 @@ class Review(Versioned):
 
     @property
     def is_finished(self) -> bool:
+        """The letter is issued; an authority's own audit, closed (its work no longer changes)."""
         return self.status == self.Status.ISSUED
+
+    @property
+    def ended_at(self) -> dt.datetime | None:
+        """When the letter was first issued, or the own audit closed: the retention clock's start."""
+        return self.closed_at if self.is_internal_audit else self.letter_issued_at
 
     @property
     def letter_is_issued(self) -> bool:
@@ -311,6 +326,8 @@ class Review(Versioned):
         """The next thing a person in this role should do, in plain words."""
         if self.is_internal_audit:
             # No letter, no self-assessment: an audit's steps are its own.
+            if self.is_finished:
+                return "The audit is closed: its figures are in the trends"
             return INTERNAL_AUDIT_NEXT_STEPS.get(role or "", "")
         return NEXT_STEPS.get((self.status, role), NEXT_STEPS.get((self.status, None), ""))
 

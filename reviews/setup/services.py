@@ -55,20 +55,7 @@ def update_review(*, form: ReviewForm, user: User, request: HttpRequest | None =
     with transaction.atomic():
         before = Review.objects.select_for_update().get(pk=review.pk)
         review.status = form.cleaned_data["status"]
-        saved = save_versioned(form)
-        changed = {}
-        for name in [*form.Meta.fields, "status"]:
-            old, new = getattr(before, name), getattr(saved, name)
-            if old != new:
-                changed[name] = {"from": trail_value(old), "to": trail_value(new)}
-        if changed:
-            record(
-                action=Event.Action.REVIEW_CHANGED,
-                request=request,
-                actor=user,
-                obj=saved,
-                detail={"change": "details edited", "changed": changed},
-            )
+        saved = save_details(form, before=before, user=user, request=request, also=("status",))
         if before.status != saved.status:
             record_status_change(
                 review=saved,
@@ -80,6 +67,34 @@ def update_review(*, form: ReviewForm, user: User, request: HttpRequest | None =
                 if before.is_step_back(saved.status)
                 else "",
             )
+    return saved
+
+
+def save_details(
+    form: forms.ModelForm,
+    *,
+    before: Review,
+    user: User,
+    request: HttpRequest | None = None,
+    also: tuple[str, ...] = (),
+) -> Review:
+    """Save an edit of a review's (or an own audit's) details, version-checked, with one trail
+    record of each changed field (old → new). ``before``: the row as it was, locked by the caller's
+    transaction; ``also``: fields set on the instance besides the form's."""
+    saved: Review = save_versioned(form)
+    changed = {}
+    for name in [*(form._meta.fields or ()), *also]:
+        old, new = getattr(before, name), getattr(saved, name)
+        if old != new:
+            changed[name] = {"from": trail_value(old), "to": trail_value(new)}
+    if changed:
+        record(
+            action=Event.Action.REVIEW_CHANGED,
+            request=request,
+            actor=user,
+            obj=saved,
+            detail={"change": "details edited", "changed": changed},
+        )
     return saved
 
 

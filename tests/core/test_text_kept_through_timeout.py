@@ -213,6 +213,8 @@ FORMS: dict[str, Form] = {
     "audits:live-record": Form(
         _fields(worker_name="Sam Okoro", worker_role="Social worker", reflection=WORDS, version="")
     ),
+    "audits:programme-audit-details": Form(_fields(title=WORDS, version="1")),
+    "audits:programme-audit-reopen": Form(_fields(reason=WORDS)),
 }
 
 # POSTs with nothing typed to keep. Each says why; a new URL belongs here only if it has no text.
@@ -235,6 +237,7 @@ EXEMPT: dict[str, str] = {
     "reviews:session-cancel": "a confirmation button",
     "reviews:calendar-reset": "a button",
     "reviews:timetable-publish": "a button",
+    "audits:programme-audit-close": "a confirmation button",
     "reviews:timetable-send-changes": "a button",
     "reviews:finding-delete": "a button",
     "reviews:finding-agree": "a button",

@@ -94,6 +94,43 @@ def test_a_live_audit_is_recorded_with_the_social_worker_and_confirmed(
     check_accessibility(page, "live audit record, confirmed")
     assert LiveAuditRecord.objects.get(case=case).is_confirmed
 
+    # Its work done, the auditor puts its dates right, closes it, and reopens it with a reason.
+    page.goto(f"{base}/reviews/{audit.pk}/audits/")
+    page.get_by_role("link", name="Change the audit's details").click()
+    check_accessibility(page, "change an audit's details")
+    page.locator("#id_end_date_0").fill("1")
+    page.locator("#id_end_date_1").fill("1")
+    page.locator("#id_end_date_2").fill("2020")
+    page.locator("#id_start_date_0").fill("3")
+    page.locator("#id_start_date_1").fill("2")
+    page.locator("#id_start_date_2").fill("2026")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator("#id_start_date_2")).to_have_value("2026")  # what was typed is kept
+    check_accessibility(page, "change an audit's details, errors")
+    page.locator("#id_end_date_0").fill("27")
+    page.locator("#id_end_date_1").fill("3")
+    page.locator("#id_end_date_2").fill("2026")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("The audit’s details are saved.")).to_be_visible()
+    expect(page.locator(".app-audit-summary")).to_contain_text("3 February 2026 to 27 March 2026")
+    page.get_by_role("link", name="Close the audit").click()
+    # The case was audited live but its audit not marked complete: the page says so first.
+    expect(page.locator(".app-still-open")).to_contain_text(
+        "1 of 1 assigned case audit is not complete"
+    )
+    check_accessibility(page, "close an audit")
+    page.get_by_role("button", name="Close the audit").click()
+    expect(page.locator(".app-audit-closed")).to_contain_text("This audit was closed on")
+    expect(page.get_by_role("link", name="Close the audit")).to_have_count(0)
+    check_accessibility(page, "internal audit, closed")
+    page.get_by_role("link", name="Reopen the audit").click()
+    check_accessibility(page, "reopen an audit")
+    page.get_by_label("Why are you reopening the audit?").fill("One more case to audit live.")
+    page.get_by_role("button", name="Reopen the audit").click()
+    expect(page.get_by_text("is open again")).to_be_visible()
+    expect(page.get_by_role("link", name="Close the audit")).to_be_visible()
+
 
 def test_a_peer_from_another_council_moderates_the_sample_and_the_agreement_rate_appears(
     page: Page, browser: Browser, live_server, authority

@@ -53,6 +53,11 @@ def _pages(size: int) -> dict[str, int]:
         "peer sample": (programme.qa, reverse("audits:peer-sample", args=[programme.audit.pk])),
         "your cases": (programme.partner, reverse("audits:your-cases", args=[programme.audit.pk])),
         "people": (programme.qa, reverse("audits:programme-people", args=[programme.audit.pk])),
+        "details": (
+            programme.qa,
+            reverse("audits:programme-audit-details", args=[programme.audit.pk]),
+        ),
+        "close": (programme.qa, reverse("audits:programme-audit-close", args=[programme.audit.pk])),
     }
     counts = {}
     for name, (user, url) in urls.items():

@@ -16,8 +16,8 @@ from trail.services import record
 class Command(BaseCommand):
     help = (
         "Delete case-level data (case audits, evidence notes, uploaded documents) of reviews whose letter "
-        "was issued more than RETENTION_MONTHS ago. Keeps the issued letter, the aggregate figures and "
-        "the audit trail. Run daily."
+        "was issued, and of an authority's own audits closed, more than RETENTION_MONTHS ago. Keeps "
+        "the issued letter, the aggregate figures and the audit trail. Run daily."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,11 +27,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         cutoff = months_before(timezone.now(), settings.RETENTION_MONTHS)
-        reviews = list(Review.objects.due_for_retention(cutoff=cutoff).order_by("letter_issued_at"))
+        reviews = sorted(
+            Review.objects.due_for_retention(cutoff=cutoff), key=lambda r: (r.ended_at, r.pk)
+        )
         verb = "Would delete" if dry_run else "Deleted"
         if not reviews:
             self.stdout.write(
-                f"Nothing to delete: no review's letter was issued before {cutoff:%d %B %Y}."
+                f"Nothing to delete: no review's letter was issued, and no audit closed, before "
+                f"{cutoff:%d %B %Y}."
             )
             return
         for review in reviews:
@@ -50,8 +53,9 @@ class Command(BaseCommand):
                 ", ".join(f"{n} {label}" for label, n in counts.items())
                 or "no case-level data held"
             )
+            ended = "closed" if review.is_internal_audit else "issued"
             self.stdout.write(
-                f"{verb} for '{review.title}' (issued {review.letter_issued_at:%d %B %Y}): {summary}."
+                f"{verb} for '{review.title}' ({ended} {review.ended_at:%d %B %Y}): {summary}."
             )
         if dry_run:
             self.stdout.write("Dry run: nothing was deleted.")

@@ -88,6 +88,12 @@ def _audit(world, review):
     return {"pk": _programme(world, review).audit.pk}
 
 
+def _closed_audit(world, review):
+    audit = _programme(world, review).audit
+    Review.objects.filter(pk=audit.pk).update(status=Review.Status.ISSUED, closed_at=timezone.now())
+    return {"pk": audit.pk}
+
+
 def _live_case(world, review):
     programme = _programme(world, review, kind=Review.AuditKind.LIVE)
     return {"pk": programme.audit.pk, "case_pk": programme.qa_cases[1].pk}
@@ -132,6 +138,16 @@ EXPECTATIONS = {
     ),
     "audits:programme-people": Expect(
         get=_roles(**QA), post=_roles(**QA), kwargs=_audit, scoped=True
+    ),
+    # Only the quality assurance auditors on the audit change, close and reopen it.
+    "audits:programme-audit-details": Expect(
+        get=_roles(**QA), post=_roles(**QA), kwargs=_audit, scoped=True
+    ),
+    "audits:programme-audit-close": Expect(
+        get=_roles(**QA), post=_roles(host_lead=REDIRECT), kwargs=_audit, scoped=True
+    ),
+    "audits:programme-audit-reopen": Expect(
+        get=_roles(**QA), post=_roles(**QA), kwargs=_closed_audit, scoped=True
     ),
     "audits:peer-sample": Expect(
         get=_roles(**QA), post=_roles(host_lead=REDIRECT), kwargs=_audit, scoped=True

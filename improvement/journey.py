@@ -74,10 +74,10 @@ def _quote(text: str) -> str:
     return text.rstrip(".") if text else ""
 
 
-def history(organisation: Organisation) -> list[HistoryEntry]:
+def history(organisation: Organisation, *, until: dt.date | None = None) -> list[HistoryEntry]:
     """The external reviews of the authority, oldest first: the peer reviews it hosted in this
     product whose letter was issued (each with a quotation from its key headlines), and the
-    inspections and reviews recorded by hand. Three queries."""
+    inspections and reviews recorded by hand; none after ``until`` when given. Three queries."""
     reviews = [
         r
         for r in Review.objects.filter(
@@ -112,20 +112,26 @@ def history(organisation: Organisation) -> list[HistoryEntry]:
         HistoryEntry(date=e.date, kind=e.kind_label, by="", quote=_quote(e.headline), external=e)
         for e in ExternalReview.objects.filter(organisation=organisation)
     ]
+    if until is not None:
+        entries = [e for e in entries if e.date <= until]
     entries.sort(key=lambda e: (e.date, e.review is not None))
     return entries
 
 
 def gather(report: JourneyReport) -> JourneyData:
+    """What the report is written from, as at its committee meeting (today, if it has no date):
+    a report cannot cite a review, an audit or a board meeting that comes after its meeting."""
     organisation = report.organisation
+    today = timezone.localdate()
+    as_at = report.meeting_date or today
     return JourneyData(
         organisation=organisation,
         report=report,
         edits={e.key: e for e in report.edits.all()} if report.pk else {},
-        history=history(organisation),
-        trends=trends.build(organisation),
-        board=priorities.load(organisation),
-        today=timezone.localdate(),
+        history=history(organisation, until=as_at),
+        trends=trends.build(organisation, until=as_at),
+        board=priorities.load(organisation, until=as_at),
+        today=today,
     )
 
 
@@ -257,7 +263,7 @@ def board(data: JourneyData, detail: bool) -> str:
     if not meetings:
         return ""
     parts = [
-        f"The improvement board met {w.counted(len(meetings), 'time')} in the period, on "
+        f"The improvement board met {w.times(len(meetings))} in the period, on "
         f"{w.join([w.long_date(m.date) for m in meetings])}, to oversee progress against the "
         f"priorities for improvement."
     ]

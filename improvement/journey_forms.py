@@ -165,7 +165,12 @@ class JourneyReportForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
         max_length=250,
         error_messages={"required": "Enter a title", "max_length": "Keep the title under 250"},
     )
-    meeting_date = DateField(label="Date of the committee meeting", required=False)
+    meeting_date = DateField(
+        label="Date of the committee meeting",
+        required=False,
+        help_text="The report cites the reviews, audits and board meetings up to this date (up to "
+        "today if it is left empty). For example, 15 9 2026",
+    )
     approved_on = DateField(label="Report approved on", required=False)
     period_months = forms.IntegerField(
         label="Period the report covers, in months",

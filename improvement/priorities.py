@@ -122,9 +122,10 @@ class Board:
         return sum(1 for row in self.rows if row.latest and row.latest.rating == rating)
 
 
-def load(organisation: Organisation) -> Board:
-    """Every priority with what it answers and its rating at each board meeting, oldest first. Five
-    queries, whatever the number of priorities and meetings."""
+def load(organisation: Organisation, *, until: dt.date | None = None) -> Board:
+    """Every priority with what it answers and its rating at each board meeting, oldest first (no
+    meeting after ``until`` when given). Five queries, whatever the number of priorities and
+    meetings."""
     numbered = {f.pk: f for f in linkable_findings(organisation)}
     priorities = list(
         ImprovementPriority.objects.filter(organisation=organisation)
@@ -134,10 +135,13 @@ def load(organisation: Organisation) -> Board:
         .order_by("letter", "pk")
     )
     priorities.sort(key=lambda p: (len(p.letter), p.letter))
-    meetings = list(BoardMeeting.objects.filter(organisation=organisation).order_by("date", "pk"))
+    held = BoardMeeting.objects.filter(organisation=organisation)
+    if until is not None:
+        held = held.filter(date__lte=until)
+    meetings = list(held.order_by("date", "pk"))
     by_pk = {m.pk: m for m in meetings}
     ratings: dict[tuple[int, int], PriorityRating] = {}
-    for rating in PriorityRating.objects.filter(meeting__organisation=organisation):
+    for rating in PriorityRating.objects.filter(meeting__in=[m.pk for m in meetings]):
         rating.meeting = by_pk[rating.meeting_id]
         ratings[(rating.priority_id, rating.meeting_id)] = rating
     rows = [

@@ -126,7 +126,9 @@ def review_date(review: Review) -> dt.date:
     return when or review.created_at.date()
 
 
-def build(organisation: Organisation) -> Trends:
+def build(organisation: Organisation, *, until: dt.date | None = None) -> Trends:
+    """% met per criterion across the authority's audits and the peer reviews it hosted, oldest
+    first; none dated after ``until`` when given (a journey report, as at its meeting)."""
     reviews = {
         r.pk: r
         for r in Review.objects.filter(host=organisation).select_related(
@@ -174,7 +176,7 @@ def build(organisation: Organisation) -> Trends:
         (
             Source(review=r, date=review_date(r), cases=cases[pk])
             for pk, r in reviews.items()
-            if cases.get(pk)
+            if cases.get(pk) and (until is None or review_date(r) <= until)
         ),
         key=lambda s: (s.date, s.review.pk),
     )

@@ -37,6 +37,11 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number(n)} {singular if n == 1 else plural}"
 
 
+def times(n: int) -> str:
+    """How often: 'once', 'twice', 'three times'."""
+    return {1: "once", 2: "twice"}.get(n) or counted(n, "time")
+
+
 def duration(half_days: int) -> str:
     """How long, from a count of half days: "half a day", "one day", "one and a half days"."""
     whole, half = divmod(max(half_days, 0), 2)

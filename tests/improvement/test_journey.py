@@ -4,6 +4,7 @@ its PDF and Word; section edits; trends with case counts; priorities and board m
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -107,6 +108,32 @@ def test_the_journey_report_follows_seed_003_with_the_figures_right(journey):
 
     numbers = [n for key in composed.numbers for n in composed.numbers[key] if n]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_the_report_cites_nothing_after_its_committee_meeting(journey, world):
+    """A report for a meeting on 1 February 2025: the follow-up peer review (March 2025), the audits
+    after it and the board meetings of February and July 2025 come later, so it does not cite them;
+    the trends page, which is not as at a date, still shows every audit."""
+    report = journey.report
+    report.meeting_date = dt.date(2025, 2, 1)
+    report.save(update_fields=["meeting_date"])
+    composed = journey_services.compose(report)
+
+    summary = _text(composed, "summary")
+    assert "three audits" not in summary
+    assert "two audits" in summary and "two external reviews" in summary
+    assert "one meeting of the improvement board" in summary
+    background = _text(composed, "background")
+    assert "In March 2025" not in background
+    audits = _text(composed, "audits")
+    assert audits.count(" audited") == 3
+    assert "June 2025" not in audits and "March 2025" not in audits
+    board = _text(composed, "consultation")
+    assert "met once" in board and "1 July 2024" in board and "7 July 2025" not in board
+    analysis = _text(composed, "analysis")
+    assert "At its latest meeting, on 1 July 2024" in analysis
+
+    assert len(trends.build(world.host_org).sources) == 5
 
 
 def test_trends_give_each_figure_with_its_cases(journey, world):

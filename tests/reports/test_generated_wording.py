@@ -25,3 +25,10 @@ def test_a_kind_named_after_ofsted_keeps_its_capital_inside_a_sentence() -> None
     assert lower_first(ExternalReview.Kind.OFSTED_INSPECTION.label) == "Ofsted inspection (ILACS)"
     assert lower_first(ExternalReview.Kind.JTAI.label).startswith("joint targeted area")
     assert lower_first("Referral") == "referral" and lower_first("MASH") == "MASH"
+
+
+@pytest.mark.parametrize(("n", "words"), [(1, "once"), (2, "twice"), (3, "three times")])
+def test_how_often_reads_as_people_say_it(n: int, words: str) -> None:
+    from reports.wording import times
+
+    assert times(n) == words

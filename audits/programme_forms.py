@@ -21,6 +21,15 @@ class _DateField(GovukDateField):
         super().__init__(label=label, required=False, **kwargs)
 
 
+def _scope_field() -> forms.CharField:
+    return forms.CharField(
+        label="What the audit looks at (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
 class InternalAuditForm(GovukFormMixin, forms.Form):
     """A new audit of the authority's own: its kind, theme, criteria and dates."""
 
@@ -58,12 +67,7 @@ class InternalAuditForm(GovukFormMixin, forms.Form):
     )
     start_date = _DateField(label="Start date")
     end_date = _DateField(label="End date")
-    request_text = forms.CharField(
-        label="What the audit looks at (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
+    request_text = _scope_field()
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,12 +93,7 @@ class InternalAuditDetailsForm(GovukFormMixin, VersionedFormMixin, forms.ModelFo
 
     start_date = _DateField(label="Start date")
     end_date = _DateField(label="End date")
-    request = forms.CharField(
-        label="What the audit looks at (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
+    request = _scope_field()
 
     class Meta:
         model = Review

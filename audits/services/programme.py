@@ -148,47 +148,40 @@ def _may_all(right: str) -> bool:
 def close_internal_audit(*, review: Review, user: User, request: HttpRequest | None = None) -> bool:
     """Close the audit: its work no longer changes (``reviews.permissions``) and the retention
     clock starts. False if it was already closed (a second press, another tab): nothing happens."""
-    with transaction.atomic():
-        current = Review.objects.select_for_update().get(pk=review.pk)
-        if current.is_finished:
-            return False
-        Review.objects.filter(pk=review.pk).update(
-            status=Review.Status.ISSUED,
-            closed_at=timezone.now(),
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-        record_status_change(
-            review=current,
-            old=current.status,
-            new=Review.Status.ISSUED,
-            user=user,
-            request=request,
-        )
-    return True
+    return _set_closed(review, closed=True, user=user, request=request)
 
 
 def reopen_internal_audit(
     *, review: Review, user: User, reason: str, request: HttpRequest | None = None
 ) -> bool:
     """Reopen a closed audit, with the reason in its trail. False if it was not closed."""
+    return _set_closed(review, closed=False, user=user, request=request, reason=reason.strip())
+
+
+def _set_closed(
+    review: Review, *, closed: bool, user: User, request: HttpRequest | None, reason: str = ""
+) -> bool:
+    """Move the audit to closed (the last status) or back to fieldwork, once, with its trail
+    record; False, with nothing written, if it is already there."""
+    status = Review.Status.ISSUED if closed else Review.Status.FIELDWORK
     with transaction.atomic():
         current = Review.objects.select_for_update().get(pk=review.pk)
-        if not current.is_finished:
+        if current.is_finished == closed:
             return False
+        now = timezone.now()
         Review.objects.filter(pk=review.pk).update(
-            status=Review.Status.FIELDWORK,
-            closed_at=None,
+            status=status,
+            closed_at=now if closed else None,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         record_status_change(
             review=current,
             old=current.status,
-            new=Review.Status.FIELDWORK,
+            new=status,
             user=user,
             request=request,
-            reason=reason.strip(),
+            reason=reason,
         )
     return True
 

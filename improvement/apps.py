@@ -9,6 +9,8 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement after reviews"
 
     def ready(self) -> None:
+        from improvement import journey
         from improvement.attention import register_providers
 
         register_providers()
+        journey.register_document()

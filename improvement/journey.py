@@ -25,8 +25,9 @@ from django.utils import timezone
 from accounts.models import Organisation
 from improvement import priorities, trends
 from improvement.models import ExternalReview, JourneyReport, JourneySectionEdit, Rag
-from reports import placeholders, structure
+from reports import catalogue, placeholders, structure
 from reports import wording as w
+from reports.catalogue import PlaceholderInfo
 from reports.compose import Section
 from reports.models import LetterTemplate, TemplateSection
 from reviews.fieldwork.models import Finding
@@ -431,6 +432,26 @@ BLOCKS: list[JourneyBlock] = [
     JourneyBlock("journey-abbreviations", "Abbreviations used in the report", abbreviations),
 ]
 BY_KEY: dict[str, JourneyBlock] = {b.key: b for b in BLOCKS}
+
+# The placeholders a committee report's headings and text can use (``filled`` gives their values).
+PLACEHOLDERS: list[PlaceholderInfo] = [
+    PlaceholderInfo("host", "The authority's name", "Northmoor"),
+    PlaceholderInfo("host council", "The authority's full name", "Northmoor Council"),
+    PlaceholderInfo(
+        "date", "The date of the committee meeting (today, if it has none)", "15 September 2026"
+    ),
+    PlaceholderInfo("month and year", "The month of the committee meeting", "September 2026"),
+]
+
+
+def register_document() -> None:
+    """Tell the template machinery what a committee report's sections can be made of."""
+    catalogue.register_document(
+        LetterTemplate.Document.COMMITTEE_REPORT,
+        catalogue.DocumentKind(
+            blocks=[(b.key, b.label) for b in BLOCKS], placeholders=PLACEHOLDERS
+        ),
+    )
 
 
 # The structure -----------------------------------------------------------------------------------

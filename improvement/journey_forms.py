@@ -15,6 +15,7 @@ from core.markup import clean_text
 from core.versioning import VersionedFormMixin
 from improvement.forms import TOO_LONG, _cleaned, owner_field
 from improvement.models import ImprovementPriority, JourneyReport, Rag
+from reports.models import LetterTemplate
 from reviews.fieldwork.models import TEXT_LIMIT, Finding
 from reviews.setup.forms import DateField
 
@@ -157,6 +158,19 @@ class BoardMeetingForm(GovukFormMixin, forms.Form):
             p.pk: (data[f"rating_{p.pk}"], clean_text(data.get(f"note_{p.pk}") or ""))
             for p in self.priorities
         }
+
+
+class ReportStructureForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):
+    """The settings of a journey report's own copy of its committee report template: how its
+    headings are numbered (its sections are the formset beside it)."""
+
+    version_required = True
+
+    class Meta:
+        model = LetterTemplate
+        fields = ["numbering"]
+        labels = {"numbering": "Numbering of the headings"}
+        widgets = {"numbering": forms.RadioSelect}
 
 
 class JourneyReportForm(GovukFormMixin, VersionedFormMixin, forms.ModelForm):

@@ -24,12 +24,14 @@ from core.xmltext import xml_safe
 from improvement import journey
 from improvement.models import JourneyReport, JourneyReportVersion, JourneySectionEdit
 from reports import blocks as markup
+from reports import template_services
 from reports.compose import Section
 from reports.models import LetterTemplate, text_hash
 from trail.models import Event
 from trail.services import record, record_change
 
 if TYPE_CHECKING:
+    from django import forms
     from django.http import HttpRequest
 
     from accounts.models import Organisation, User
@@ -89,6 +91,32 @@ def update_report(
         report.refresh_from_db()
         record_change(Event.Action.LETTER_SECTION_CHANGED, report, request, "details changed")
     return report
+
+
+def save_structure(
+    *,
+    report: JourneyReport,
+    form: forms.ModelForm,
+    formset: forms.BaseInlineFormSet,
+    user: User,
+    request: HttpRequest,
+) -> list[str]:
+    """Save the report's own sections (renamed, hidden, added, reordered) and numbering, with the
+    letter's machinery; each change goes in the report's trail. Raises ``StaleEdit`` (nothing
+    written) when someone saved them since the page was shown."""
+
+    def recorder(changes: list[str]) -> None:
+        record_change(
+            Event.Action.LETTER_SECTION_CHANGED,
+            report,
+            request,
+            "structure changed",
+            changes=changes,
+        )
+
+    return template_services.save_template(
+        form=form, formset=formset, user=user, request=request, recorder=recorder
+    )
 
 
 def section_of(report: JourneyReport, key: str) -> tuple[journey.JourneyData, Section | None]:

@@ -16,14 +16,17 @@ from accounts.models import Organisation
 from core.exports import attachment
 from core.http import bound_data, whole_number
 from core.versioning import StaleEdit, rebind_conflict
-from improvement import journey_services, priorities, trends
+from improvement import journey, journey_services, priorities, trends
 from improvement.journey_forms import (
     BoardMeetingForm,
     JourneyReportForm,
     PriorityForm,
+    ReportStructureForm,
     SectionForm,
 )
 from improvement.models import ImprovementPriority, JourneyReport, JourneySectionEdit
+from reports.forms import TemplateSectionFormSet
+from reports.models import LetterTemplate
 from reviews.permissions import get_authority_for, may_record_external_review
 from trail.models import Event
 from trail.services import record_read
@@ -258,6 +261,50 @@ def journey_report(request: AuthenticatedHttpRequest, pk: int, report: int) -> H
             report=item,
             composed=composed,
             versions=list(item.versions.all()),
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def journey_structure(request: AuthenticatedHttpRequest, pk: int, report: int) -> HttpResponse:
+    """Rename, hide, add and reorder the report's sections and set their numbering: only the
+    report's own copy of the committee report template changes (issued versions keep theirs)."""
+    organisation = get_authority_for(request.user, pk, record=True)
+    item = _report(organisation, report)
+    if item.template is None:  # only when no committee report template was installed
+        raise Http404("This report has no sections of its own to change")
+    template = item.template
+    data = bound_data(request)
+    form = ReportStructureForm(data, instance=template)
+    formset = TemplateSectionFormSet(
+        data, instance=template, prefix="sections", form_kwargs={"document": template.document}
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            changes = journey_services.save_structure(
+                report=item, form=form, formset=formset, user=request.user, request=request
+            )
+        except StaleEdit:
+            current = LetterTemplate.objects.get(pk=template.pk)
+            form = rebind_conflict(ReportStructureForm, form.data, current)
+        else:
+            messages.success(
+                request,
+                "The report’s sections are saved."
+                if changes
+                else "Nothing had changed: the report is as it was.",
+            )
+            return redirect(item.get_absolute_url())
+    return render(
+        request,
+        "improvement/journey_structure.html",
+        _context(
+            request,
+            organisation,
+            report=item,
+            form=form,
+            formset=formset,
+            placeholders=journey.PLACEHOLDERS,
         ),
     )
 

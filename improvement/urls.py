@@ -38,6 +38,11 @@ urlpatterns = [
     path(A + "journey-reports/new/", journey.journey_report_create, name="journey-report-create"),
     path(A + "journey-reports/<int:report>/", journey.journey_report, name="journey-report"),
     path(
+        A + "journey-reports/<int:report>/sections/",
+        journey.journey_structure,
+        name="journey-structure",
+    ),
+    path(
         A + "journey-reports/<int:report>/details/",
         journey.journey_report_edit,
         name="journey-report-edit",

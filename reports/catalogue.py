@@ -502,3 +502,40 @@ BLOCKS: list[Block] = [
 
 BY_KEY: dict[str, Block] = {b.key: b for b in BLOCKS}
 CHOICES: list[tuple[str, str]] = [(b.key, b.label) for b in BLOCKS]
+
+
+# Other documents written from a template (a committee report's blocks are the improvement app's,
+# registered in its AppConfig.ready): what a template of that document may use.
+
+
+@dataclass(frozen=True)
+class PlaceholderInfo:
+    name: str
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    blocks: list[tuple[str, str]]  # (key, label) of its generated texts
+    placeholders: list[PlaceholderInfo]
+
+
+OTHER_DOCUMENTS: dict[str, DocumentKind] = {}
+
+
+def register_document(document: str, kind: DocumentKind) -> None:
+    OTHER_DOCUMENTS[document] = kind
+
+
+def block_choices(document: str) -> list[tuple[str, str]]:
+    """The generated texts a template of this document may use: a letter's, unless another
+    document registered its own."""
+    kind = OTHER_DOCUMENTS.get(document)
+    return CHOICES if kind is None else kind.blocks
+
+
+def placeholder_names(document: str) -> set[str] | None:
+    """The placeholders a template of this document may use (None: the letter's, all of them)."""
+    kind = OTHER_DOCUMENTS.get(document)
+    return None if kind is None else {p.name for p in kind.placeholders}

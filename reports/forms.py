@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -109,8 +109,10 @@ SIGNATURE_MAX_MB = 2
 ONE_LINE = "Enter this on one line"
 
 
-def _check_placeholders(form: forms.BaseForm, name: str) -> None:
-    message = placeholders.error_message(form.cleaned_data.get(name) or "")
+def _check_placeholders(
+    form: forms.BaseForm, name: str, allowed: Collection[str] | None = None
+) -> None:
+    message = placeholders.error_message(form.cleaned_data.get(name) or "", allowed)
     if message:
         form.add_error(name, message)
 
@@ -266,8 +268,15 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
             "position": {"invalid": "Enter the order as a whole number, like 3"},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, document: str = LetterTemplate.Document.LETTER, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # A letter's generated texts and placeholders, or another document's (a committee report).
+        self.blocks = dict(catalogue.block_choices(document))
+        self.placeholder_names = catalogue.placeholder_names(document)
+        if document != LetterTemplate.Document.LETTER:
+            self.fields["hidden"].label = "Leave out of the report"
         self.fields["position"].required = False
         self.fields["position"].widget.attrs.update(
             {"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
@@ -280,12 +289,15 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
         self.fields["block"] = forms.ChoiceField(
             label=self.fields["block"].label,
             required=False,
-            choices=[("", "Choose the generated text"), *catalogue.CHOICES],
+            choices=[("", "Choose the generated text"), *self.blocks.items()],
             error_messages={"invalid_choice": "Choose generated text from the list"},
         )
         self.fields["text"].help_text = (
             "Placeholders in braces are filled in from the review, for example {host} or "
             "{review dates}: the list is on this page."
+            if self.placeholder_names is None
+            else "Placeholders in braces are filled in, for example {host} or {date}: the list is "
+            "on this page."
         )
 
     def clean_position(self) -> int:
@@ -294,21 +306,21 @@ class TemplateSectionForm(GovukFormMixin, forms.ModelForm):
 
     def clean_block(self) -> str:
         block = self.cleaned_data.get("block") or ""
-        if block and block not in catalogue.BY_KEY:
+        if block and block not in self.blocks:
             raise forms.ValidationError("Choose generated text from the list")
         return block
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         _check_one_line(self)
-        _check_placeholders(self, "heading")
+        _check_placeholders(self, "heading", self.placeholder_names)
         content = data.get("content")
         if content == TemplateSection.Content.GENERATED and not data.get("block"):
             self.add_error("block", "Choose the generated text for this section")
         if content == TemplateSection.Content.FREE:
             if not (data.get("text") or "").strip():
                 self.add_error("text", "Enter the text of this section")
-            _check_placeholders(self, "text")
+            _check_placeholders(self, "text", self.placeholder_names)
         if content != TemplateSection.Content.GENERATED:
             data["block"] = ""
         return data

@@ -9,7 +9,7 @@ stray "{". Two braces print one: ``{{`` is "{". A placeholder whose data the rev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -157,24 +157,27 @@ def _normal(name: str) -> str:
     return " ".join(name.lower().replace("_", " ").replace("’", "'").split())
 
 
-def unknown(text: str) -> list[str]:
-    """The placeholders in ``text`` that are not in the list, as written (for the form's error)."""
+def unknown(text: str, allowed: Collection[str] | None = None) -> list[str]:
+    """The placeholders in ``text`` that are not in the list (or not ``allowed``: another
+    document's own), as written (for the form's error)."""
+    names = BY_NAME if allowed is None else allowed
     out = []
     for match in _PLACEHOLDER.finditer(text or ""):
         name = match.group(1)
-        if name is not None and _normal(name) not in BY_NAME and match.group(0) not in out:
+        if name is not None and _normal(name) not in names and match.group(0) not in out:
             out.append(match.group(0))
     return out
 
 
-def error_message(text: str) -> str:
+def error_message(text: str, allowed: Collection[str] | None = None) -> str:
     """The form error for ``text``'s unknown placeholders, or "" when they are all known."""
-    bad = unknown(text)
+    bad = unknown(text, allowed)
     if not bad:
         return ""
+    such_as = "{host} or {review dates}" if allowed is None else "{host} or {date}"
     return (
         f"{w.join(bad)} {'is not a placeholder' if len(bad) == 1 else 'are not placeholders'}. "
-        "Use one from the list, such as {host} or {review dates}, or write {{ for a brace"
+        f"Use one from the list, such as {such_as}, or write {{{{ for a brace"
     )
 
 

@@ -22,6 +22,8 @@ from trail.models import Event
 from trail.services import record
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from accounts.models import User
     from reviews.setup.models import Review
 
@@ -61,10 +63,13 @@ def save_template(
     user: User,
     request: HttpRequest,
     letter: Letter | None = None,
+    recorder: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
     """Save the settings and every section at once, then number the positions 1, 2, 3 ... in order.
     Raises ``StaleEdit`` (nothing written) when someone saved the template since the form was shown.
-    Returns what changed, in words, for the page and the history."""
+    Returns what changed, in words, for the page and the history: a letter's own copy records them
+    in the letter's history, another document's copy with its ``recorder`` (in the same
+    transaction), a library template in the organisation's trail."""
     with transaction.atomic():
         template: LetterTemplate = form.instance
         before = {s.pk: s for s in TemplateSection.objects.filter(template=template)}
@@ -111,6 +116,9 @@ def save_template(
             changes.append("Changed the letter's settings")
         if letter is not None:
             _record_letter_changes(letter=letter, changes=changes, user=user, request=request)
+        elif recorder is not None:
+            if changes:
+                recorder(changes)
         else:
             record(
                 action=Event.Action.ORGANISATION_CHANGED,

@@ -109,6 +109,11 @@ def _letter_structure(world, kwargs):  # type: ignore[no-untyped-def]
     return _as_shown(world, "lead_reviewer", url) | {"sections-0-heading": WORDS}
 
 
+def _journey_structure(world, kwargs):  # type: ignore[no-untyped-def]
+    url = reverse("improvement:journey-structure", kwargs=kwargs)
+    return _as_shown(world, "host_lead", url) | {"sections-0-heading": WORDS}
+
+
 def _template_edit(world, kwargs):  # type: ignore[no-untyped-def]
     url = reverse("reports:template-edit", kwargs=kwargs)
     return _as_shown(world, "coordinator", url) | {"sections-0-heading": WORDS}
@@ -202,6 +207,7 @@ FORMS: dict[str, Form] = {
     "improvement:journey-report-create": Form(_fields(title=WORDS, period_months="12")),
     "improvement:journey-report-edit": Form(_fields(title=WORDS, period_months="12", version="1")),
     "improvement:journey-section-edit": Form(_fields(text=WORDS, version="")),
+    "improvement:journey-structure": Form(_journey_structure),
     # audits: the authority's own audit programme
     "audits:programme-audit-create": Form(_fields(title=WORDS, audit_kind="case_file")),
     "audits:programme-staff": Form(

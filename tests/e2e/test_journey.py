@@ -4,6 +4,8 @@ and issues it. Every distinct page is scanned with axe-core: no violations."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -64,6 +66,20 @@ def test_trends_priorities_and_the_journey_report(page: Page, live_server, world
     page.get_by_label("Text of the section").fill("No options are put forward.")
     page.get_by_role("button", name="Save the section").click()
     expect(page.locator("#section-options")).to_contain_text("No options are put forward.")
+    # The council's own format: a heading renamed and a section left out, on the report's own copy.
+    page.get_by_role("link", name="Change the sections of the report").click()
+    check_accessibility(page, "the journey report's sections")
+    options = page.get_by_role("group", name=re.compile(r"^Section \d+: Options$"))
+    options.get_by_label("Heading (optional: none continues the section before)").fill(
+        "Options considered"
+    )
+    page.get_by_role("group", name=re.compile(r"^Section \d+: Consultation$")).get_by_label(
+        "Leave out of the report"
+    ).check()
+    page.get_by_role("button", name="Save the sections").click()
+    expect(page.get_by_text("The report’s sections are saved.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Options considered")
+    expect(page.locator("#section-consultation")).to_have_count(0)
     page.get_by_role("button", name="Issue the report").click()
     expect(page.get_by_text("Version 1 issued.")).to_be_visible()
     expect(page.get_by_role("link", name="PDF of version 1")).to_be_visible()

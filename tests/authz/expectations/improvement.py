@@ -266,6 +266,12 @@ EXPECTATIONS = {
         kwargs=_journey_report,
         scoped=True,
     ),
+    "improvement:journey-structure": Expect(
+        get=authority_page(RECORDERS),
+        post=authority_page(RECORDERS),
+        kwargs=_journey_report,
+        scoped=True,
+    ),
     "improvement:journey-section-edit": Expect(
         get=authority_page(RECORDERS),
         post=authority_page(RECORDERS),

@@ -98,7 +98,7 @@ def today(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     done = sum(1 for c in cases if _status(c) == CaseAudit.Status.COMPLETE)
     started = sum(1 for c in cases if _status(c) == CaseAudit.Status.IN_PROGRESS)
     for case in cases:
-        case.status_label = dict(CaseAudit.Status.choices)[_status(case)]  # type: ignore[attr-defined]
+        case.status_label = CaseAudit.Status(_status(case)).label  # type: ignore[attr-defined]
     return render(
         request,
         "audits/today.html",
